@@ -1,0 +1,41 @@
+# erpctl — the two commands the README starts with: `make demo` and `make test`.
+SWIFT ?= swift
+BIN := .build/debug/erpctl
+DEMO_STORE := .build/demo.lmdb
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+# liblmdb-dev provides lmdb.h, liblmdb.so and lmdb.pc (the CLMDB system target uses pkg-config).
+deps:
+	@if ! pkg-config --exists lmdb 2>/dev/null; then \
+	  if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "liblmdb-dev is missing: run 'sudo apt-get install liblmdb-dev pkg-config' (or 'make deps' as root)" >&2; exit 1; \
+	  fi; \
+	  echo "installing liblmdb-dev…" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev pkg-config >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build --product erpctl
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	@rm -rf $(DEMO_STORE)
+	$(BIN) init --store $(DEMO_STORE) --currency CNY --timezone Asia/Shanghai
+	$(BIN) append --store $(DEMO_STORE) Fixtures/events/demo.jsonl
+	$(BIN) log --store $(DEMO_STORE)
+	$(BIN) stats --store $(DEMO_STORE)
+	$(BIN) verify --store $(DEMO_STORE)
+
+# The benchmark (not a test): see BENCHMARKS.md for what it measures.
+bench: deps
+	$(SWIFT) build -c release --product erpctl-bench
+	.build/release/erpctl-bench $(BENCH_ARGS)
+
+clean:
+	rm -rf .build

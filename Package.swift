@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies, and why each is here:
+// - swift-argument-parser: the CLI (subcommands, --help, usage errors with exit 64).
+// - swift-crypto: SHA-256 for the hash chain (Foundation on Linux has no CryptoKit).
+// - liblmdb (system, Debian liblmdb-dev): the event store, through the CLMDB system target.
+let package = Package(
+  name: "erpctl",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "erpctl", targets: ["erpctl"]),
+    .executable(name: "erpctl-bench", targets: ["ERPBench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLMDB", pkgConfig: "lmdb",
+      providers: [.apt(["liblmdb-dev"]), .brew(["lmdb"])]),
+    .target(name: "ERPCore"),
+    .target(
+      name: "ERPStore",
+      dependencies: ["ERPCore", "CLMDB", .product(name: "Crypto", package: "swift-crypto")]),
+    .target(
+      name: "ERPCLI",
+      dependencies: [
+        "ERPCore", "ERPStore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .executableTarget(name: "erpctl", dependencies: ["ERPCLI"]),
+    // The benchmark and its plain-C baseline (raw liblmdb, same machine, same run).
+    .target(name: "CLMDBBaseline", dependencies: ["CLMDB"], path: "Benchmarks/CLMDBBaseline"),
+    .executableTarget(
+      name: "ERPBench", dependencies: ["ERPCore", "ERPStore", "CLMDBBaseline"],
+      path: "Benchmarks/ERPBench"),
+    .testTarget(name: "ERPCoreTests", dependencies: ["ERPCore"]),
+    .testTarget(
+      name: "ERPStoreTests",
+      dependencies: ["ERPCore", "ERPStore", .product(name: "Crypto", package: "swift-crypto")]),
+    .testTarget(name: "ERPCLITests", dependencies: ["ERPCore", "erpctl"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

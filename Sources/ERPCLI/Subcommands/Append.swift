@@ -1,0 +1,62 @@
+import ArgumentParser
+import ERPCore
+import ERPStore
+
+extension ERPCommand {
+  struct Append: ERPSubcommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Append events (JSON Lines) to the log, all or nothing.",
+      discussion: """
+        Each line is {"type", "at", "data"} with optional "key" and "v". Every line is checked
+        first; if any is invalid nothing is appended and every error is listed (file:line:
+        field: reason). A line whose key is already in the log with the same payload is
+        skipped and reported; with a different payload the whole append is refused.
+        """)
+
+    @OptionGroup var store: StoreLocation
+
+    @Argument(help: "JSON Lines file, or - for standard input.")
+    var file = "-"
+
+    @Flag(name: .shortAndLong, help: "Print no summary on stderr.")
+    var quiet = false
+
+    func execute() throws {
+      let s = try store.open()
+      let input = try InputFile.read(file)
+      let reader = EventRecordReader(moneyDigits: s.metadata.moneyDigits)
+      var events: [NewEvent] = []
+      var lineNumbers: [Int] = []
+      var errors = ErrorList()
+      input.forEachLine { number, start, end in
+        do {
+          events.append(try reader.newEvent(input.bytes, start: start, end: end))
+          lineNumbers.append(number)
+        } catch {
+          errors.add("\(input.name):\(number): \(error)")
+        }
+      }
+      guard errors.isEmpty else { throw errors.error }
+      let outcomes: [AppendOutcome]
+      do {
+        outcomes = try s.append(events, clock: Clock.now)
+      } catch StoreError.keyConflict(let index, let key, let seq) {
+        throw CLIError.badData(
+          "\(input.name):\(lineNumbers[index]): field 'key': '\(key)' already names event \(seq) with a different payload")
+      }
+      guard !quiet else { return }
+      let appended = outcomes.compactMap { if case .appended(let s) = $0 { s } else { nil } }
+      for (i, o) in outcomes.enumerated() {
+        if case .existing(let seq) = o {
+          Output.note("\(input.name):\(lineNumbers[i]): already appended as seq \(seq) (same key and payload)")
+        }
+      }
+      if let first = appended.first, let last = appended.last {
+        Output.note(
+          "appended \(appended.count) events (seq \(first)–\(last)), \(outcomes.count - appended.count) already present")
+      } else {
+        Output.note("appended 0 events, \(outcomes.count) already present")
+      }
+    }
+  }
+}

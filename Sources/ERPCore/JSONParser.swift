@@ -1,0 +1,289 @@
+/// Why a text is not acceptable JSON for erpctl; `column` is the 1-based byte offset in its line.
+public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+  public var column: Int
+  public var message: String
+  public var description: String { "column \(column): \(message)" }
+}
+
+/// A strict RFC 8259 parser over UTF-8 bytes: rejects invalid UTF-8, lone surrogates, duplicate
+/// keys, trailing garbage and non-integer numbers (money and rates are decimal strings, SPEC 2),
+/// with integers limited to ±(2^53 − 1) so that every JSON reader sees the same value.
+public struct JSONParser {
+  private let bytes: [UInt8]
+  private var i: Int
+  private let end: Int
+  private var depth = 0
+  public static let maxDepth = 64
+
+  /// Parses exactly one value in `bytes[start..<end]`, surrounded by optional white space.
+  public static func parse(
+    _ bytes: [UInt8], start: Int = 0, end: Int? = nil
+  ) throws(JSONParseError) -> JSONValue {
+    var p = JSONParser(bytes: bytes, i: start, end: end ?? bytes.count)
+    let base = start
+    do throws(JSONParseError) {
+      p.skipSpace()
+      let v = try p.value()
+      p.skipSpace()
+      if p.i < p.end { throw p.error("unexpected text after the JSON value") }
+      return v
+    } catch {
+      throw JSONParseError(column: error.column - base, message: error.message)
+    }
+  }
+
+  public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    try parse(Array(text.utf8))
+  }
+
+  private func error(_ message: String, at offset: Int? = nil) -> JSONParseError {
+    JSONParseError(column: (offset ?? i) + 1, message: message)
+  }
+
+  private mutating func skipSpace() {
+    while i < end {
+      switch bytes[i] {
+      case 0x20, 0x09, 0x0A, 0x0D: i += 1
+      default: return
+      }
+    }
+  }
+
+  private mutating func value() throws(JSONParseError) -> JSONValue {
+    guard i < end else { throw error("unexpected end of input") }
+    switch bytes[i] {
+    case UInt8(ascii: "{"): return try object()
+    case UInt8(ascii: "["): return try array()
+    case UInt8(ascii: "\""): return .string(try string())
+    case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+    case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+    case UInt8(ascii: "n"): try literal("null"); return .null
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .int(try number())
+    default:
+      throw error("unexpected character \(describe(bytes[i])); expected a JSON value")
+    }
+  }
+
+  private func describe(_ b: UInt8) -> String {
+    b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
+  }
+
+  private mutating func literal(_ word: String) throws(JSONParseError) {
+    let start = i
+    for b in word.utf8 {
+      guard i < end, bytes[i] == b else { throw error("invalid literal; expected '\(word)'", at: start) }
+      i += 1
+    }
+  }
+
+  private mutating func enter() throws(JSONParseError) {
+    depth += 1
+    if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth) levels") }
+  }
+
+  private mutating func object() throws(JSONParseError) -> JSONValue {
+    try enter()
+    i += 1
+    var members: [(String, JSONValue)] = []
+    skipSpace()
+    if i < end && bytes[i] == UInt8(ascii: "}") {
+      i += 1
+      depth -= 1
+      return .object(JSONObject())
+    }
+    while true {
+      skipSpace()
+      guard i < end, bytes[i] == UInt8(ascii: "\"") else {
+        throw error(i < end ? "expected a quoted member name" : "unexpected end of input")
+      }
+      let keyStart = i
+      let key = try string()
+      skipSpace()
+      guard i < end, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
+      i += 1
+      skipSpace()
+      let v = try value()
+      if members.contains(where: { $0.0 == key }) {
+        throw error("duplicate member name '\(key)'", at: keyStart)
+      }
+      members.append((key, v))
+      skipSpace()
+      guard i < end else { throw error("unexpected end of input; expected ',' or '}'") }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if bytes[i] == UInt8(ascii: "}") {
+        i += 1
+        break
+      }
+      throw error("expected ',' or '}'")
+    }
+    depth -= 1
+    return .object(JSONObject(members))
+  }
+
+  private mutating func array() throws(JSONParseError) -> JSONValue {
+    try enter()
+    i += 1
+    var items: [JSONValue] = []
+    skipSpace()
+    if i < end && bytes[i] == UInt8(ascii: "]") {
+      i += 1
+      depth -= 1
+      return .array(items)
+    }
+    while true {
+      skipSpace()
+      items.append(try value())
+      skipSpace()
+      guard i < end else { throw error("unexpected end of input; expected ',' or ']'") }
+      if bytes[i] == UInt8(ascii: ",") {
+        i += 1
+        continue
+      }
+      if bytes[i] == UInt8(ascii: "]") {
+        i += 1
+        break
+      }
+      throw error("expected ',' or ']'")
+    }
+    depth -= 1
+    return .array(items)
+  }
+
+  private mutating func number() throws(JSONParseError) -> Int64 {
+    let start = i
+    var negative = false
+    if bytes[i] == UInt8(ascii: "-") {
+      negative = true
+      i += 1
+    }
+    guard i < end, bytes[i] >= 0x30, bytes[i] <= 0x39 else {
+      throw error("invalid number", at: start)
+    }
+    if bytes[i] == 0x30, i + 1 < end, bytes[i + 1] >= 0x30, bytes[i + 1] <= 0x39 {
+      throw error("invalid number: leading zero", at: start)
+    }
+    var magnitude: Int64 = 0
+    var tooBig = false
+    while i < end, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+      if !tooBig {
+        magnitude = magnitude &* 10 &+ Int64(bytes[i] - 0x30)
+        if magnitude > JSONValue.maxSafeInteger { tooBig = true }
+      }
+      i += 1
+    }
+    if i < end,
+      bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")
+    {
+      throw error(
+        "numbers must be integers (write money and rates as decimal strings, e.g. \"12.50\")",
+        at: start)
+    }
+    if tooBig { throw error("integer out of range (more than 2^53 - 1)", at: start) }
+    return negative ? -magnitude : magnitude
+  }
+
+  private mutating func hex4() throws(JSONParseError) -> UInt32 {
+    guard i + 4 <= end else { throw error("truncated \\u escape") }
+    var v: UInt32 = 0
+    for _ in 0..<4 {
+      let b = bytes[i]
+      let d: UInt32
+      switch b {
+      case 0x30...0x39: d = UInt32(b - 0x30)
+      case 0x41...0x46: d = UInt32(b - 0x41 + 10)
+      case 0x61...0x66: d = UInt32(b - 0x61 + 10)
+      default: throw error("invalid \\u escape")
+      }
+      v = v << 4 | d
+      i += 1
+    }
+    return v
+  }
+
+  private mutating func string() throws(JSONParseError) -> String {
+    i += 1
+    let start = i
+    // Fast path: plain ASCII without escapes, the common case for identifiers and amounts.
+    while i < end {
+      let b = bytes[i]
+      if b == UInt8(ascii: "\"") {
+        let s = String(decoding: bytes[start..<i], as: UTF8.self)
+        i += 1
+        return s
+      }
+      if b == UInt8(ascii: "\\") || b >= 0x80 || b < 0x20 { break }
+      i += 1
+    }
+    var out: [UInt8] = Array(bytes[start..<i])
+    while i < end {
+      let b = bytes[i]
+      switch b {
+      case UInt8(ascii: "\""):
+        i += 1
+        return String(decoding: out, as: UTF8.self)
+      case UInt8(ascii: "\\"):
+        i += 1
+        guard i < end else { throw error("unterminated string") }
+        let e = bytes[i]
+        i += 1
+        switch e {
+        case UInt8(ascii: "\""): out.append(0x22)
+        case UInt8(ascii: "\\"): out.append(0x5C)
+        case UInt8(ascii: "/"): out.append(0x2F)
+        case UInt8(ascii: "b"): out.append(0x08)
+        case UInt8(ascii: "f"): out.append(0x0C)
+        case UInt8(ascii: "n"): out.append(0x0A)
+        case UInt8(ascii: "r"): out.append(0x0D)
+        case UInt8(ascii: "t"): out.append(0x09)
+        case UInt8(ascii: "u"):
+          var scalar = try hex4()
+          if scalar >= 0xD800 && scalar < 0xDC00 {
+            guard i + 6 <= end, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
+            else { throw error("lone surrogate in \\u escape") }
+            i += 2
+            let low = try hex4()
+            guard low >= 0xDC00 && low < 0xE000 else { throw error("lone surrogate in \\u escape") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+          } else if scalar >= 0xDC00 && scalar < 0xE000 {
+            throw error("lone surrogate in \\u escape")
+          }
+          // Every value here is a valid scalar: surrogates were paired or refused above.
+          out.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+        default: throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'", at: i - 2)
+        }
+      case 0..<0x20:
+        throw error("control character in string (must be escaped)")
+      case 0x80...:
+        let n = try utf8Sequence()
+        out.append(contentsOf: bytes[i..<(i + n)])
+        i += n
+      default:
+        out.append(b)
+        i += 1
+      }
+    }
+    throw error("unterminated string", at: start - 1)
+  }
+
+  /// Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, no surrogates).
+  private func utf8Sequence() throws(JSONParseError) -> Int {
+    let b0 = bytes[i]
+    func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
+      i + k < end && bytes[i + k] >= lo && bytes[i + k] <= hi
+    }
+    switch b0 {
+    case 0xC2...0xDF: if cont(1) { return 2 }
+    case 0xE0: if cont(1, 0xA0) && cont(2) { return 3 }
+    case 0xE1...0xEC, 0xEE...0xEF: if cont(1) && cont(2) { return 3 }
+    case 0xED: if cont(1, 0x80, 0x9F) && cont(2) { return 3 }
+    case 0xF0: if cont(1, 0x90) && cont(2) && cont(3) { return 4 }
+    case 0xF1...0xF3: if cont(1) && cont(2) && cont(3) { return 4 }
+    case 0xF4: if cont(1, 0x80, 0x8F) && cont(2) && cont(3) { return 4 }
+    default: break
+    }
+    throw error("invalid UTF-8")
+  }
+}

@@ -1,0 +1,311 @@
+import ERPCore
+import Foundation
+
+/// What became of one event handed to `append`.
+public enum AppendOutcome: Sendable, Equatable {
+  /// Appended at this seq.
+  case appended(UInt64)
+  /// Its key already named an identical event at this seq: nothing was appended (SPEC 2).
+  case existing(UInt64)
+
+  public var seq: UInt64 {
+    switch self {
+    case .appended(let s), .existing(let s): s
+    }
+  }
+}
+
+/// How to open a store.
+public struct StoreOptions: Sendable {
+  /// The initial map size; the map grows by doubling when full, so this only matters for tests
+  /// and for avoiding a few growth steps on large imports.
+  public var mapSize: Int
+  public var readOnly: Bool
+
+  public static let defaultMapSize = 1 << 30
+
+  public init(mapSize: Int = StoreOptions.defaultMapSize, readOnly: Bool = false) {
+    self.mapSize = mapSize
+    self.readOnly = readOnly
+  }
+}
+
+/// The event log of one store (SPEC 1): gapless seq, idempotency-key index, hash chain, metadata.
+public final class EventStore {
+  public let path: String
+  public let metadata: StoreMetadata
+  let env: LMDBEnvironment
+  let events: Database
+  let keys: Database
+  let meta: Database
+
+  static let databaseNames = ["events", "keys", "meta"]
+  static let dataFile = "data.mdb"
+
+  private init(path: String, env: LMDBEnvironment, metadata: StoreMetadata?) throws {
+    self.path = path
+    self.env = env
+    let dbs = try env.databases(Self.databaseNames)
+    (events, keys, meta) = (dbs[0], dbs[1], dbs[2])
+    if let metadata {
+      self.metadata = metadata
+    } else {
+      self.metadata = try Self.readMetadata(env: env, meta: dbs[2], path: path)
+    }
+  }
+
+  // MARK: Creating and opening
+
+  /// Creates a new store at `path` (a new directory, or an existing empty one), mode 0700.
+  public static func create(
+    at path: String, metadata: StoreMetadata, options: StoreOptions = StoreOptions()
+  ) throws -> EventStore {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    if fm.fileExists(atPath: path, isDirectory: &isDir) {
+      let contents = (try? fm.contentsOfDirectory(atPath: path)) ?? ["?"]
+      guard isDir.boolValue, contents.isEmpty else { throw StoreError.alreadyExists(path: path) }
+    } else {
+      do {
+        try fm.createDirectory(
+          atPath: path, withIntermediateDirectories: true,
+          attributes: [.posixPermissions: 0o700])
+      } catch {
+        throw StoreError.io("cannot create '\(path)': \(error.localizedDescription)")
+      }
+    }
+    // The umask may have narrowed or (for an existing directory) the mode may be wider.
+    try? fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+    let env = try LMDBEnvironment(path: path, mapSize: options.mapSize, maxDatabases: 8, readOnly: false)
+    let store = try EventStore(path: path, env: env, metadata: metadata)
+    try env.write { txn in
+      for (k, v) in metadataEntries(metadata) { try txn.put(store.meta, Array(k.utf8), Array(v.utf8)) }
+      try txn.put(store.meta, Array("head".utf8), SeqKey.encode(0) + ChainHead.genesis.hash)
+    }
+    for file in [dataFile, "lock.mdb"] {
+      try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path + "/" + file)
+    }
+    return store
+  }
+
+  /// Opens an existing store; a missing one is `StoreError.storeNotFound`.
+  public static func open(at path: String, options: StoreOptions = StoreOptions()) throws -> EventStore {
+    let fm = FileManager.default
+    var isDir: ObjCBool = false
+    guard fm.fileExists(atPath: path, isDirectory: &isDir) else {
+      throw StoreError.storeNotFound(path: path)
+    }
+    guard isDir.boolValue else {
+      throw StoreError.notAStore(path: path, reason: "not a directory")
+    }
+    // LMDB would create an empty environment here; refuse instead.
+    guard fm.fileExists(atPath: path + "/" + dataFile) else {
+      throw StoreError.storeNotFound(path: path)
+    }
+    guard fm.isReadableFile(atPath: path + "/" + dataFile) else {
+      throw StoreError.io("cannot read '\(path)/\(dataFile)': permission denied")
+    }
+    let env = try LMDBEnvironment(
+      path: path, mapSize: options.mapSize, maxDatabases: 8, readOnly: options.readOnly)
+    do {
+      return try EventStore(path: path, env: env, metadata: nil)
+    } catch StoreError.lmdb(let code, _, _) where code == -30798 {  // MDB_NOTFOUND: no such db
+      throw StoreError.notAStore(path: path, reason: "it has no erpctl databases")
+    }
+  }
+
+  private static func metadataEntries(_ m: StoreMetadata) -> [(String, String)] {
+    [
+      ("format", String(m.format)), ("currency", m.currency), ("timezone", m.timezone),
+      ("payment_terms_days", String(m.paymentTermsDays)), ("created", m.created.rfc3339()),
+    ]
+  }
+
+  private static func readMetadata(env: LMDBEnvironment, meta: Database, path: String) throws
+    -> StoreMetadata
+  {
+    try env.read { txn in
+      func text(_ k: String) throws -> String {
+        guard let v = try txn.get(meta, Array(k.utf8)) else {
+          throw StoreError.notAStore(path: path, reason: "metadata '\(k)' is missing")
+        }
+        return String(decoding: v, as: UTF8.self)
+      }
+      guard let format = Int(try text("format")) else {
+        throw StoreError.notAStore(path: path, reason: "unreadable format version")
+      }
+      guard format == StoreMetadata.currentFormat else {
+        throw StoreError.notAStore(
+          path: path,
+          reason: "format version \(format), this erpctl reads \(StoreMetadata.currentFormat)")
+      }
+      guard let created = Instant.parseRFC3339(try text("created"))?.0,
+        let terms = Int(try text("payment_terms_days"))
+      else { throw StoreError.notAStore(path: path, reason: "unreadable metadata") }
+      return StoreMetadata(
+        format: format, currency: try text("currency"), timezone: try text("timezone"),
+        paymentTermsDays: terms, created: created)
+    }
+  }
+
+  // MARK: Writing
+
+  /// Appends `events` atomically, in order, in one write transaction: either every one is
+  /// appended (or found already appended under its key) or nothing is.
+  /// - Parameter clock: read once inside the transaction, so `recorded` rises with `seq`.
+  public func append(_ newEvents: [NewEvent], clock: () -> Instant) throws -> [AppendOutcome] {
+    try env.write { txn in
+      var log = try LogAppender(store: self, txn: txn, recorded: clock())
+      var outcomes: [AppendOutcome] = []
+      outcomes.reserveCapacity(newEvents.count)
+      for (i, e) in newEvents.enumerated() { outcomes.append(try log.append(e, index: i)) }
+      try log.finish()
+      return outcomes
+    }
+  }
+
+  /// Runs `body` with an appender inside one write transaction (what later command handlers
+  /// build on: decide against state, append, commit). `body` may run again if the map grows.
+  public func withAppender<T>(clock: () -> Instant, _ body: (inout LogAppender) throws -> T) throws -> T {
+    try env.write { txn in
+      var log = try LogAppender(store: self, txn: txn, recorded: clock())
+      let result = try body(&log)
+      try log.finish()
+      return result
+    }
+  }
+
+  /// Loads a whole export into this empty store in one transaction, checking that every event
+  /// continues the chain (seq and hash) exactly; `produce` hands over the envelopes in order
+  /// and may be called again if the map has to grow.
+  public func restore(_ produce: (_ sink: (EventEnvelope) throws -> Void) throws -> Void) throws
+    -> ChainHead
+  {
+    try env.write { txn in
+      let existing = try txn.count(events)
+      guard existing == 0 else { throw StoreError.notEmpty(path: path, events: UInt64(existing)) }
+      var head = ChainHead.genesis
+      try produce { e in
+        guard e.seq == head.seq + 1 else {
+          throw StoreError.chainMismatch(seq: e.seq, reason: "expected seq \(head.seq + 1)")
+        }
+        let h = HashChain.hash(e, previous: head.hash)
+        guard h == e.hash else {
+          throw StoreError.chainMismatch(
+            seq: e.seq, reason: "hash does not match the chain (computed \(Hex.encode(h)))")
+        }
+        if let key = e.key {
+          let k = Array(key.utf8)
+          if let other = try txn.get(keys, k) {
+            let seq = other.withUnsafeBytes { SeqKey.decode($0) } ?? 0
+            throw StoreError.chainMismatch(seq: e.seq, reason: "key '\(key)' repeats event \(seq)")
+          }
+          try txn.put(keys, k, SeqKey.encode(e.seq))
+        }
+        try txn.put(events, SeqKey.encode(e.seq), EventCodec.encode(e), append: true)
+        head = ChainHead(seq: e.seq, hash: h)
+      }
+      try txn.put(meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
+      return head
+    }
+  }
+
+  /// Makes room for about `bytes` more data before a large write, to avoid growth retries.
+  public func reserve(additionalBytes bytes: Int) throws {
+    try env.reserve(bytes: env.usedBytes + bytes)
+  }
+
+  // MARK: Reading
+
+  /// The last seq and hash.
+  public func head() throws -> ChainHead {
+    try env.read { txn in try Self.readHead { try txn.get(meta, $0) } }
+  }
+
+  static func readHead(_ get: ([UInt8]) throws -> [UInt8]?) throws -> ChainHead {
+    guard let v = try get(Array("head".utf8)), v.count == 40 else {
+      throw StoreError.notAStore(path: "", reason: "chain head missing")
+    }
+    return ChainHead(seq: v.withUnsafeBytes { SeqKey.decode(UnsafeRawBufferPointer(rebasing: $0[0..<8])) } ?? 0,
+      hash: Array(v[8...]))
+  }
+
+  public func event(_ seq: UInt64) throws -> EventEnvelope? {
+    try env.read { txn in
+      try txn.withValue(events, SeqKey.encode(seq)) { buf in
+        try decode(buf, seq: seq)
+      }
+    }
+  }
+
+  /// Visits events in seq order from `from` until `body` returns false, in one snapshot.
+  public func forEach(from: UInt64 = 1, _ body: (EventEnvelope) throws -> Bool) throws {
+    try env.read { txn in
+      try txn.scan(events, from: SeqKey.encode(from)) { k, v in
+        let seq = SeqKey.decode(k) ?? 0
+        return try body(try decode(v, seq: seq))
+      }
+    }
+  }
+
+  func decode(_ buf: UnsafeRawBufferPointer, seq: UInt64) throws(StoreError) -> EventEnvelope {
+    do throws(CodecError) { return try EventCodec.decode(buf, seq: seq) } catch {
+      throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
+    }
+  }
+
+  /// Number of events in the log.
+  public func count() throws -> UInt64 {
+    try env.read { txn in UInt64(try txn.count(events)) }
+  }
+}
+
+/// Appends events inside one write transaction, carrying the chain head along.
+public struct LogAppender {
+  let store: EventStore
+  let txn: WriteTransaction
+  let recorded: Instant
+  public private(set) var head: ChainHead
+  private var scratch: [UInt8] = []
+
+  init(store: EventStore, txn: WriteTransaction, recorded: Instant) throws {
+    self.store = store
+    self.txn = txn
+    self.recorded = recorded
+    head = try EventStore.readHead { [txn, meta = store.meta] in try txn.get(meta, $0) }
+    scratch.reserveCapacity(512)
+  }
+
+  /// Appends one event, or reports the seq of the identical event already under its key.
+  /// `index` only labels errors (its position in the caller's batch).
+  public mutating func append(_ e: NewEvent, index: Int = 0) throws -> AppendOutcome {
+    var keyBytes: [UInt8] = []
+    if let key = e.key {
+      keyBytes = Array(key.utf8)
+      if let existing = try txn.get(store.keys, keyBytes) {
+        let seq = existing.withUnsafeBytes { SeqKey.decode($0) } ?? 0
+        let stored = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
+          try? EventCodec.decode(buf, seq: seq)
+        }
+        if let stored, let stored, e.samePayload(as: stored) { return .existing(seq) }
+        throw StoreError.keyConflict(index: index, key: key, existingSeq: seq)
+      }
+    }
+    let seq = head.seq + 1
+    var env = EventEnvelope(
+      seq: seq, type: e.type, at: e.at, recorded: recorded, key: e.key, v: e.v, data: e.data,
+      hash: [])
+    scratch.removeAll(keepingCapacity: true)
+    env.writeCanonical(into: &scratch, hashHex: nil)
+    env.hash = HashChain.link(previous: head.hash, canonical: scratch)
+    let seqKey = SeqKey.encode(seq)
+    try txn.put(store.events, seqKey, EventCodec.encode(env), append: true)
+    if e.key != nil { try txn.put(store.keys, keyBytes, seqKey) }
+    head = ChainHead(seq: seq, hash: env.hash)
+    return .appended(seq)
+  }
+
+  func finish() throws {
+    try txn.put(store.meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
+  }
+}

@@ -1,0 +1,319 @@
+import CLMDB
+import ERPCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// The only file that imports CLMDB. Everything that holds an MDB_val or a pointer into the map
+// lives here, and no pointer escapes the closure that was handed it: LMDB only guarantees a
+// value's memory until the transaction that read it ends or writes again.
+
+@inline(__always)
+func check(_ rc: Int32, _ call: String) throws(StoreError) {
+  guard rc != MDB_SUCCESS else { return }
+  switch rc {
+  case MDB_READERS_FULL, EAGAIN, EBUSY:
+    throw .busy("\(call): \(String(cString: mdb_strerror(rc)))")
+  default:
+    throw .lmdb(code: rc, call: call, message: String(cString: mdb_strerror(rc)))
+  }
+}
+
+/// A named database handle inside an environment.
+struct Database: Sendable, Equatable {
+  fileprivate let dbi: MDB_dbi
+}
+
+/// An LMDB environment (one store directory) with a map that grows by itself.
+final class LMDBEnvironment {
+  private let env: OpaquePointer
+  let readOnly: Bool
+  private(set) var mapSize: Int
+
+  /// Opens the environment at `path` (a directory). `mapSize` is a lower bound: LMDB keeps the
+  /// larger size recorded in the environment by an earlier growth.
+  init(path: String, mapSize: Int, maxDatabases: Int, readOnly: Bool) throws(StoreError) {
+    var e: OpaquePointer?
+    try check(mdb_env_create(&e), "mdb_env_create")
+    guard let e else { throw .lmdb(code: -1, call: "mdb_env_create", message: "no environment") }
+    env = e
+    self.readOnly = readOnly
+    self.mapSize = mapSize
+    do {
+      try check(mdb_env_set_maxdbs(env, MDB_dbi(maxDatabases)), "mdb_env_set_maxdbs")
+      try check(mdb_env_set_mapsize(env, mapSize), "mdb_env_set_mapsize")
+      // NOTLS: read transactions are not tied to a thread (Swift may resume on another one).
+      var flags = UInt32(MDB_NOTLS)
+      if readOnly { flags |= UInt32(MDB_RDONLY) }
+      try check(mdb_env_open(env, path, flags, 0o600), "mdb_env_open")
+    } catch {
+      mdb_env_close(env)
+      throw error
+    }
+    var info = MDB_envinfo()
+    mdb_env_info(env, &info)
+    self.mapSize = info.me_mapsize
+  }
+
+  deinit { mdb_env_close(env) }
+
+  var pageSize: Int {
+    var st = MDB_stat()
+    mdb_env_stat(env, &st)
+    return Int(st.ms_psize)
+  }
+
+  /// Bytes of the map in use: (last page number + 1) × page size.
+  var usedBytes: Int {
+    var info = MDB_envinfo()
+    mdb_env_info(env, &info)
+    return (info.me_last_pgno + 1) * pageSize
+  }
+
+  func sync() throws(StoreError) { try check(mdb_env_sync(env, 1), "mdb_env_sync") }
+
+  /// Opens named databases (creating them unless the environment is read-only). The handles
+  /// outlive the transaction because it commits (an aborted one would close them).
+  func databases(_ names: [String]) throws(StoreError) -> [Database] {
+    var txn: OpaquePointer?
+    try check(mdb_txn_begin(env, nil, readOnly ? UInt32(MDB_RDONLY) : 0, &txn), "mdb_txn_begin")
+    guard let txn else {
+        throw StoreError.lmdb(code: -1, call: "mdb_txn_begin", message: "no transaction")
+      }
+    var dbs: [Database] = []
+    for name in names {
+      var dbi: MDB_dbi = 0
+      let rc = mdb_dbi_open(txn, name, readOnly ? 0 : UInt32(MDB_CREATE), &dbi)
+      if rc != MDB_SUCCESS {
+        mdb_txn_abort(txn)
+        try check(rc, "mdb_dbi_open(\(name))")
+      }
+      dbs.append(Database(dbi: dbi))
+    }
+    try check(mdb_txn_commit(txn), "mdb_txn_commit")
+    return dbs
+  }
+
+  /// Grows the map to at least `bytes` (no transaction of this process may be open).
+  func reserve(bytes: Int) throws(StoreError) {
+    guard bytes > mapSize else { return }
+    try check(mdb_env_set_mapsize(env, bytes), "mdb_env_set_mapsize")
+    mapSize = bytes
+  }
+
+  /// Runs `body` in a read transaction (a consistent snapshot; never blocks writers).
+  func read<T>(_ body: (ReadTransaction) throws -> T) throws -> T {
+    var attempts = 0
+    while true {
+      var txn: OpaquePointer?
+      let rc = mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn)
+      if rc == MDB_MAP_RESIZED, attempts < 8 {
+        // Another process grew the map: adopt its size and try again.
+        attempts += 1
+        try check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize")
+        continue
+      }
+      try check(rc, "mdb_txn_begin")
+      guard let txn else {
+        throw StoreError.lmdb(code: -1, call: "mdb_txn_begin", message: "no transaction")
+      }
+      defer { mdb_txn_abort(txn) }
+      return try body(ReadTransaction(txn: txn))
+    }
+  }
+
+  /// Runs `body` in a write transaction and commits. When the map is full the transaction is
+  /// aborted, the map doubled and `body` run again from the start, so it must not have effects
+  /// outside the transaction. LMDB's writer lock serialises writers across processes.
+  func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+    var attempts = 0
+    while true {
+      var txn: OpaquePointer?
+      let rc = mdb_txn_begin(env, nil, 0, &txn)
+      if rc == MDB_MAP_RESIZED, attempts < 64 {
+        attempts += 1
+        try check(mdb_env_set_mapsize(env, 0), "mdb_env_set_mapsize")
+        continue
+      }
+      try check(rc, "mdb_txn_begin")
+      guard let txn else {
+        throw StoreError.lmdb(code: -1, call: "mdb_txn_begin", message: "no transaction")
+      }
+      let result: T
+      // mdb_txn_commit frees the handle whether it succeeds or not; abort only before it.
+      var commitCalled = false
+      do {
+        result = try body(WriteTransaction(txn: txn))
+        commitCalled = true
+        try check(mdb_txn_commit(txn), "mdb_txn_commit")
+      } catch {
+        if !commitCalled { mdb_txn_abort(txn) }
+        if case StoreError.lmdb(let code, _, _) = error, code == MDB_MAP_FULL, attempts < 64 {
+          attempts += 1
+          try grow()
+          continue
+        }
+        throw error
+      }
+      return result
+    }
+  }
+
+  /// Doubles the map (no transaction of this process may be open).
+  private func grow() throws(StoreError) {
+    var info = MDB_envinfo()
+    mdb_env_info(env, &info)
+    let newSize = max(info.me_mapsize, mapSize) * 2
+    try check(mdb_env_set_mapsize(env, newSize), "mdb_env_set_mapsize")
+    mapSize = newSize
+  }
+}
+
+/// A read-only view valid for the duration of the closure it is handed.
+struct ReadTransaction {
+  fileprivate let txn: OpaquePointer
+
+  /// The value under `key`, copied out of the map.
+  func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]? {
+    try withValue(db, key) { Array($0) }
+  }
+
+  /// Hands the value under `key` to `body` without copying; the buffer is valid only inside.
+  func withValue<T>(
+    _ db: Database, _ key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T
+  ) throws -> T? {
+    try lmdbGet(txn, db.dbi, key, body)
+  }
+
+  /// Visits entries in key order from `start` (or the first key) until `body` returns false.
+  func scan(
+    _ db: Database, from start: [UInt8]?, reverse: Bool = false,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+  ) throws {
+    try lmdbScan(txn, db.dbi, from: start, reverse: reverse, body)
+  }
+
+  func count(_ db: Database) throws(StoreError) -> Int {
+    var st = MDB_stat()
+    try check(mdb_stat(txn, db.dbi, &st), "mdb_stat")
+    return Int(st.ms_entries)
+  }
+}
+
+/// A write transaction valid for the duration of the closure it is handed.
+struct WriteTransaction {
+  fileprivate let txn: OpaquePointer
+
+  func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]? {
+    try lmdbGet(txn, db.dbi, key) { Array($0) }
+  }
+
+  func withValue<T>(
+    _ db: Database, _ key: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> T
+  ) throws -> T? {
+    try lmdbGet(txn, db.dbi, key, body)
+  }
+
+  func scan(
+    _ db: Database, from start: [UInt8]?, reverse: Bool = false,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+  ) throws {
+    try lmdbScan(txn, db.dbi, from: start, reverse: reverse, body)
+  }
+
+  /// Stores `value` under `key`. `append` promises the key sorts after every key in the
+  /// database (the event log's rising sequence), which lets LMDB skip the search.
+  func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], append: Bool = false) throws(StoreError) {
+    let flags = append ? UInt32(MDB_APPEND) : 0
+    var rc: Int32 = 0
+    key.withUnsafeBytes { k in
+      value.withUnsafeBytes { v in
+        // The MDB_vals point into `key` and `value`, alive for this call; LMDB copies them.
+        var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+        var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+        rc = mdb_put(txn, db.dbi, &mk, &mv, flags)
+      }
+    }
+    try check(rc, "mdb_put")
+  }
+
+  func delete(_ db: Database, _ key: [UInt8]) throws(StoreError) {
+    var rc: Int32 = 0
+    key.withUnsafeBytes { k in
+      var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+      rc = mdb_del(txn, db.dbi, &mk, nil)
+    }
+    if rc == MDB_NOTFOUND { return }
+    try check(rc, "mdb_del")
+  }
+
+  func count(_ db: Database) throws(StoreError) -> Int {
+    var st = MDB_stat()
+    try check(mdb_stat(txn, db.dbi, &st), "mdb_stat")
+    return Int(st.ms_entries)
+  }
+}
+
+private func lmdbGet<T>(
+  _ txn: OpaquePointer, _ dbi: MDB_dbi, _ key: [UInt8],
+  _ body: (UnsafeRawBufferPointer) throws -> T
+) throws -> T? {
+  var mv = MDB_val()
+  var rc: Int32 = 0
+  key.withUnsafeBytes { k in
+    var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+    rc = mdb_get(txn, dbi, &mk, &mv)
+  }
+  if rc == MDB_NOTFOUND { return nil }
+  try check(rc, "mdb_get")
+  // mv points into the map, valid until the transaction ends or writes; `body` must not keep it.
+  return try body(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size))
+}
+
+private func lmdbScan(
+  _ txn: OpaquePointer, _ dbi: MDB_dbi, from start: [UInt8]?, reverse: Bool,
+  _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
+) throws {
+  var cursor: OpaquePointer?
+  try check(mdb_cursor_open(txn, dbi, &cursor), "mdb_cursor_open")
+  defer { mdb_cursor_close(cursor) }
+  var mk = MDB_val()
+  var mv = MDB_val()
+  var rc: Int32
+  if let start {
+    rc = start.withUnsafeBytes { k in
+      mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+      return mdb_cursor_get(cursor, &mk, &mv, MDB_SET_RANGE)
+    }
+    if reverse {
+      if rc == MDB_NOTFOUND {
+        rc = mdb_cursor_get(cursor, &mk, &mv, MDB_LAST)
+      } else if rc == MDB_SUCCESS,
+        !start.withUnsafeBytes({ $0.elementsEqual(UnsafeRawBufferPointer(start: mk.mv_data, count: mk.mv_size)) })
+      {
+        rc = mdb_cursor_get(cursor, &mk, &mv, MDB_PREV)
+      }
+    }
+  } else {
+    rc = mdb_cursor_get(cursor, &mk, &mv, reverse ? MDB_LAST : MDB_FIRST)
+  }
+  let step = reverse ? MDB_PREV : MDB_NEXT
+  while rc == MDB_SUCCESS {
+    // Both buffers point into the map and stay valid only until the next cursor move.
+    let keep = try body(
+      UnsafeRawBufferPointer(start: mk.mv_data, count: mk.mv_size),
+      UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size))
+    if !keep { return }
+    rc = mdb_cursor_get(cursor, &mk, &mv, step)
+  }
+  if rc != MDB_NOTFOUND { try check(rc, "mdb_cursor_get") }
+}
+
+/// The LMDB version string, for `stats` and the benchmark.
+var lmdbVersion: String { String(cString: mdb_version(nil, nil, nil)) }
+
+/// The `MDB_MAP_FULL` code, for tests that want to see the growth happen.
+let lmdbMapFull = MDB_MAP_FULL

@@ -1,0 +1,6 @@
+import ERPCLI
+
+@main
+enum Entrypoint {
+  static func main() { ERPCommand.main() }
+}
