@@ -36,11 +36,20 @@ let package = Package(
     .executableTarget(
       name: "ERPBench", dependencies: ["ERPCore", "ERPStore", "CLMDBBaseline"],
       path: "Benchmarks/ERPBench"),
-    .testTarget(name: "ERPCoreTests", dependencies: ["ERPCore"]),
+    // Helpers for tests only: temporary stores, the binary runner, fixtures and golden files.
+    .target(name: "ERPTestSupport", dependencies: ["ERPCore", "ERPStore"]),
+    .testTarget(name: "ERPCoreTests", dependencies: ["ERPCore", "ERPTestSupport"]),
     .testTarget(
       name: "ERPStoreTests",
-      dependencies: ["ERPCore", "ERPStore", .product(name: "Crypto", package: "swift-crypto")]),
-    .testTarget(name: "ERPCLITests", dependencies: ["ERPCore", "erpctl"]),
+      dependencies: [
+        "ERPCore", "ERPStore", "ERPTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .testTarget(
+      name: "ERPCLITests",
+      dependencies: [
+        "ERPCore", "ERPStore", "ERPTestSupport", "erpctl",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )
