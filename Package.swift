@@ -38,7 +38,8 @@ let package = Package(
       path: "Benchmarks/ERPBench"),
     // Helpers for tests only: temporary stores, the binary runner, fixtures and golden files.
     .target(name: "ERPTestSupport", dependencies: ["ERPCore", "ERPStore"]),
-    .testTarget(name: "ERPCoreTests", dependencies: ["ERPCore", "ERPTestSupport"]),
+    // ERPStore for the canonical serialisation (it lives beside the binary codec).
+    .testTarget(name: "ERPCoreTests", dependencies: ["ERPCore", "ERPStore", "ERPTestSupport"]),
     .testTarget(
       name: "ERPStoreTests",
       dependencies: [

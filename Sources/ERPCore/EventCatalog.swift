@@ -174,6 +174,24 @@ public enum EventCatalog {
     return try checkObject(data, schema.fields, path: "data", digits: moneyDigits, store: storeInput)
   }
 
+  /// `data` without the fields the store writes (to compare a stored event with its input).
+  public static func removingStoreWritten(type: String, data: JSONObject) -> JSONObject {
+    guard let schema = byType[type] else { return data }
+    return strip(data, schema.fields)
+  }
+
+  private static func strip(_ o: JSONObject, _ fields: [Field]) -> JSONObject {
+    var out = o
+    for f in fields {
+      if f.storeWritten {
+        out[f.name] = nil
+      } else if case .lines(let inner) = f.kind, let items = o[f.name]?.arrayValue {
+        out[f.name] = .array(items.map { $0.objectValue.map { .object(strip($0, inner)) } ?? $0 })
+      }
+    }
+    return out
+  }
+
   private static func suggestion(_ type: String) -> String {
     let lower = type.lowercased()
     if let near = schemas.first(where: { $0.type.lowercased() == lower }) {
@@ -258,8 +276,13 @@ public enum EventCatalog {
       return value
     case .rate:
       guard let s = value.stringValue else { throw expected("a decimal string rate such as \"0.10\"") }
-      guard let r = try? Money.parse(s, digits: 6), r.minorUnits >= 0, r.minorUnits <= 1_000_000
-      else { throw EventInputError(field: path, "'\(s)' is not a rate between 0 and 1") }
+      let notARate = EventInputError(field: path, "'\(s)' is not a rate between 0 and 1 (write e.g. \"0.10\")")
+      let r: Money
+      do { r = try Money.parse(s, digits: 6) } catch {
+        if case .tooManyDecimals = error { throw EventInputError(field: path, error.description) }
+        throw notARate
+      }
+      guard r.minorUnits >= 0, r.minorUnits <= 1_000_000 else { throw notARate }
       return value
     case .amount:
       if let i = value.intValue {

@@ -47,9 +47,13 @@ public struct EventRecordReader: Sendable {
     guard case .int(let seq)? = object["seq"], seq > 0 else {
       throw EventInputError(field: "seq", "expected a positive integer")
     }
+    // Exactly as erpctl writes it, so the line's bytes are what the chain hashed.
     guard let rs = object["recorded"]?.stringValue,
-      let (recorded, offset) = Instant.parseRFC3339(rs), offset == 0
-    else { throw EventInputError(field: "recorded", "expected a UTC timestamp ending in Z") }
+      let (recorded, offset) = Instant.parseRFC3339(rs), offset == 0, recorded.rfc3339() == rs
+    else {
+      throw EventInputError(
+        field: "recorded", "expected a UTC timestamp as erpctl writes it (e.g. 2026-11-03T02:15:02.5Z)")
+    }
     guard let hs = object["hash"]?.stringValue, let hash = Hex.decode(hs), hash.count == 32 else {
       throw EventInputError(field: "hash", "expected 64 hexadecimal digits")
     }
@@ -66,7 +70,7 @@ public struct EventRecordReader: Sendable {
   {
     let value: JSONValue
     do { value = try JSONParser.parse(line, start: start, end: end) } catch {
-      throw EventInputError(field: nil, "malformed JSON: \(error)")
+      throw EventInputError(field: error.path, "malformed JSON: \(error)")
     }
     guard let object = value.objectValue else {
       throw EventInputError(field: nil, "expected a JSON object, got \(value.kindName)")

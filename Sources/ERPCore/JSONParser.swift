@@ -2,6 +2,15 @@
 public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
   public var column: Int
   public var message: String
+  /// Where in the document it happened, e.g. `data.lines[0].qty` (nil at the top level).
+  public var path: String?
+
+  public init(column: Int, message: String, path: String? = nil) {
+    self.column = column
+    self.message = message
+    self.path = path
+  }
+
   public var description: String { "column \(column): \(message)" }
 }
 
@@ -13,7 +22,14 @@ public struct JSONParser {
   private var i: Int
   private let end: Int
   private var depth = 0
+  /// The member names and array indexes leading to the value being parsed, for error messages.
+  private var path: [PathComponent] = []
   public static let maxDepth = 64
+
+  private enum PathComponent {
+    case key(String)
+    case index(Int)
+  }
 
   /// Parses exactly one value in `bytes[start..<end]`, surrounded by optional white space.
   public static func parse(
@@ -28,7 +44,7 @@ public struct JSONParser {
       if p.i < p.end { throw p.error("unexpected text after the JSON value") }
       return v
     } catch {
-      throw JSONParseError(column: error.column - base, message: error.message)
+      throw JSONParseError(column: error.column - base, message: error.message, path: error.path)
     }
   }
 
@@ -37,7 +53,14 @@ public struct JSONParser {
   }
 
   private func error(_ message: String, at offset: Int? = nil) -> JSONParseError {
-    JSONParseError(column: (offset ?? i) + 1, message: message)
+    var text = ""
+    for c in path {
+      switch c {
+      case .key(let k): text += text.isEmpty ? k : ".\(k)"
+      case .index(let n): text += "[\(n)]"
+      }
+    }
+    return JSONParseError(column: (offset ?? i) + 1, message: message, path: text.isEmpty ? nil : text)
   }
 
   private mutating func skipSpace() {
@@ -102,8 +125,10 @@ public struct JSONParser {
       guard i < end, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
       i += 1
       skipSpace()
+      path.append(.key(key))
       let v = try value()
-      if members.contains(where: { $0.0 == key }) {
+      path.removeLast()
+      if members.contains(where: { JSONObject.same($0.0, key) }) {
         throw error("duplicate member name '\(key)'", at: keyStart)
       }
       members.append((key, v))
@@ -135,7 +160,9 @@ public struct JSONParser {
     }
     while true {
       skipSpace()
+      path.append(.index(items.count))
       items.append(try value())
+      path.removeLast()
       skipSpace()
       guard i < end else { throw error("unexpected end of input; expected ',' or ']'") }
       if bytes[i] == UInt8(ascii: ",") {

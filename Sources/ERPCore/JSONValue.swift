@@ -1,7 +1,10 @@
 /// A JSON value as erpctl stores it: integers only (money and rates are decimal strings, SPEC 2),
 /// objects with unique keys kept in RFC 8785 order (UTF-16 code units), so equal values are
 /// equal byte for byte once canonicalised.
-public enum JSONValue: Sendable, Equatable, Hashable {
+///
+/// Equality compares strings by their UTF-8 bytes, not by Swift's canonical equivalence: "é"
+/// (U+00E9) and "e\u{301}" are different JSON strings with different hashes in the chain.
+public enum JSONValue: Sendable, Hashable {
   case null
   case bool(Bool)
   case int(Int64)
@@ -44,18 +47,55 @@ public enum JSONValue: Sendable, Equatable, Hashable {
   }
 }
 
+extension JSONValue: Equatable {
+  public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    switch (a, b) {
+    case (.null, .null): true
+    case (.bool(let x), .bool(let y)): x == y
+    case (.int(let x), .int(let y)): x == y
+    case (.string(let x), .string(let y)): JSONObject.same(x, y)
+    case (.array(let x), .array(let y)): x == y
+    case (.object(let x), .object(let y)): x == y
+    default: false
+    }
+  }
+
+  public func hash(into h: inout Hasher) {
+    switch self {
+    case .null: h.combine(0)
+    case .bool(let b): h.combine(b)
+    case .int(let i): h.combine(i)
+    // String's hash follows canonical equivalence, which byte equality refines, so equal
+    // values hash alike (and it is far faster than hashing byte by byte).
+    case .string(let s): h.combine(s)
+    case .array(let a): h.combine(a)
+    case .object(let o): h.combine(o)
+    }
+  }
+}
+
 /// A JSON object whose members are unique and sorted by key in RFC 8785 order.
 public struct JSONObject: Sendable, Equatable, Hashable {
   public private(set) var members: [Member]
 
-  public struct Member: Sendable, Equatable, Hashable {
+  public struct Member: Sendable, Hashable {
     public var key: String
     public var value: JSONValue
     public init(_ key: String, _ value: JSONValue) {
       self.key = key
       self.value = value
     }
+
+    public static func == (a: Member, b: Member) -> Bool { JSONObject.same(a.key, b.key) && a.value == b.value }
+    public func hash(into h: inout Hasher) {
+      h.combine(key)
+      h.combine(value)
+    }
   }
+
+  /// Byte-wise string equality (see `JSONValue`).
+  @inline(__always)
+  public static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
   public init() { members = [] }
 
@@ -78,11 +118,11 @@ public struct JSONObject: Sendable, Equatable, Hashable {
   public subscript(key: String) -> JSONValue? {
     get {
       let i = insertionIndex(key)
-      return i < members.count && members[i].key == key ? members[i].value : nil
+      return i < members.count && Self.same(members[i].key, key) ? members[i].value : nil
     }
     set {
       let i = insertionIndex(key)
-      let found = i < members.count && members[i].key == key
+      let found = i < members.count && Self.same(members[i].key, key)
       switch (found, newValue) {
       case (true, let v?): members[i].value = v
       case (true, nil): members.remove(at: i)
@@ -104,12 +144,23 @@ public struct JSONObject: Sendable, Equatable, Hashable {
 
   /// RFC 8785 3.2.3: keys compare as arrays of UTF-16 code units.
   public static func less(_ a: String, _ b: String) -> Bool {
-    // ASCII (every key erpctl itself writes) compares the same byte-wise; only fall back to UTF-16
-    // when a non-ASCII scalar is involved, since UTF-8 and UTF-16 orders differ above U+FFFF.
-    if a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) {
-      return a.utf8.lexicographicallyPrecedes(b.utf8)
+    // Compare the UTF-8 bytes up to the first difference: when that difference (or the end of a
+    // string) falls on an ASCII byte, both strings agree up to a scalar boundary and byte order
+    // is UTF-16 order. Only two differing non-ASCII bytes need UTF-16, since UTF-8 and UTF-16
+    // orders differ above U+FFFF.
+    var x = a.utf8.makeIterator()
+    var y = b.utf8.makeIterator()
+    while true {
+      switch (x.next(), y.next()) {
+      case (nil, nil): return false
+      case (nil, _): return true
+      case (_, nil): return false
+      case (let p?, let q?):
+        if p == q { continue }
+        if p < 0x80 || q < 0x80 { return p < q }
+        return a.utf16.lexicographicallyPrecedes(b.utf16)
+      }
     }
-    return a.utf16.lexicographicallyPrecedes(b.utf16)
   }
 }
 

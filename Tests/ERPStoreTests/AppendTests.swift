@@ -1,0 +1,194 @@
+import ERPCore
+import ERPTestSupport
+import Foundation
+import Testing
+
+@testable import ERPStore
+
+@Suite("Appending and reading back")
+struct AppendTests {
+  @Test func seqsAreGaplessAcrossBatchesAndEventsReadBackUnchanged() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let first = [orderEvent(1, key: "a"), caseEvent(2), orderEvent(3, key: "c")]
+    let second = (4...8).map { $0 % 2 == 0 ? caseEvent($0, key: "k\($0)") : orderEvent($0) }
+    let t1 = Instant(seconds: 1_795_000_000, nanoseconds: 1_000_000)
+    let t2 = Instant(seconds: 1_795_000_060, nanoseconds: 0)
+    var clockCalls = 0
+    let o1 = try s.appendTrusted(first) {
+      clockCalls += 1
+      return t1
+    }
+    #expect(clockCalls == 1)
+    let o2 = try s.appendTrusted(second) { t2 }
+    #expect(o1 == [.appended(1), .appended(2), .appended(3)])
+    #expect(o2 == (4...8).map { AppendOutcome.appended(UInt64($0)) })
+    #expect(try s.count() == 8)
+
+    let appended = first + second
+    for (i, e) in appended.enumerated() {
+      let seq = UInt64(i + 1)
+      let stored = try #require(try s.event(seq))
+      #expect(stored.seq == seq)
+      #expect(stored.type == e.type)
+      #expect(stored.at == e.at)
+      #expect(stored.key == e.key)
+      #expect(stored.v == e.v)
+      #expect(stored.data == e.data)
+      #expect(stored.recorded == (i < 3 ? t1 : t2))
+      #expect(stored.hash.count == 32)
+    }
+    #expect(try s.event(0) == nil)
+    #expect(try s.event(9) == nil)
+
+    let scanned = try allEvents(s)
+    #expect(scanned.map(\.seq) == Array(1...8))
+    #expect(scanned.map(\.type) == appended.map(\.type))
+    #expect(scanned.map(\.data) == appended.map(\.data))
+    #expect(scanned.map(\.key) == appended.map(\.key))
+    #expect(scanned.map(\.at) == appended.map(\.at))
+    #expect(try scanned.map { try s.event($0.seq) } == scanned)
+
+    // forEach from the middle, and stopping early.
+    var seen: [UInt64] = []
+    try s.forEach(from: 5) { e in
+      seen.append(e.seq)
+      return e.seq < 7
+    }
+    #expect(seen == [5, 6, 7])
+
+    // The head names the last event and its hash.
+    #expect(try s.head() == ChainHead(seq: 8, hash: scanned[7].hash))
+  }
+
+  @Test func emptyBatchAppendsNothing() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    #expect(try appendAll(s, []) == [])
+    #expect(try s.count() == 0)
+    #expect(try s.head() == .genesis)
+  }
+
+  @Test func sameKeySamePayloadIsExistingAndAppendsNothing() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(1, key: "k1"), orderEvent(2, key: "k2"), orderEvent(3)])
+    let headBefore = try s.head()
+    let again = try s.appendTrusted([orderEvent(2, key: "k2"), orderEvent(1, key: "k1")]) {
+      Instant(seconds: 1_900_000_000)
+    }
+    #expect(again == [.existing(2), .existing(1)])
+    #expect(try s.count() == 3)
+    #expect(try s.head() == headBefore)
+    // The original is untouched (its recorded time is the first append's).
+    #expect(try s.event(2)?.recorded == fixedInstant)
+    #expect(try s.verify().ok)
+  }
+
+  @Test func existingAndNewEventsMixInOneBatch() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(1, key: "k1")])
+    let out = try appendAll(s, [orderEvent(5, key: "k5"), orderEvent(1, key: "k1"), orderEvent(6)])
+    #expect(out == [.appended(2), .existing(1), .appended(3)])
+    #expect(try s.count() == 3)
+    #expect(try s.verify().ok)
+  }
+
+  @Test(arguments: [
+    ("data", orderEvent(1, key: "k2", qty: 4)),
+    ("type", NewEvent(type: "ServiceCaseOpened", at: orderEvent(2).at, key: "k2", data: orderEvent(2).data)),
+    ("at", NewEvent(type: "OrderConfirmed", at: .date(CivilDate(daysSinceEpoch: 20_000)), key: "k2", data: orderEvent(2).data)),
+    ("v", NewEvent(type: "OrderConfirmed", at: orderEvent(2).at, key: "k2", v: 2, data: orderEvent(2).data)),
+  ])
+  func sameKeyDifferentPayloadInTheMiddleOfABatchAppendsNothing(
+    what: String, conflicting: NewEvent
+  ) throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(1, key: "k1"), orderEvent(2, key: "k2")])
+    let before = try exportLines(s)
+    let headBefore = try s.head()
+    let batch = [orderEvent(10, key: "new-1"), orderEvent(11), conflicting, orderEvent(12, key: "new-2")]
+    #expect(throws: StoreError.keyConflict(index: 2, key: "k2", existingSeq: 2), "differs in \(what)") {
+      try appendAll(s, batch)
+    }
+    #expect(try s.count() == 2)
+    #expect(try s.head() == headBefore)
+    #expect(try exportLines(s) == before)
+    // The keys of the refused batch were not indexed: appending them now gives new seqs.
+    #expect(try appendAll(s, [orderEvent(10, key: "new-1"), orderEvent(12, key: "new-2")]) == [
+      .appended(3), .appended(4),
+    ])
+    #expect(try s.verify().ok)
+  }
+
+  @Test func twoIdenticalKeyedEventsInOneBatchAppendOnce() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let out = try appendAll(s, [orderEvent(1, key: "dup"), orderEvent(2), orderEvent(1, key: "dup")])
+    #expect(out == [.appended(1), .appended(2), .existing(1)])
+    #expect(try s.count() == 2)
+    #expect(try s.verify().ok)
+  }
+
+  @Test func twoDifferentEventsUnderOneKeyInOneBatchConflict() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(0)])
+    let error = #expect(throws: StoreError.self) {
+      try appendAll(s, [orderEvent(1, key: "dup"), orderEvent(2, key: "dup")])
+    }
+    guard case .keyConflict(let index, let key, _)? = error else {
+      Issue.record("expected keyConflict, got \(String(describing: error))")
+      return
+    }
+    #expect(index == 1)
+    #expect(key == "dup")
+    #expect(try s.count() == 1)
+    #expect(try s.head().seq == 1)
+  }
+
+  @Test func unkeyedEventsAreNeverDeduplicated() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    #expect(try appendAll(s, [orderEvent(1), orderEvent(1)]) == [.appended(1), .appended(2)])
+    #expect(try appendAll(s, [orderEvent(1)]) == [.appended(3)])
+  }
+
+  @Test func withAppenderAppendsLikeAppend() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let outcomes = try s.withAppender(clock: { fixedInstant }, mode: .trusted) { log in
+      [try log.append(orderEvent(1, key: "x")), try log.append(orderEvent(1, key: "x"))]
+    }
+    #expect(outcomes == [.appended(1), .existing(1)])
+    #expect(try s.head().seq == 1)
+    #expect(try s.verify().ok)
+  }
+}
+
+@Suite("Store-written fields and idempotency")
+struct StoreWrittenIdempotencyTests {
+  @Test func aTrustedShippedWithCOGSAppendedTwiceIsExisting() throws {
+    let dir = try TemporaryDirectory("erpctl-store")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let data: JSONValue = [
+      "order": "SO-1", "shipment": "SH-1", "lines": [["sku": "A1", "qty": 2, "cogs": "14.00"]],
+    ]
+    let e = NewEvent(type: "Shipped", at: .date(CivilDate(year: 2026, month: 11, day: 5)!), key: "sh-1",
+      data: data.objectValue ?? JSONObject())
+    #expect(try s.appendTrusted([e], clock: { fixedInstant }) == [.appended(1)])
+    #expect(try s.appendTrusted([e], clock: { fixedInstant }) == [.existing(1)])
+  }
+}
