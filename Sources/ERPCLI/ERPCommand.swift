@@ -12,7 +12,11 @@ public struct ERPCommand: ParsableCommand {
       See erpctl(1).
       """,
     version: "0.1.0",
-    subcommands: [Init.self, Append.self, Log.self, Export.self, Restore.self, Verify.self, Stats.self]
+    subcommands: [
+      Init.self, Customer.self, Product.self, Rep.self, Lead.self, Activity.self, Quote.self,
+      Order.self, Stock.self, PO.self, Payment.self, Case.self, Cost.self, Target.self,
+      Append.self, Log.self, Export.self, Restore.self, Verify.self, Stats.self,
+    ]
   )
 
   public init() {}

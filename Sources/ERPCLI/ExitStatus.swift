@@ -33,7 +33,7 @@ enum ExitStatus {
       case .storeNotFound: 66
       case .busy: 75
       case .lmdb, .io, .notAStore: 74
-      case .alreadyExists, .rejected, .keyConflict, .chainMismatch, .notEmpty: 65
+      case .alreadyExists, .rejected, .refused, .keyConflict, .chainMismatch, .notEmpty: 65
       }
     case let e as CLIError:
       switch e {
@@ -41,7 +41,9 @@ enum ExitStatus {
       case .badRecords, .badData: 65
       case .io: 74
       }
-    case is EventInputError, is MoneyError: 65
+    case is EventInputError, is MoneyError, is DomainError: 65
+    case is ValidationError: 64
+    case is StateDecodingError: 74
     default: 70
     }
   }

@@ -24,46 +24,6 @@ public struct EventEnvelope: Sendable, Equatable {
     self.data = data
     self.hash = hash
   }
-
-  /// The RFC 8785 bytes of the export object without `hash`: what the chain hashes (SPEC 7).
-  /// Members in RFC 8785 order: at, data, key, recorded, seq, type, v; `key` is `null` when absent.
-  public var canonicalBytes: [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(256)
-    writeCanonical(into: &out, hashHex: nil)
-    return out
-  }
-
-  /// One JSON Lines record of `export` (canonical, with `hash` last in key order).
-  public var exportLine: String {
-    var out: [UInt8] = []
-    out.reserveCapacity(320)
-    writeCanonical(into: &out, hashHex: Hex.encode(hash))
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  public func writeCanonical(into out: inout [UInt8], hashHex: String?) {
-    out.append(contentsOf: #"{"at":"#.utf8)
-    CanonicalJSON.writeString(at.description, into: &out)
-    out.append(contentsOf: #","data":"#.utf8)
-    CanonicalJSON.write(.object(data), into: &out)
-    if let hashHex {
-      out.append(contentsOf: #","hash":""#.utf8)
-      out.append(contentsOf: hashHex.utf8)
-      out.append(UInt8(ascii: "\""))
-    }
-    out.append(contentsOf: #","key":"#.utf8)
-    if let key { CanonicalJSON.writeString(key, into: &out) } else { out.append(contentsOf: "null".utf8) }
-    out.append(contentsOf: #","recorded":"#.utf8)
-    CanonicalJSON.writeString(recorded.rfc3339(), into: &out)
-    out.append(contentsOf: #","seq":"#.utf8)
-    CanonicalJSON.writeInt(Int64(seq), into: &out)
-    out.append(contentsOf: #","type":"#.utf8)
-    CanonicalJSON.writeString(type, into: &out)
-    out.append(contentsOf: #","v":"#.utf8)
-    CanonicalJSON.writeInt(Int64(v), into: &out)
-    out.append(UInt8(ascii: "}"))
-  }
 }
 
 /// An event as a user or script supplies it to `append` (no seq, recorded or hash yet).

@@ -73,7 +73,7 @@ public struct Instant: Sendable, Hashable, Comparable {
   }
 
   /// The civil date and time of day at a UTC offset.
-  func civil(offsetSeconds: Int) -> (date: CivilDate, secondOfDay: Int) {
+  public func civil(offsetSeconds: Int) -> (date: CivilDate, secondOfDay: Int) {
     let local = seconds + Int64(offsetSeconds)
     let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
     return (CivilDate(daysSinceEpoch: Int32(days)), Int(local - days * 86400))

@@ -19,82 +19,96 @@ enum EventCodec {
 
   static func encode(_ e: EventEnvelope) -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(200)
-    out.append(format)
-    out.append(contentsOf: e.hash)
-    switch e.at {
-    case .date(let d):
-      out.append(0)
-      putFixed(UInt32(bitPattern: d.daysSinceEpoch), 4, &out)
-    case .instant(let t, let off):
-      out.append(1)
-      putFixed(UInt64(bitPattern: t.seconds), 8, &out)
-      putFixed(UInt32(bitPattern: t.nanoseconds), 4, &out)
-      putFixed(UInt32(bitPattern: Int32(off)), 4, &out)
-    }
-    putFixed(UInt64(bitPattern: e.recorded.seconds), 8, &out)
-    putFixed(UInt32(bitPattern: e.recorded.nanoseconds), 4, &out)
-    putVarint(UInt64(e.v), &out)
-    putString(e.type, &out)
-    if let key = e.key {
-      putVarint(UInt64(key.utf8.count) + 1, &out)
-      out.append(contentsOf: key.utf8)
-    } else {
-      out.append(0)
-    }
-    putObject(e.data, &out)
+    encode(e, into: &out)
     return out
   }
 
-  @inline(__always)
-  static func putFixed<T: FixedWidthInteger>(_ v: T, _ n: Int, _ out: inout [UInt8]) {
-    var x = v.littleEndian
-    for _ in 0..<n {
-      out.append(UInt8(truncatingIfNeeded: x))
-      x >>= 8
+  /// Appends the stored form of `e` to `out` (the appender reuses one buffer for every event).
+  static func encode(_ e: EventEnvelope, into out: inout [UInt8]) {
+    ByteWriter.append(to: &out) { w in
+      w.byte(format)
+      w.bytes(e.hash)
+      switch e.at {
+      case .date(let d):
+        w.byte(0)
+        putFixed(UInt32(bitPattern: d.daysSinceEpoch), &w)
+      case .instant(let t, let off):
+        w.byte(1)
+        putFixed(UInt64(bitPattern: t.seconds), &w)
+        putFixed(UInt32(bitPattern: t.nanoseconds), &w)
+        putFixed(UInt32(bitPattern: Int32(off)), &w)
+      }
+      putFixed(UInt64(bitPattern: e.recorded.seconds), &w)
+      putFixed(UInt32(bitPattern: e.recorded.nanoseconds), &w)
+      putVarint(UInt64(e.v), &w)
+      putString(e.type, &w)
+      if let key = e.key {
+        putString(key, lengthBias: 1, &w)
+      } else {
+        w.byte(0)
+      }
+      putObject(e.data, &w)
     }
   }
 
+  /// The integer's bytes, little-endian.
   @inline(__always)
-  static func putVarint(_ v: UInt64, _ out: inout [UInt8]) {
+  static func putFixed<T: FixedWidthInteger>(_ v: T, _ w: inout ByteWriter) {
+    withUnsafeBytes(of: v.littleEndian) { w.bytes($0) }
+  }
+
+  @inline(__always)
+  static func putVarint(_ v: UInt64, _ w: inout ByteWriter) {
     var x = v
     while x >= 0x80 {
-      out.append(UInt8(x & 0x7F) | 0x80)
+      w.byte(UInt8(x & 0x7F) | 0x80)
       x >>= 7
     }
-    out.append(UInt8(x))
+    w.byte(UInt8(x))
   }
 
+  /// The varint byte count (plus `lengthBias`), then the UTF-8 bytes.
   @inline(__always)
-  static func putString(_ s: String, _ out: inout [UInt8]) {
-    putVarint(UInt64(s.utf8.count), &out)
-    out.append(contentsOf: s.utf8)
-  }
-
-  static func putObject(_ o: JSONObject, _ out: inout [UInt8]) {
-    out.append(6)
-    putVarint(UInt64(o.count), &out)
-    for m in o.members {
-      putString(m.key, &out)
-      putValue(m.value, &out)
+  static func putString(_ s: String, lengthBias: UInt64 = 0, _ w: inout ByteWriter) {
+    let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
+      putVarint(UInt64(bytes.count) + lengthBias, &w)
+      w.bytes(bytes)
+    }
+    if copied == nil {
+      putVarint(UInt64(s.utf8.count) + lengthBias, &w)
+      w.utf8(s)
     }
   }
 
-  static func putValue(_ v: JSONValue, _ out: inout [UInt8]) {
+  /// Appends `o` in the stored value format to `out` (other tables store objects this way).
+  static func putObject(_ o: JSONObject, _ out: inout [UInt8]) {
+    ByteWriter.append(to: &out) { putObject(o, &$0) }
+  }
+
+  static func putObject(_ o: JSONObject, _ w: inout ByteWriter) {
+    w.byte(6)
+    putVarint(UInt64(o.count), &w)
+    for m in o.members {
+      putString(m.key, &w)
+      putValue(m.value, &w)
+    }
+  }
+
+  static func putValue(_ v: JSONValue, _ w: inout ByteWriter) {
     switch v {
-    case .null: out.append(0)
-    case .bool(let b): out.append(b ? 2 : 1)
+    case .null: w.byte(0)
+    case .bool(let b): w.byte(b ? 2 : 1)
     case .int(let i):
-      out.append(3)
-      putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), &out)
+      w.byte(3)
+      putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), &w)
     case .string(let s):
-      out.append(4)
-      putString(s, &out)
+      w.byte(4)
+      putString(s, &w)
     case .array(let items):
-      out.append(5)
-      putVarint(UInt64(items.count), &out)
-      for item in items { putValue(item, &out) }
-    case .object(let o): putObject(o, &out)
+      w.byte(5)
+      putVarint(UInt64(items.count), &w)
+      for item in items { putValue(item, &w) }
+    case .object(let o): putObject(o, &w)
     }
   }
 
@@ -173,7 +187,7 @@ enum EventCodec {
     mutating func bytes(_ n: Int) throws(CodecError) -> [UInt8] {
       try need(n)
       defer { i += n }
-      return Array(buf[i..<(i + n)])
+      return Array(UnsafeRawBufferPointer(start: buf.baseAddress! + i, count: n))
     }
 
     @inline(__always)
@@ -237,13 +251,15 @@ enum EventCodec {
         try need(n * 2)
         var members: [JSONObject.Member] = []
         members.reserveCapacity(n)
+        var previous: String?
         for _ in 0..<n {
           let k = try string()
           // A damaged record must fail to decode, not break the sorted-members invariant.
-          if let last = members.last, !JSONObject.less(last.key, k) {
+          if let previous, !JSONObject.less(previous, k) {
             throw CodecError(reason: "object keys out of order")
           }
           members.append(JSONObject.Member(k, try value(depth: depth + 1)))
+          previous = k
         }
         return .object(JSONObject(sortedMembers: members))
       default: throw CodecError(reason: "bad value tag")
@@ -258,6 +274,13 @@ struct CodecError: Error, Equatable {
 
 /// Big-endian u64 keys, so LMDB's byte order is numeric order.
 enum SeqKey {
+  /// Overwrites the 8-byte `key` with `seq` (the appender reuses one key buffer).
+  @inline(__always)
+  static func set(_ seq: UInt64, in key: inout [UInt8]) {
+    precondition(key.count == 8)
+    key.withUnsafeMutableBytes { $0.storeBytes(of: seq.bigEndian, as: UInt64.self) }
+  }
+
   static func encode(_ seq: UInt64) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: 8)
     var x = seq
@@ -274,4 +297,10 @@ enum SeqKey {
     for b in buf { x = x << 8 | UInt64(b) }
     return x
   }
+}
+
+extension EventStore {
+  /// The size in bytes of `e`'s stored record (the value under its seq in the log), so the
+  /// benchmark can size its raw-LMDB baseline like the real records.
+  public static func storedRecordSize(of e: EventEnvelope) -> Int { EventCodec.encode(e).count }
 }

@@ -26,8 +26,9 @@ public struct StoreStats: Sendable, Equatable {
 
 extension EventStore {
   /// Checks the whole log in one snapshot: seq gapless from 1, every record decodes, every hash
-  /// recomputes from its predecessor (SPEC 7), the stored head matches the last event, and the
-  /// idempotency index names exactly the keyed events.
+  /// recomputes from its predecessor (SPEC 7), the stored head matches the last event, the
+  /// idempotency index names exactly the keyed events, and the command-side state equals a
+  /// replay of the log from scratch.
   public func verify() throws -> VerifyReport {
     try env.read { txn in
       var expected: UInt64 = 1
@@ -35,6 +36,7 @@ extension EventStore {
       var keyed = 0
       var report = VerifyReport(events: 0, head: .genesis)
       var scratch: [UInt8] = []
+      let replay = SalesState()
       func fail(_ seq: UInt64, _ why: String) {
         report.firstBadSeq = seq
         report.problem = why
@@ -70,6 +72,7 @@ extension EventStore {
             return false
           }
         }
+        try fold(e, into: replay)
         prev = h
         report.events = seq
         report.head = ChainHead(seq: seq, hash: h)
@@ -83,9 +86,39 @@ extension EventStore {
           stored.seq, "stored chain head (\(stored.seq), \(Hex.encode(stored.hash))) does not match the last event")
       } else if try txn.count(keys) != keyed {
         fail(report.head.seq, "idempotency index holds \(try txn.count(keys)) keys, the log \(keyed)")
+      } else if let diff = try stateDifference(txn, replay.snapshot) {
+        fail(report.head.seq, "command-side state differs from a replay of the log: \(diff)")
       }
       return report
     }
+  }
+
+  /// The first state record that differs between the table and `expected` (a replay), if any.
+  private func stateDifference(_ txn: ReadTransaction, _ expected: [StateKey: JSONObject]) throws -> String? {
+    var seen = 0
+    var difference: String?
+    try txn.scan(state, from: nil) { k, v in
+      guard let key = StateTable.decodeKey(k) else {
+        difference = "a malformed state key"
+        return false
+      }
+      let stored = try StateTable.decode(v)
+      guard let want = expected[key] else {
+        difference = "\(key) is stored but no event made it"
+        return false
+      }
+      guard want == stored else {
+        difference = "\(key) is \(CanonicalJSON.string(.object(stored))), the replay gives \(CanonicalJSON.string(.object(want)))"
+        return false
+      }
+      seen += 1
+      return true
+    }
+    if difference == nil && seen != expected.count {
+      let missing = try expected.keys.sorted().first { k in try txn.get(state, StateTable.key(k)) == nil }
+      difference = "\(missing.map(String.init(describing:)) ?? "a record") is missing"
+    }
+    return difference
   }
 
   public func stats() throws -> StoreStats {

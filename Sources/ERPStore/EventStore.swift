@@ -38,20 +38,25 @@ public final class EventStore {
   let events: Database
   let keys: Database
   let meta: Database
+  /// The command side's current state (`StateTable`).
+  let state: Database
+  /// Turns business times into business dates for the deciders.
+  let zone: StoreTimeZone
 
-  static let databaseNames = ["events", "keys", "meta"]
+  static let databaseNames = ["events", "keys", "meta", StateTable.name]
   static let dataFile = "data.mdb"
 
   private init(path: String, env: LMDBEnvironment, metadata: StoreMetadata?) throws {
     self.path = path
     self.env = env
     let dbs = try env.databases(Self.databaseNames)
-    (events, keys, meta) = (dbs[0], dbs[1], dbs[2])
-    if let metadata {
-      self.metadata = metadata
-    } else {
-      self.metadata = try Self.readMetadata(env: env, meta: dbs[2], path: path)
+    (events, keys, meta, state) = (dbs[0], dbs[1], dbs[2], dbs[3])
+    let m = try metadata ?? Self.readMetadata(env: env, meta: dbs[2], path: path)
+    guard let zone = StoreTimeZone(m.timezone) else {
+      throw StoreError.notAStore(path: path, reason: "unknown timezone '\(m.timezone)'")
     }
+    self.metadata = m
+    self.zone = zone
   }
 
   // MARK: Creating and opening
@@ -151,11 +156,32 @@ public final class EventStore {
   // MARK: Writing
 
   /// Appends `events` atomically, in order, in one write transaction: either every one is
-  /// appended (or found already appended under its key) or nothing is.
+  /// appended (or found already appended under its key) or nothing is. Each primary event is
+  /// decided against the current state (refused with `StoreError.refused`), stored with the
+  /// events derived from it, and folded into the state, all in the same transaction.
   /// - Parameter clock: read once inside the transaction, so `recorded` rises with `seq`.
-  public func append(_ newEvents: [NewEvent], clock: () -> Instant) throws -> [AppendOutcome] {
+  /// - Parameter mode: `.trusted` stores the events as given, without rules or derivations
+  ///   (still folding them into the state); for benchmarks and storage tests.
+  public func append(_ newEvents: [NewEvent], clock: () -> Instant, mode: AppendMode = .decide) throws
+    -> [AppendOutcome]
+  {
     try env.write { txn in
-      var log = try LogAppender(store: self, txn: txn, recorded: clock())
+      var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: mode)
+      var outcomes: [AppendOutcome] = []
+      outcomes.reserveCapacity(newEvents.count)
+      for (i, e) in newEvents.enumerated() { outcomes.append(try log.append(e, index: i)) }
+      try log.finish()
+      return outcomes
+    }
+  }
+
+  /// The bare log path of issue 2's benchmark goal (encode, hash, index key, put) with no
+  /// command-side state: a store written this way fails `verify`'s state check, so it is not
+  /// public API.
+  package func appendLogOnly(_ newEvents: [NewEvent], clock: () -> Instant) throws -> [AppendOutcome] {
+    try env.write { txn in
+      var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: .trusted)
+      log.foldsState = false
       var outcomes: [AppendOutcome] = []
       outcomes.reserveCapacity(newEvents.count)
       for (i, e) in newEvents.enumerated() { outcomes.append(try log.append(e, index: i)) }
@@ -166,9 +192,11 @@ public final class EventStore {
 
   /// Runs `body` with an appender inside one write transaction (what later command handlers
   /// build on: decide against state, append, commit). `body` may run again if the map grows.
-  public func withAppender<T>(clock: () -> Instant, _ body: (inout LogAppender) throws -> T) throws -> T {
+  public func withAppender<T>(
+    clock: () -> Instant, mode: AppendMode = .decide, _ body: (inout LogAppender) throws -> T
+  ) throws -> T {
     try env.write { txn in
-      var log = try LogAppender(store: self, txn: txn, recorded: clock())
+      var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: mode)
       let result = try body(&log)
       try log.finish()
       return result
@@ -185,6 +213,7 @@ public final class EventStore {
       let existing = try txn.count(events)
       guard existing == 0 else { throw StoreError.notEmpty(path: path, events: UInt64(existing)) }
       var head = ChainHead.genesis
+      let sales = StateTable.state(txn, state)
       try produce { e in
         guard e.seq == head.seq + 1 else {
           throw StoreError.chainMismatch(seq: e.seq, reason: "expected seq \(head.seq + 1)")
@@ -203,8 +232,10 @@ public final class EventStore {
           try txn.put(keys, k, SeqKey.encode(e.seq))
         }
         try txn.put(events, SeqKey.encode(e.seq), EventCodec.encode(e), append: true)
+        try fold(e, into: sales)
         head = ChainHead(seq: e.seq, hash: h)
       }
+      try StateTable.flush(sales, txn, state)
       try txn.put(meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
       return head
     }
@@ -260,52 +291,156 @@ public final class EventStore {
   }
 }
 
-/// Appends events inside one write transaction, carrying the chain head along.
+/// How `append` treats its events.
+public enum AppendMode: Sendable {
+  /// Decide each primary event against the state, derive, and fold (the normal path).
+  case decide
+  /// Store the events as given and fold them into the state, with no rules and no derived
+  /// events (what a storage benchmark or test wants to measure or set up).
+  case trusted
+}
+
+/// Appends events inside one write transaction, carrying the chain head and the command-side
+/// state along.
 public struct LogAppender {
   let store: EventStore
   let txn: WriteTransaction
   let recorded: Instant
+  let mode: AppendMode
+  /// False only for the benchmark's bare-log measurement (`appendLogOnly`).
+  var foldsState = true
+  /// The state the deciders read, loaded from LMDB on demand; written back by `finish`.
+  let sales: SalesState
   public private(set) var head: ChainHead
-  private var scratch: [UInt8] = []
+  // Buffers reused for every event of the transaction (no allocation per event).
+  private var canonical: [UInt8] = []
+  private var record: [UInt8] = []
+  private var keyBytes: [UInt8] = []
+  private var seqKey = [UInt8](repeating: 0, count: 8)
 
-  init(store: EventStore, txn: WriteTransaction, recorded: Instant) throws {
+  init(store: EventStore, txn: WriteTransaction, recorded: Instant, mode: AppendMode = .decide) throws {
     self.store = store
     self.txn = txn
     self.recorded = recorded
+    self.mode = mode
+    sales = StateTable.state(txn, store.state)
     head = try EventStore.readHead { [txn, meta = store.meta] in try txn.get(meta, $0) }
-    scratch.reserveCapacity(512)
+    canonical.reserveCapacity(512)
+    record.reserveCapacity(512)
+    keyBytes.reserveCapacity(64)
   }
 
-  /// Appends one event, or reports the seq of the identical event already under its key.
-  /// `index` only labels errors (its position in the caller's batch).
+  /// Appends one primary event with the events derived from it, or reports the seq of the
+  /// identical event already under its key. `index` only labels errors (its position in the
+  /// caller's batch). A refused event leaves nothing behind: deciding writes nothing.
   public mutating func append(_ e: NewEvent, index: Int = 0) throws -> AppendOutcome {
-    var keyBytes: [UInt8] = []
     if let key = e.key {
-      keyBytes = Array(key.utf8)
+      keyBytes.removeAll(keepingCapacity: true)
+      keyBytes.append(contentsOf: key.utf8)
       if let existing = try txn.get(store.keys, keyBytes) {
         let seq = existing.withUnsafeBytes { SeqKey.decode($0) } ?? 0
         let stored = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
           try? EventCodec.decode(buf, seq: seq)
         }
-        if let stored, let stored, e.samePayload(as: stored) { return .existing(seq) }
+        // The stored copy carries store-written fields (cogs) that decided input never has and
+        // trusted input may; compare both without them.
+        if let stored, var stored {
+          stored.data = EventCatalog.removingStoreWritten(type: stored.type, data: stored.data)
+          var input = e
+          input.data = EventCatalog.removingStoreWritten(type: e.type, data: e.data)
+          if input.samePayload(as: stored) { return .existing(seq) }
+        }
         throw StoreError.keyConflict(index: index, key: key, existingSeq: seq)
       }
     }
-    let seq = head.seq + 1
-    var env = EventEnvelope(
-      seq: seq, type: e.type, at: e.at, recorded: recorded, key: e.key, v: e.v, data: e.data,
-      hash: [])
-    scratch.removeAll(keepingCapacity: true)
-    env.writeCanonical(into: &scratch, hashHex: nil)
-    env.hash = HashChain.link(previous: head.hash, canonical: scratch)
-    let seqKey = SeqKey.encode(seq)
-    try txn.put(store.events, seqKey, EventCodec.encode(env), append: true)
-    if e.key != nil { try txn.put(store.keys, keyBytes, seqKey) }
-    head = ChainHead(seq: seq, hash: env.hash)
+    guard mode == .decide else {
+      let seq = try put(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data)
+      if foldsState { try store.fold(type: e.type, v: e.v, data: e.data, into: sales) }
+      return .appended(seq)
+    }
+    let digits = store.metadata.moneyDigits
+    let decided: [SalesEvent]
+    do {
+      let current = try Upcaster.standard.upcast(type: e.type, v: e.v, data: e.data)
+      let typed = try SalesEvent(type: e.type, data: current, digits: digits)
+      let ctx = DecideContext(
+        at: e.at, date: store.zone.date(of: e.at), digits: digits,
+        defaultTermsDays: Int64(store.metadata.paymentTermsDays))
+      decided = try SalesDecider.decide(typed, ctx, sales)
+    } catch let error as EventInputError {
+      throw StoreError.rejected(index: index, error)
+    } catch let error as DomainError {
+      throw StoreError.refused(index: index, error)
+    }
+    // The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
+    // derived events share its business time and have no key of their own.
+    let seq = try put(
+      type: e.type, at: e.at, key: e.key, v: e.v,
+      data: Self.withStoreWritten(decided[0], into: e.data, digits: digits))
+    for d in decided.dropFirst() {
+      _ = try put(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits))
+    }
+    for d in decided {
+      try SalesDecider.evolve(sales, d, defaultTermsDays: Int64(store.metadata.paymentTermsDays))
+    }
     return .appended(seq)
   }
 
+  /// Adds the store-written fields of a decided primary event to the data it was written with.
+  static func withStoreWritten(_ decided: SalesEvent, into data: JSONObject, digits: Int) -> JSONObject {
+    var data = data
+    switch decided {
+    case .shipped(let s):
+      guard var lines = data["lines"]?.arrayValue, lines.count == s.lines.count else { return data }
+      for (i, l) in s.lines.enumerated() {
+        guard var o = lines[i].objectValue, let cogs = l.cogs else { continue }
+        o["cogs"] = .string(cogs.format(digits: digits))
+        lines[i] = .object(o)
+      }
+      data["lines"] = .array(lines)
+    case .returnReceived(let r):
+      if let cogs = r.cogs { data["cogs"] = .string(cogs.format(digits: digits)) }
+    default: break
+    }
+    return data
+  }
+
+  /// Encodes, hashes and stores one envelope at the next seq.
+  private mutating func put(type: String, at: BusinessTime, key: String?, v: Int, data: JSONObject) throws
+    -> UInt64
+  {
+    let seq = head.seq + 1
+    var env = EventEnvelope(
+      seq: seq, type: type, at: at, recorded: recorded, key: key, v: v, data: data, hash: [])
+    canonical.removeAll(keepingCapacity: true)
+    env.writeCanonical(into: &canonical, hashHex: nil)
+    env.hash = HashChain.link(previous: head.hash, canonical: canonical)
+    record.removeAll(keepingCapacity: true)
+    EventCodec.encode(env, into: &record)
+    SeqKey.set(seq, in: &seqKey)
+    try txn.put(store.events, seqKey, record, append: true)
+    if let key { try txn.put(store.keys, Array(key.utf8), seqKey) }
+    head = ChainHead(seq: seq, hash: env.hash)
+    return seq
+  }
+
   func finish() throws {
+    if foldsState { try StateTable.flush(sales, txn, store.state) }
     try txn.put(store.meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
+  }
+}
+
+extension EventStore {
+  /// Folds a stored event into `state` (restore, trusted appends, verify's replay). Data that
+  /// does not decode as its type (only possible through the trusted API) changes nothing.
+  func fold(_ e: EventEnvelope, into state: SalesState) throws {
+    try fold(type: e.type, v: e.v, data: e.data, into: state)
+  }
+
+  func fold(type: String, v: Int, data: JSONObject, into state: SalesState) throws {
+    guard let current = try? Upcaster.standard.upcast(type: type, v: v, data: data),
+      let typed = try? SalesEvent(type: type, data: current, digits: metadata.moneyDigits)
+    else { return }
+    try SalesDecider.evolve(state, typed, defaultTermsDays: Int64(metadata.paymentTermsDays))
   }
 }

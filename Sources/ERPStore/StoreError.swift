@@ -16,6 +16,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   case io(String)
   /// An event was refused (65); `index` is its 0-based position in the batch.
   case rejected(index: Int, EventInputError)
+  /// An event the business rules refuse (65); `index` is its 0-based position in the batch.
+  case refused(index: Int, DomainError)
   /// Same idempotency key, different payload (65).
   case keyConflict(index: Int, key: String, existingSeq: UInt64)
   /// Restore input that does not continue the chain (65).
@@ -32,6 +34,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case .lmdb(let code, let call, let message): "\(call) failed: \(message) (\(code))"
     case .io(let m): m
     case .rejected(_, let e): e.description
+    case .refused(_, let e): e.description
     case .keyConflict(_, let key, let seq):
       "key '\(key)' already names event \(seq) with a different payload"
     case .chainMismatch(let seq, let reason): "seq \(seq): \(reason)"

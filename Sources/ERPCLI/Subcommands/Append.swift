@@ -38,22 +38,42 @@ extension ERPCommand {
       }
       guard errors.isEmpty else { throw errors.error }
       let outcomes: [AppendOutcome]
+      let last: UInt64
       do {
-        outcomes = try s.append(events, clock: Clock.now)
+        (outcomes, last) = try s.withAppender(clock: Clock.now) { log in
+          var out: [AppendOutcome] = []
+          out.reserveCapacity(events.count)
+          for (i, e) in events.enumerated() { out.append(try log.append(e, index: i)) }
+          return (out, log.head.seq)
+        }
+      } catch StoreError.refused(let index, let error) {
+        throw CLIError.badData("\(input.name):\(lineNumbers[index]): \(error)")
+      } catch StoreError.rejected(let index, let error) {
+        throw CLIError.badData("\(input.name):\(lineNumbers[index]): \(error)")
       } catch StoreError.keyConflict(let index, let key, let seq) {
-        throw CLIError.badData(
-          "\(input.name):\(lineNumbers[index]): field 'key': '\(key)' already names event \(seq) with a different payload")
+        let place = "\(input.name):\(lineNumbers[index]): field 'key'"
+        if let earlier = events[..<index].firstIndex(where: { $0.key == key }) {
+          throw CLIError.badData(
+            "\(place): '\(key)' repeats the key of line \(lineNumbers[earlier]) with a different payload")
+        }
+        throw CLIError.badData("\(place): '\(key)' already names event \(seq) with a different payload")
       }
       guard !quiet else { return }
       let appended = outcomes.compactMap { if case .appended(let s) = $0 { s } else { nil } }
+      var existing = ErrorList()
       for (i, o) in outcomes.enumerated() {
         if case .existing(let seq) = o {
-          Output.note("\(input.name):\(lineNumbers[i]): already appended as seq \(seq) (same key and payload)")
+          existing.add("\(input.name):\(lineNumbers[i]): already appended as seq \(seq) (same key and payload)")
         }
       }
-      if let first = appended.first, let last = appended.last {
+      for line in existing.shown { Output.note(line) }
+      if existing.total > existing.shown.count {
+        Output.note("… and \(existing.total - existing.shown.count) more already appended")
+      }
+      if let first = appended.first {
+        let derived = Int(last - first + 1) - appended.count
         Output.note(
-          "appended \(appended.count) events (seq \(first)–\(last)), \(outcomes.count - appended.count) already present")
+          "appended \(appended.count) events and \(derived) derived (seq \(first)–\(last)), \(outcomes.count - appended.count) already present")
       } else {
         Output.note("appended 0 events, \(outcomes.count) already present")
       }

@@ -86,12 +86,12 @@ extension ERPCommand {
 
 /// The human form of the log: one event per line.
 enum EventTable {
-  static let header = pad("SEQ", 8, right: true) + "  " + pad("AT", 25) + "  " + pad("TYPE", 20)
+  static let header = pad("SEQ", 8, right: true) + "  " + pad("AT", 29) + "  " + pad("TYPE", 20)
     + "  " + pad("KEY", 24) + "  DATA"
 
   static func row(_ e: EventEnvelope) -> String {
     let data = CanonicalJSON.string(.object(e.data))
-    return pad(String(e.seq), 8, right: true) + "  " + pad(e.at.description, 25) + "  "
+    return pad(String(e.seq), 8, right: true) + "  " + pad(e.at.description, 29) + "  "
       + pad(e.type, 20) + "  " + pad(e.key ?? "-", 24) + "  " + data
   }
 

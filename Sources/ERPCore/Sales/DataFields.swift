@@ -1,0 +1,91 @@
+/// Typed access to the fields of an event's `data` (already shape-checked by `EventCatalog`),
+/// and the inverse: building `data` from typed values.
+struct DataReader {
+  let object: JSONObject
+  let path: String
+  let digits: Int
+
+  init(_ object: JSONObject, path: String = "data", digits: Int) {
+    self.object = object
+    self.path = path
+    self.digits = digits
+  }
+
+  private func fail(_ name: String, _ what: String) -> EventInputError {
+    EventInputError(field: "\(path).\(name)", what)
+  }
+
+  func string(_ name: String) throws(EventInputError) -> String {
+    guard let s = object[name]?.stringValue else { throw fail(name, "is required") }
+    return s
+  }
+
+  func optString(_ name: String) -> String? { object[name]?.stringValue }
+
+  func int(_ name: String) throws(EventInputError) -> Int64 {
+    guard let i = object[name]?.intValue else { throw fail(name, "is required") }
+    return i
+  }
+
+  func optInt(_ name: String) -> Int64? { object[name]?.intValue }
+
+  func bool(_ name: String) -> Bool {
+    if case .bool(let b)? = object[name] { return b }
+    return false
+  }
+
+  func money(_ name: String) throws(EventInputError) -> Money {
+    let s = try string(name)
+    do { return try Money.parse(s, digits: digits) } catch { throw fail(name, error.description) }
+  }
+
+  func optMoney(_ name: String) throws(EventInputError) -> Money? {
+    guard object[name] != nil else { return nil }
+    return try money(name)
+  }
+
+  func optRate(_ name: String) throws(EventInputError) -> Rate? {
+    guard let s = optString(name) else { return nil }
+    guard let r = Rate(s) else { throw fail(name, "'\(s)' is not a rate between 0 and 1") }
+    return r
+  }
+
+  func date(_ name: String) throws(EventInputError) -> CivilDate {
+    let s = try string(name)
+    guard let d = CivilDate.parse(s) else { throw fail(name, "expected a date YYYY-MM-DD") }
+    return d
+  }
+
+  func optDate(_ name: String) throws(EventInputError) -> CivilDate? {
+    guard object[name] != nil else { return nil }
+    return try date(name)
+  }
+
+  func lines<T>(_ name: String, _ each: (DataReader) throws(EventInputError) -> T) throws(EventInputError) -> [T] {
+    guard let items = object[name]?.arrayValue else { throw fail(name, "is required") }
+    var out: [T] = []
+    for (i, item) in items.enumerated() {
+      guard let o = item.objectValue else { throw fail("\(name)[\(i)]", "expected an object") }
+      out.append(try each(DataReader(o, path: "\(path).\(name)[\(i)]", digits: digits)))
+    }
+    return out
+  }
+}
+
+/// Builds `data` objects; optional values that are nil are left out.
+struct DataWriter {
+  var object = JSONObject()
+  let digits: Int
+
+  init(digits: Int) { self.digits = digits }
+
+  mutating func set(_ name: String, _ s: String?) { if let s { object[name] = .string(s) } }
+  mutating func set(_ name: String, _ i: Int64?) { if let i { object[name] = .int(i) } }
+  mutating func set(_ name: String, _ m: Money?) {
+    if let m { object[name] = .string(m.format(digits: digits)) }
+  }
+  mutating func set(_ name: String, _ r: Rate?) { if let r { object[name] = .string(r.text) } }
+  mutating func set(_ name: String, _ d: CivilDate?) { if let d { object[name] = .string(d.description) } }
+  mutating func set(_ name: String, flag: Bool) { if flag { object[name] = .bool(true) } }
+  mutating func set(_ name: String, lines: [JSONObject]) { object[name] = .array(lines.map { .object($0) }) }
+}

@@ -1,0 +1,47 @@
+import ERPCore
+
+/// The command side's state in LMDB (SPEC 1): one record per entity under `kind\0id`, its JSON
+/// object in the binary value form of `EventCodec`. Written in the same transaction as the
+/// events that changed it.
+enum StateTable {
+  static let name = "state"
+
+  static func key(_ k: StateKey) -> [UInt8] {
+    var out = Array(k.kind.rawValue.utf8)
+    out.append(0)
+    out.append(contentsOf: k.id.utf8)
+    return out
+  }
+
+  static func decodeKey(_ buf: UnsafeRawBufferPointer) -> StateKey? {
+    guard let zero = buf.firstIndex(of: 0),
+      let kind = StateKind(rawValue: String(decoding: UnsafeRawBufferPointer(rebasing: buf[..<zero]), as: UTF8.self))
+    else { return nil }
+    return StateKey(kind, String(decoding: UnsafeRawBufferPointer(rebasing: buf[(zero + 1)...]), as: UTF8.self))
+  }
+
+  static func encode(_ o: JSONObject) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    EventCodec.putObject(o, &out)
+    return out
+  }
+
+  static func decode(_ buf: UnsafeRawBufferPointer) throws -> JSONObject {
+    var r = EventCodec.Reader(buf: buf)
+    guard case .object(let o) = try r.value(depth: 0), r.atEnd else {
+      throw StoreError.notAStore(path: "", reason: "a state record is unreadable")
+    }
+    return o
+  }
+
+  /// A `SalesState` that reads missing records from `txn`.
+  static func state(_ txn: WriteTransaction, _ db: Database) -> SalesState {
+    SalesState { k in try txn.withValue(db, key(k)) { try decode($0) } }
+  }
+
+  /// Writes the records `state` changed.
+  static func flush(_ state: SalesState, _ txn: WriteTransaction, _ db: Database) throws {
+    for (k, json) in state.takeChanges() { try txn.put(db, key(k), encode(json)) }
+  }
+}
