@@ -35,6 +35,7 @@ demo: build
 # The benchmark (not a test): see BENCHMARKS.md for what it measures.
 bench: deps
 	$(SWIFT) build -c release --product erpctl-bench
+	$(SWIFT) build -c release --product erpctl
 	.build/release/erpctl-bench $(BENCH_ARGS)
 
 clean:

@@ -25,6 +25,8 @@ struct Options {
   var rounds = 3
   var dir: String?
   var keep = false
+  var orders = 20_000
+  var commandsOnly = false
 
   static let usage = """
     usage: erpctl-bench [--events N] [--batch B] [--single S] [--rounds R] [--dir PATH] [--keep]
@@ -36,6 +38,9 @@ struct Options {
       --dir PATH   where the stores go: a new or empty directory on the disk to measure
                    (default: a new directory under the system temporary directory)
       --keep       keep the stores afterwards (default: removed)
+      --orders N   orders confirmed and shipped through the business rules (default 20000;
+                   0 skips that part); the `erpctl` binary beside this one is timed too
+      --commands-only  only the business-rules part
     Set BENCH_TRACE=1 to see the batched append's progress on stderr.
     """
 
@@ -67,6 +72,8 @@ struct Options {
       case "--rounds": o.rounds = count(1)
       case "--dir": o.dir = value()
       case "--keep": o.keep = true
+      case "--orders": o.orders = count(0)
+      case "--commands-only": o.commandsOnly = true
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -439,6 +446,26 @@ var memory: [(String, Resident, Int)] = []
 
 snapshot("start")
 
+/// Issue 3's part: commands through the business rules (see CommandBench.swift).
+@MainActor func commandSection() throws {
+  guard options.orders > 0 else { return }
+  progress("commands: \(options.orders) orders confirmed and shipped through the rules")
+  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("erpctl").path
+  let dir = freshDir("commands")
+  let md = try CommandBench.run(orders: options.orders, batch: B, dir: dir, binary: binary)
+  print()
+  print("## Commands through the business rules (\(options.orders) orders confirmed and shipped)")
+  print()
+  print(md, terminator: "")
+  discard(dir)
+}
+if options.commandsOnly {
+  try commandSection()
+  if !options.keep { try? fm.removeItem(atPath: root) }
+  exit(0)
+}
+
 // 1. The events, generated in memory up front (not timed).
 progress("generating \(N) events")
 var generator = SalesLog(seed: 2026_11_27)
@@ -489,7 +516,7 @@ let metadata = StoreMetadata(currency: "CNY", timezone: "Asia/Shanghai", created
   var tLast = now()
   return try timed {
     for (i, batch) in batches.enumerated() {
-      _ = try store.append(batch, clock: wallClock, mode: .trusted)
+      _ = try store.appendLogOnly(batch, clock: wallClock)
       if trace, (i + 1) % 100 == 0 {
         let t = now()
         progress(String(format: "  %d batches, last 100 in %.3f s", i + 1, t - tLast))
@@ -535,7 +562,7 @@ func roundsNote(_ rs: [(wall: Double, cpu: Double)]) -> String {
 rows.append(Row(
   name: "erpctl append, \(B) events/txn, durable", count: N, seconds: median(swiftRounds.map(\.wall)),
   cpu: median(swiftRounds.map(\.cpu)),
-  note: "append(mode: .trusted): encode, hash chain, key index, put, state fold\(roundsNote(swiftRounds))"))
+  note: "the envelope path: encode, hash chain, key index, put (no command-side state)\(roundsNote(swiftRounds))"))
 rows.append(Row(
   name: "C liblmdb append, \(storedSize) B values, \(B)/txn, durable", count: N,
   seconds: median(cRounds.map(\.wall)), cpu: median(cRounds.map(\.cpu)),
@@ -561,6 +588,18 @@ if singleCount > 0 {
     name: "C liblmdb append, \(storedSize) B values, 1/txn, durable", count: singleCount,
     seconds: c.wall, cpu: c.cpu, note: "each commit waits for the disk"))
   singlePair = (Double(singleCount) / t.wall, Double(singleCount) / c.wall)
+}
+
+// The same events with the command-side state folded in (`.trusted`: no rules, nothing derived),
+// into a store that `verify` (which replays the state) accepts.
+progress("erpctl: batched durable append with the state fold")
+let statePath = freshDir("swift-with-state")
+do {
+  let store = try EventStore.create(at: statePath, metadata: metadata)
+  let t = try timed { for batch in batches { _ = try store.append(batch, clock: wallClock, mode: .trusted) } }
+  rows.append(Row(
+    name: "erpctl append with state fold, \(B) events/txn, durable", count: N, seconds: t.wall, cpu: t.cpu,
+    note: "append(mode: .trusted): the envelope path + folding each event into the command-side state"))
 }
 
 // The appends are done: let the pre-generated events go, so the scans' own footprint shows.
@@ -590,7 +629,8 @@ do {
 
   progress("erpctl: verify")
   var report: VerifyReport?
-  let v = try timed { report = try store.verify() }
+  let stateStore = try EventStore.open(at: statePath)
+  let v = try timed { report = try stateStore.verify() }
   guard let report, report.ok, report.events == UInt64(N) else {
     die("verify failed: \(report?.problem ?? "wrong count")")
   }
@@ -703,3 +743,5 @@ print(String(format: "Peak RSS %@. The pre-generated events take %@ of heap (%.0
   Double(anon("events generated") - anon("start")) / Double(N),
   mib(anon("after batched appends") - anon("events generated")),
   mib(max(0, anon("after verify") - anon("events released")))))
+
+try commandSection()
