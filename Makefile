@@ -28,6 +28,9 @@ demo: build
 	@rm -rf $(DEMO_STORE)
 	$(BIN) init --store $(DEMO_STORE) --currency CNY --timezone Asia/Shanghai
 	$(BIN) append --store $(DEMO_STORE) Fixtures/events/demo.jsonl
+	$(BIN) order confirm --store $(DEMO_STORE) --id SO-1002 --customer C-89 --rep R-1 --line B2:12:45.50 --at 2026-11-24T09:30:00+08:00
+	$(BIN) order ship --store $(DEMO_STORE) --id SO-1002 --shipment SH-2 --line B2:12 --at 2026-11-25
+	$(BIN) payment receive --store $(DEMO_STORE) --id PAY-2 --customer C-89 --amount 546.00 --at 2026-11-26
 	$(BIN) log --store $(DEMO_STORE)
 	$(BIN) stats --store $(DEMO_STORE)
 	$(BIN) verify --store $(DEMO_STORE)
