@@ -165,14 +165,7 @@ public final class EventStore {
   public func append(_ newEvents: [NewEvent], clock: () -> Instant, mode: AppendMode = .decide) throws
     -> [AppendOutcome]
   {
-    try env.write { txn in
-      var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: mode)
-      var outcomes: [AppendOutcome] = []
-      outcomes.reserveCapacity(newEvents.count)
-      for (i, e) in newEvents.enumerated() { outcomes.append(try log.append(e, index: i)) }
-      try log.finish()
-      return outcomes
-    }
+    try withAppender(clock: clock, mode: mode) { log in try log.append(contentsOf: newEvents) }
   }
 
   /// The bare log path of issue 2's benchmark goal (encode, hash, index key, put) with no
@@ -182,9 +175,7 @@ public final class EventStore {
     try env.write { txn in
       var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: .trusted)
       log.foldsState = false
-      var outcomes: [AppendOutcome] = []
-      outcomes.reserveCapacity(newEvents.count)
-      for (i, e) in newEvents.enumerated() { outcomes.append(try log.append(e, index: i)) }
+      let outcomes = try log.append(contentsOf: newEvents)
       try log.finish()
       return outcomes
     }
@@ -384,6 +375,14 @@ public struct LogAppender {
       try SalesDecider.evolve(sales, d, defaultTermsDays: Int64(store.metadata.paymentTermsDays))
     }
     return .appended(seq)
+  }
+
+  /// Appends `events` in order; `index` in errors is the position in `events`.
+  public mutating func append(contentsOf events: [NewEvent]) throws -> [AppendOutcome] {
+    var outcomes: [AppendOutcome] = []
+    outcomes.reserveCapacity(events.count)
+    for (i, e) in events.enumerated() { outcomes.append(try append(e, index: i)) }
+    return outcomes
   }
 
   /// Adds the store-written fields of a decided primary event to the data it was written with.

@@ -41,10 +41,7 @@ extension ERPCommand {
       let last: UInt64
       do {
         (outcomes, last) = try s.withAppender(clock: Clock.now) { log in
-          var out: [AppendOutcome] = []
-          out.reserveCapacity(events.count)
-          for (i, e) in events.enumerated() { out.append(try log.append(e, index: i)) }
-          return (out, log.head.seq)
+          (try log.append(contentsOf: events), log.head.seq)
         }
       } catch StoreError.refused(let index, let error) {
         throw CLIError.badData("\(input.name):\(lineNumbers[index]): \(error)")
