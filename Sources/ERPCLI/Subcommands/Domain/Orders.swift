@@ -131,7 +131,8 @@ extension ERPCommand {
       @OptionGroup var store: StoreLocation
       @OptionGroup var record: RecordOptions
       @Option(help: "SKU.") var sku: String
-      @Option(help: "Quantity (negative removes).") var qty: Int
+      // .unconditional: `--qty -2` is a value, not an option.
+      @Option(parsing: .unconditional, help: "Quantity (negative removes).") var qty: Int
       @Option(help: "Why.") var reason: String
       @Option(help: "Unit cost of added stock (required into empty stock).") var unitCost: String?
 
