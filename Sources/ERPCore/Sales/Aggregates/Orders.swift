@@ -1,0 +1,188 @@
+/// Orders: confirmation (with reservations and the lead won), cancellation, shipment (COGS and
+/// the invoice, with customer credit applied) and returns (restock cost and the credit note).
+/// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
+public enum OrderDecider: SalesAggregate {
+  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+    switch event {
+    case .orderConfirmed(let e): return try confirm(e, event, s)
+    case .orderCancelled(let e): return try cancel(e, event, s)
+    case .shipped(let e): return try ship(e, ctx, s)
+    case .returnReceived(let e): return try takeBack(e, ctx, s)
+    case .orderCostRecorded(let e):
+      _ = try s.require(OrderState.self, e.order, "order")
+      return [event]
+
+    default: return nil
+    }
+  }
+
+  public static func evolve(_ s: SalesState, _ event: SalesEvent, defaultTermsDays: Int64) throws {
+    switch event {
+    case .orderConfirmed(let e):
+      let lines = e.lines.map { OrderState.Line(sku: $0.sku, qty: $0.qty, unitPrice: $0.unitPrice, discount: $0.discount) }
+      s.put(e.order, OrderState(
+        customer: e.customer, rep: e.rep, termsDays: e.paymentTermsDays ?? defaultTermsDays, lines: lines))
+
+    case .stockReserved(let e):
+      try s.update(OrderState.self, e.order) { o in
+        var left = e.qty
+        for i in o.lines.indices where o.lines[i].sku == e.sku && left > 0 {
+          let t = min(o.lines[i].backordered, left)
+          o.lines[i].reserved += t
+          left -= t
+        }
+      }
+
+    case .orderCancelled(let e):
+      try s.update(OrderState.self, e.order) { $0.cancelled = true }
+
+    case .reservationReleased(let e):
+      try s.update(OrderState.self, e.order) { o in
+        var left = e.qty
+        for i in o.lines.indices where o.lines[i].sku == e.sku && left > 0 {
+          let t = min(o.lines[i].reserved, left)
+          o.lines[i].reserved -= t
+          left -= t
+        }
+      }
+
+    case .shipped(let e):
+      guard var o = try s.get(OrderState.self, e.order) else { return }
+      s.put(e.shipment, ShipmentState(owner: e.order))
+      let invoice = SalesDecider.invoiceID(shipment: e.shipment)
+      for line in e.lines {
+        if let first = o.lines.firstIndex(where: { $0.sku == line.sku && $0.reserved > 0 }) {
+          o.lines[first].shippedCOGS = o.lines[first].shippedCOGS + (line.cogs ?? .zero)
+        }
+        SalesDecider.allocate(line.qty, sku: line.sku, in: &o, field: \.reserved, to: \.shipped)
+        for i in o.lines.indices where o.lines[i].sku == line.sku { o.lines[i].invoice = invoice }
+      }
+      s.put(e.order, o)
+
+    case .returnReceived(let e):
+      try s.update(OrderState.self, e.order) { o in
+        if let first = o.lines.firstIndex(where: { $0.sku == e.sku && $0.shipped > $0.returned }) {
+          o.lines[first].returnedCOGS = o.lines[first].returnedCOGS + (e.cogs ?? .zero)
+        }
+        SalesDecider.returnAllocation(e.qty, sku: e.sku, in: &o)
+      }
+
+    case .creditNoteIssued(let e):
+      try s.update(OrderState.self, e.order) { $0.creditNotes += 1 }
+
+    default: break
+    }
+  }
+
+  static func confirm(_ e: OrderConfirmed, _ event: SalesEvent, _ s: SalesState) throws -> [SalesEvent] {
+    guard try !s.exists(OrderState.self, e.order) else { throw DomainError.duplicate("order", id: e.order) }
+    _ = try s.require(CustomerState.self, e.customer, "customer")
+    _ = try s.require(RepState.self, e.rep, "rep")
+    if let q = e.quote { _ = try s.require(QuoteState.self, q, "quote") }
+    var lead: LeadState?
+    if let l = e.lead {
+      let ls = try s.require(LeadState.self, l, "lead")
+      if ls.stage == .lost { throw DomainError.leadClosed(lead: l, stage: .lost) }
+      lead = ls
+    }
+    try SalesDecider.checkLines(e.lines, s)
+    var out: [SalesEvent] = [event]
+    for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
+      let stock = try SalesDecider.stockOf(sku, s)
+      let available = max(stock.available, 0)
+      if qty > available && !e.allowBackorder {
+        throw DomainError.insufficientStock(sku: sku, requested: qty, available: available)
+      }
+      let reserve = min(qty, available)
+      if reserve > 0 { out.append(.stockReserved(StockReserved(order: e.order, sku: sku, qty: reserve))) }
+    }
+    if let l = e.lead, let lead, lead.stage != .won {
+      out.append(.leadStageChanged(LeadStageChanged(lead: l, stage: .won)))
+    }
+    return out
+  }
+
+  static func cancel(_ e: OrderCancelled, _ event: SalesEvent, _ s: SalesState) throws -> [SalesEvent] {
+    let order = try s.require(OrderState.self, e.order, "order")
+    if order.cancelled { throw DomainError.orderClosed(order: e.order, state: "already cancelled") }
+    if order.fullyShipped { throw DomainError.orderClosed(order: e.order, state: "fully shipped") }
+    var out: [SalesEvent] = [event]
+    for (sku, qty) in SalesDecider.bySKU(order.lines.map { ($0.sku, $0.reserved) }) where qty > 0 {
+      out.append(.reservationReleased(ReservationReleased(order: e.order, sku: sku, qty: qty)))
+    }
+    return out
+  }
+
+  static func ship(_ e: Shipped, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent] {
+    var order = try s.require(OrderState.self, e.order, "order")
+    guard try !s.exists(ShipmentState.self, e.shipment) else {
+      throw DomainError.duplicate("shipment", id: e.shipment)
+    }
+    if order.cancelled { throw DomainError.orderClosed(order: e.order, state: "cancelled") }
+    if order.fullyShipped { throw DomainError.orderClosed(order: e.order, state: "fully shipped") }
+    for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
+      guard order.lines.contains(where: { $0.sku == sku }) else {
+        throw DomainError.notOnOrder(order: e.order, sku: sku)
+      }
+      let reserved = order.lines.filter { $0.sku == sku }.reduce(0) { $0 + $1.reserved }
+      guard qty <= reserved else {
+        throw DomainError.overShipment(order: e.order, sku: sku, requested: qty, open: reserved)
+      }
+    }
+    // COGS at the moving-average cost, line by line (SPEC 7), and the invoice for what shipped.
+    var stocks: [String: StockState] = [:]
+    var stored = e
+    var amount = Money.zero
+    for i in stored.lines.indices {
+      let line = stored.lines[i]
+      var st = try stocks[line.sku] ?? SalesDecider.stockOf(line.sku, s)
+      let cogs = Money(minorUnits: LineMath.mulDiv(line.qty, st.value.minorUnits, st.onHand))
+      stored.lines[i].cogs = cogs
+      st.onHand -= line.qty
+      st.value = st.value - cogs
+      stocks[line.sku] = st
+      amount = amount + SalesDecider.allocate(line.qty, sku: line.sku, in: &order, field: \.reserved, to: \.shipped)
+    }
+    let invoice = SalesDecider.invoiceID(shipment: e.shipment)
+    var out: [SalesEvent] = [.shipped(stored)]
+    out.append(.invoiceIssued(InvoiceIssued(
+      invoice: invoice, order: e.order, customer: order.customer, amount: amount,
+      due: ctx.date.adding(days: Int(order.termsDays)))))
+    // Customer credit (unapplied payments, oldest first) goes to the new invoice at once.
+    var open = amount
+    if let customer = try s.get(CustomerState.self, order.customer) {
+      for p in customer.unappliedPayments where open > .zero {
+        guard let payment = try s.get(PaymentState.self, p) else { continue }
+        let m = min(open, payment.unapplied)
+        guard m > .zero else { continue }
+        out.append(.paymentMatched(PaymentMatched(payment: p, invoice: invoice, amount: m)))
+        open = open - m
+      }
+    }
+    return out
+  }
+
+  static func takeBack(_ e: ReturnReceived, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent] {
+    var order = try s.require(OrderState.self, e.order, "order")
+    guard order.lines.contains(where: { $0.sku == e.sku }) else {
+      throw DomainError.notOnOrder(order: e.order, sku: e.sku)
+    }
+    let shipped = order.lines.filter { $0.sku == e.sku }.reduce(0) { $0 + $1.shipped }
+    let returned = order.lines.filter { $0.sku == e.sku }.reduce(0) { $0 + $1.returned }
+    guard e.qty <= shipped - returned else {
+      throw DomainError.overReturn(order: e.order, sku: e.sku, requested: e.qty, returnable: shipped - returned)
+    }
+    // Back at the cost it left with: round(q × C / Q) over the order's shipments of the SKU.
+    let shippedCOGS = order.lines.filter { $0.sku == e.sku }.reduce(Money.zero) { $0 + $1.shippedCOGS }
+    var stored = e
+    stored.cogs = Money(minorUnits: LineMath.mulDiv(e.qty, shippedCOGS.minorUnits, shipped))
+    let credit = SalesDecider.returnAllocation(e.qty, sku: e.sku, in: &order)
+    let invoice = order.lines.last(where: { $0.sku == e.sku && $0.invoice != nil })?.invoice
+    return [
+      .returnReceived(stored),
+      .creditNoteIssued(CreditNoteIssued(
+        creditNote: "CN-\(e.order)-\(order.creditNotes + 1)", invoice: invoice, order: e.order,
+        customer: order.customer, amount: credit)),
+    ]
+  }
+}

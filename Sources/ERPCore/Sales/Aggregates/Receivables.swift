@@ -1,0 +1,77 @@
+/// Receivables: invoices, payments, matching (oldest open invoice first) and customer credit.
+/// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
+public enum ReceivablesDecider: SalesAggregate {
+  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+    switch event {
+    case .paymentReceived(let e): return try receivePayment(e, event, s)
+    case .paymentMatched(let e):
+      let payment = try s.require(PaymentState.self, e.payment, "payment")
+      let invoice = try s.require(InvoiceState.self, e.invoice, "invoice")
+      guard payment.customer == invoice.customer else {
+        throw DomainError.customerMismatch(payment: e.payment, invoice: e.invoice)
+      }
+      guard e.amount > .zero else { throw DomainError.invalid(field: "data.amount", "must be positive") }
+      guard e.amount <= invoice.open else {
+        throw DomainError.overMatchInvoice(invoice: e.invoice, amount: e.amount, open: invoice.open)
+      }
+      guard e.amount <= payment.unapplied else {
+        throw DomainError.overMatchPayment(payment: e.payment, amount: e.amount, unapplied: payment.unapplied)
+      }
+      return [event]
+
+    default: return nil
+    }
+  }
+
+  public static func evolve(_ s: SalesState, _ event: SalesEvent, defaultTermsDays: Int64) throws {
+    switch event {
+    case .invoiceIssued(let e):
+      s.put(e.invoice, InvoiceState(order: e.order, customer: e.customer, amount: e.amount, open: e.amount))
+      if e.amount > .zero { try s.update(CustomerState.self, e.customer) { $0.openInvoices.append(e.invoice) } }
+
+    case .paymentReceived(let e):
+      s.put(e.payment, PaymentState(customer: e.customer, amount: e.amount, unapplied: e.amount))
+      if e.amount > .zero { try s.update(CustomerState.self, e.customer) { $0.unappliedPayments.append(e.payment) } }
+
+    case .paymentMatched(let e):
+      guard var inv = try s.get(InvoiceState.self, e.invoice), var pay = try s.get(PaymentState.self, e.payment)
+      else { return }
+      inv.open = inv.open - e.amount
+      pay.unapplied = pay.unapplied - e.amount
+      s.put(e.invoice, inv)
+      s.put(e.payment, pay)
+      try s.update(CustomerState.self, inv.customer) { c in
+        if inv.open <= .zero { c.openInvoices.removeAll { $0 == e.invoice } }
+        if pay.unapplied <= .zero { c.unappliedPayments.removeAll { $0 == e.payment } }
+      }
+
+    case .creditNoteIssued(let e):
+      var excess = e.amount
+      if let id = e.invoice, var inv = try s.get(InvoiceState.self, id) {
+        let applied = min(inv.open, e.amount)
+        inv.open = inv.open - applied
+        excess = e.amount - applied
+        s.put(id, inv)
+        if inv.open <= .zero { try s.update(CustomerState.self, e.customer) { $0.openInvoices.removeAll { $0 == id } } }
+      }
+      if excess > .zero { try s.update(CustomerState.self, e.customer) { $0.noteCredit = $0.noteCredit + excess } }
+
+    default: break
+    }
+  }
+
+  static func receivePayment(_ e: PaymentReceived, _ event: SalesEvent, _ s: SalesState) throws -> [SalesEvent] {
+    guard try !s.exists(PaymentState.self, e.payment) else { throw DomainError.duplicate("payment", id: e.payment) }
+    let customer = try s.require(CustomerState.self, e.customer, "customer")
+    var out: [SalesEvent] = [event]
+    var left = e.amount
+    for inv in customer.openInvoices where left > .zero {
+      guard let invoice = try s.get(InvoiceState.self, inv) else { continue }
+      let m = min(left, invoice.open)
+      guard m > .zero else { continue }
+      out.append(.paymentMatched(PaymentMatched(payment: e.payment, invoice: inv, amount: m)))
+      left = left - m
+    }
+    return out
+  }
+}
