@@ -15,3 +15,12 @@ public enum HashChain {
     link(previous: previous, canonical: e.canonicalBytes)
   }
 }
+
+/// SHA-256 over data given in pieces (for content hashes of import files).
+public struct ContentHasher {
+  private var h = SHA256()
+  public init() {}
+  public mutating func update(_ bytes: [UInt8]) { h.update(data: bytes) }
+  public mutating func update(_ bytes: ArraySlice<UInt8>) { h.update(data: Array(bytes)) }
+  public func finalize() -> [UInt8] { Array(h.finalize()) }
+}
