@@ -8,7 +8,7 @@ import Foundation
 enum CommandBench {
   /// Master data, stock, then `orders` OrderConfirmed (1–3 lines) and one Shipped per order.
   static func events(orders: Int) -> [NewEvent] {
-    var rng = SplitMix(seed: 42)
+    var rng = SplitMix64(state: 42)
     var out: [NewEvent] = []
     let day = BusinessTime.date(CivilDate(year: 2026, month: 1, day: 5)!)
     func obj(_ pairs: [(String, JSONValue)]) -> JSONObject { JSONObject(pairs) }
@@ -66,10 +66,6 @@ enum CommandBench {
     if let k = e.key { o["key"] = .string(k) }
     o["data"] = .object(e.data)
     return CanonicalJSON.string(.object(o))
-  }
-
-  struct Result {
-    var markdown: String
   }
 
   static func run(orders: Int, batch: Int, dir: String, binary: String?) throws -> String {
@@ -138,18 +134,5 @@ enum CommandBench {
       md += String(format: "| binary / in process with rules | %.2f |\n", tDecide.wall / tBinary)
     }
     return md
-  }
-}
-
-/// A small seeded PRNG (SplitMix64) for the command mix.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

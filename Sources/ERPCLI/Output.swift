@@ -14,11 +14,6 @@ enum Output {
     if buffer.count >= 1 << 16 { flush() }
   }
 
-  static func write(bytes: [UInt8]) {
-    buffer.append(contentsOf: bytes)
-    if buffer.count >= 1 << 16 { flush() }
-  }
-
   static func line(_ s: String) { write(s + "\n") }
 
   static func flush() {
@@ -37,8 +32,6 @@ enum Output {
   static func note(_ message: String) {
     FileHandle.standardError.write(Data("\(message)\n".utf8))
   }
-
-  static var stdoutIsTerminal: Bool { isatty(1) != 0 }
 }
 
 /// The clock; only the CLI reads it (STYLE: the core is deterministic).

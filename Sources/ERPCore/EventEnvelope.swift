@@ -42,9 +42,12 @@ public struct NewEvent: Sendable, Equatable {
     self.data = data
   }
 
-  /// Whether a stored event says the same thing (the idempotency rule of SPEC 2).
+  /// Whether a stored event says the same thing (the idempotency rule of SPEC 2). Fields the
+  /// store writes (`cogs`) are not part of what was said, on either side.
   public func samePayload(as e: EventEnvelope) -> Bool {
-    type == e.type && at == e.at && v == e.v && data == e.data
+    type == e.type && at == e.at && v == e.v
+      && EventCatalog.removingStoreWritten(type: type, data: data)
+        == EventCatalog.removingStoreWritten(type: e.type, data: e.data)
   }
 }
 

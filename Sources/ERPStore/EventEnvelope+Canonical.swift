@@ -73,12 +73,17 @@ extension CivilDate {
     }
     w.reserve(12)
     w.byte(UInt8(ascii: "\""))
+    Self.writeDigits(y, m, d, into: &w)
+    w.byte(UInt8(ascii: "\""))
+  }
+
+  /// `YYYY-MM-DD` for a year in 0...9999.
+  static func writeDigits(_ y: Int, _ m: Int, _ d: Int, into w: inout ByteWriter) {
     w.digits(y, width: 4)
     w.byte(UInt8(ascii: "-"))
     w.digits(m, width: 2)
     w.byte(UInt8(ascii: "-"))
     w.digits(d, width: 2)
-    w.byte(UInt8(ascii: "\""))
   }
 }
 
@@ -96,11 +101,7 @@ extension Instant {
     }
     w.reserve(38)
     w.byte(UInt8(ascii: "\""))
-    w.digits(y, width: 4)
-    w.byte(UInt8(ascii: "-"))
-    w.digits(m, width: 2)
-    w.byte(UInt8(ascii: "-"))
-    w.digits(d, width: 2)
+    CivilDate.writeDigits(y, m, d, into: &w)
     w.byte(UInt8(ascii: "T"))
     w.digits(sod / 3600, width: 2)
     w.byte(UInt8(ascii: ":"))

@@ -333,14 +333,7 @@ public struct LogAppender {
         let stored = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
           try? EventCodec.decode(buf, seq: seq)
         }
-        // The stored copy carries store-written fields (cogs) that decided input never has and
-        // trusted input may; compare both without them.
-        if let stored, var stored {
-          stored.data = EventCatalog.removingStoreWritten(type: stored.type, data: stored.data)
-          var input = e
-          input.data = EventCatalog.removingStoreWritten(type: e.type, data: e.data)
-          if input.samePayload(as: stored) { return .existing(seq) }
-        }
+        if let stored, let stored, e.samePayload(as: stored) { return .existing(seq) }
         throw StoreError.keyConflict(index: index, key: key, existingSeq: seq)
       }
     }

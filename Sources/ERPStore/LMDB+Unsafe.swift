@@ -314,6 +314,3 @@ private func lmdbScan(
 
 /// The LMDB version string, for `stats` and the benchmark.
 var lmdbVersion: String { String(cString: mdb_version(nil, nil, nil)) }
-
-/// The `MDB_MAP_FULL` code, for tests that want to see the growth happen.
-let lmdbMapFull = MDB_MAP_FULL

@@ -329,12 +329,15 @@ public struct OrderConfirmed: EventPayload {
   public var amount: Money { lines.reduce(.zero) { $0 + $1.amount } }
 }
 
-/// `{order, sku, qty}`: the shape of StockReserved and ReservationReleased.
-public struct StockReserved: EventPayload {
-  public static let type = "StockReserved"
-  public var order, sku: String
-  public var qty: Int64
-  public init(order: String, sku: String, qty: Int64) { (self.order, self.sku, self.qty) = (order, sku, qty) }
+/// `{order, sku, qty}`: the shape StockReserved and ReservationReleased share.
+public protocol ReservationChange: EventPayload {
+  var order: String { get }
+  var sku: String { get }
+  var qty: Int64 { get }
+  init(order: String, sku: String, qty: Int64)
+}
+
+extension ReservationChange {
   public init(reading b: DataReaderBox) throws(EventInputError) {
     self.init(order: try b.r.string("order"), sku: try b.r.string("sku"), qty: try b.r.int("qty"))
   }
@@ -343,17 +346,18 @@ public struct StockReserved: EventPayload {
   }
 }
 
-public struct ReservationReleased: EventPayload {
+public struct StockReserved: ReservationChange {
+  public static let type = "StockReserved"
+  public var order, sku: String
+  public var qty: Int64
+  public init(order: String, sku: String, qty: Int64) { (self.order, self.sku, self.qty) = (order, sku, qty) }
+}
+
+public struct ReservationReleased: ReservationChange {
   public static let type = "ReservationReleased"
   public var order, sku: String
   public var qty: Int64
   public init(order: String, sku: String, qty: Int64) { (self.order, self.sku, self.qty) = (order, sku, qty) }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    self.init(order: try b.r.string("order"), sku: try b.r.string("sku"), qty: try b.r.int("qty"))
-  }
-  public func write(to b: inout DataWriterBox) {
-    b.w.set("order", order); b.w.set("sku", sku); b.w.set("qty", qty)
-  }
 }
 
 public struct OrderCancelled: EventPayload {

@@ -79,13 +79,6 @@ public final class SalesState {
     return changed.sorted().compactMap { k in records[k].map { (k, $0.json) } }
   }
 
-  /// Forgets cached records (after an aborted transaction).
-  public func reset() {
-    records.removeAll()
-    absent.removeAll()
-    changed.removeAll()
-  }
-
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
   public var snapshot: [StateKey: JSONObject] { records.mapValues { $0.json } }
 }
