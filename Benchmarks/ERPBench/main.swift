@@ -27,6 +27,7 @@ struct Options {
   var keep = false
   var orders = 20_000
   var commandsOnly = false
+  var emitJSONL: String?
 
   static let usage = """
     usage: erpctl-bench [--events N] [--batch B] [--single S] [--rounds R] [--dir PATH] [--keep]
@@ -74,6 +75,7 @@ struct Options {
       case "--keep": o.keep = true
       case "--orders": o.orders = count(0)
       case "--commands-only": o.commandsOnly = true
+      case "--emit-jsonl": o.emitJSONL = value()
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -459,6 +461,13 @@ snapshot("start")
   print()
   print(md, terminator: "")
   discard(dir)
+}
+if let path = options.emitJSONL {
+  // The confirm-and-ship primary events of the commands part, as an import file.
+  var text = ""
+  for e in CommandBench.events(orders: options.orders) { text += CommandBench.line(e) + "\n" }
+  guard fm.createFile(atPath: path, contents: Data(text.utf8)) else { die("cannot write \(path)") }
+  exit(0)
 }
 if options.commandsOnly {
   try commandSection()

@@ -8,7 +8,7 @@ enum CLIError: Error, CustomStringConvertible {
   /// An input file that does not exist or cannot be read (66).
   case missingInput(String)
   /// One or more bad records (65), already formatted `file:line: field …`.
-  case badRecords([String], total: Int)
+  case badRecords([String], total: Int, note: String? = nil)
   /// Bad data of another kind (65).
   case badData(String)
   /// An I/O failure (74).
@@ -17,9 +17,10 @@ enum CLIError: Error, CustomStringConvertible {
   var description: String {
     switch self {
     case .missingInput(let m), .badData(let m), .io(let m): m
-    case .badRecords(let lines, let total):
+    case .badRecords(let lines, let total, let note):
       lines.joined(separator: "\n")
         + (total > lines.count ? "\n… and \(total - lines.count) more errors" : "")
+        + (note.map { "\n" + $0 } ?? "")
     }
   }
 }

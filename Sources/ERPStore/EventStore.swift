@@ -416,6 +416,14 @@ public struct LogAppender {
     return seq
   }
 
+  /// Writes the state changed so far into the transaction and, when the in-memory cache holds
+  /// more than `cacheLimit` records, forgets them (a long import's memory stays flat).
+  public func checkpoint(cacheLimit: Int = 200_000) throws {
+    guard foldsState else { return }
+    try StateTable.flush(sales, txn, store.state)
+    if sales.cachedCount > cacheLimit { sales.evict() }
+  }
+
   func finish() throws {
     if foldsState { try StateTable.flush(sales, txn, store.state) }
     try txn.put(store.meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)

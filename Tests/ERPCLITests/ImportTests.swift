@@ -96,4 +96,38 @@ struct ImportTests {
     #expect(try erpctl(["import", "--store", s, "--rejects", dir.file("r"), dir.file("x")]).exited(64))
     #expect(try erpctl(["import", "--store", s, "--format", "csv", dir.file("x")]).exited(64))
   }
+
+  @Test func commitEveryKeepsTheBatchesBeforeAFailingOne() throws {
+    let dir = try TemporaryDirectory("erpctl-import")
+    defer { dir.remove() }
+    let s = dir.file("s.lmdb")
+    try initStore(s)
+    var lines = try unkeyedDemo().split(separator: "\n").map(String.init)
+    #expect(lines.count == 19)
+    lines.insert(#"{"type":"Bogus","at":"2026-11-03","data":{}}"#, at: 11)  // line 12
+    let file = dir.file("f.jsonl")
+    try writeFile(file, lines.joined(separator: "\n") + "\n")
+    let r = try erpctl(["import", "--store", s, "--commit-every", "5", file])
+    #expect(r.exited(65), "\(describe(r))")
+    #expect(r.errLines.first == "erpctl: \(file):12: field 'type': unknown event type 'Bogus'", "\(describe(r))")
+    #expect(r.err.contains("nothing from \(file):11 on was appended; the batches before it were (10 events and"), "\(describe(r))")
+    // Lines 1–10 are in the store, with their derived events; nothing of lines 11–15.
+    let keys = try exportLines(s).compactMap { try jsonObject($0)["key"] as? String }
+    #expect(keys.map { $0.split(separator: ":").last.map(String.init) } == (1...10).map { String($0) })
+    #expect(try erpctl(["verify", "--store", s]).exited(0))
+
+    // A dry run with --commit-every commits nothing, even the good batches.
+    let fresh = dir.file("t.lmdb")
+    try initStore(fresh)
+    let dry = try erpctl(["import", "--store", fresh, "--commit-every", "5", "--dry-run", "--skip-invalid", file])
+    #expect(dry.exited(0), "\(describe(dry))")
+    #expect(dry.err.contains("would import 19 events"), "\(describe(dry))")
+    #expect(try exportLines(fresh).isEmpty)
+
+    // --skip-invalid with batches appends everything valid, batch by batch.
+    let skip = try erpctl(["import", "--store", fresh, "--commit-every", "5", "--skip-invalid", file])
+    #expect(skip.exited(0), "\(describe(skip))")
+    #expect(skip.err.contains("imported 19 events and 5 derived, 0 already present, 1 rejected"), "\(describe(skip))")
+    #expect(try erpctl(["verify", "--store", fresh]).exited(0))
+  }
 }

@@ -6,23 +6,29 @@ import Foundation
 extension ERPCommand {
   struct Import: ERPSubcommand {
     static let configuration = CommandConfiguration(
-      abstract: "Import primary events (JSON Lines) from files: idempotent, atomic, every error listed.",
+      abstract: "Import primary events (JSON Lines or CSV) from files: idempotent, atomic, every error listed.",
       discussion: """
         Each record gets a key: its own "key", else one derived from the file's SHA-256 and the
-        line number, so importing the same file again appends nothing. By default any invalid or
-        refused record appends nothing and every error is listed (file:line: reason, the first 20
-        and a count); with --skip-invalid the valid records are appended and the rejected ones
-        written to --rejects. Files are read as a stream.
+        line number, so importing the same file again appends nothing. By default the whole
+        import is one transaction: any invalid or refused record appends nothing and every
+        error is listed (file:line: reason, the first 20 and a count). With --commit-every N
+        each batch of N records is committed on its own. With --skip-invalid the valid records
+        are appended and the rejected ones written to --rejects. Files are read as a stream.
         Example: erpctl import orders-2026-11-03.jsonl payments-2026-11-03.jsonl
+                 erpctl import --format csv --type OrderConfirmed orders.csv
         """)
 
     @OptionGroup var store: StoreLocation
 
-    @Argument(help: "JSON Lines files, or - for standard input.")
+    @Argument(help: "Input files, or - for standard input.")
     var files: [String]
 
-    @Option(help: "Input format: jsonl (CSV import is not available yet).")
-    var format = "jsonl"
+    @Option(help: "Input format: jsonl, or csv (with --type); default: csv for files named *.csv, else jsonl.")
+    var format: String?
+
+    @Option(help: ArgumentHelp("With CSV: the event type every row of the files is (e.g. OrderConfirmed).",
+      valueName: "event"))
+    var type: String?
 
     @Flag(help: "Check and decide everything, report, and append nothing.")
     var dryRun = false
@@ -34,149 +40,335 @@ extension ERPCommand {
       valueName: "file"))
     var rejects: String?
 
+    @Option(help: ArgumentHelp(
+      "Commit every N records in its own transaction instead of once at the end (see the man page).",
+      valueName: "N"))
+    var commitEvery: Int?
+
     @Flag(name: .shortAndLong, help: "Print no summary on stderr.")
     var quiet = false
 
     func validate() throws {
-      guard format == "jsonl" else {
-        throw ValidationError("'--format' takes jsonl; CSV import is not available yet.")
+      if let format, format != "jsonl" && format != "csv" {
+        throw ValidationError("'--format' takes jsonl or csv, not '\(format)'.")
       }
       guard !files.isEmpty else { throw ValidationError("give at least one file, or - for standard input.") }
       if rejects != nil && !skipInvalid { throw ValidationError("'--rejects' goes with '--skip-invalid'.") }
-    }
-
-    /// One rejected record.
-    struct Rejected {
-      var file: String
-      var line: Int
-      var error: String
-      var record: String
-    }
-
-    /// Thrown inside the transaction to abort it after a dry run.
-    struct DryRunDone: Error {
-      var outcomes: [AppendOutcome]
-      var derived: Int
-      var rejected: [Rejected]
+      if let n = commitEvery, n < 1 { throw ValidationError("'--commit-every' takes a positive number of records.") }
+      if type != nil && format == "jsonl" { throw ValidationError("'--type' goes with CSV input.") }
     }
 
     func execute() throws {
       let s = try store.open()
-      var inputs: [(name: String, path: String)] = []
-      var spooled: String?
-      defer { if let spooled { try? FileManager.default.removeItem(atPath: spooled) } }
-      for f in files {
+      let inputs = try ImportInput.resolve(files, format: format, type: type)
+      defer { for i in inputs { i.cleanUp() } }
+      let reader = EventRecordReader(moneyDigits: s.metadata.moneyDigits)
+
+      // Keys derived from content: each file's SHA-256 first (reading only, no parsing).
+      var bytes = 0
+      var prefixes: [String] = []
+      for input in inputs {
+        var hasher = ContentHasher()
+        try FileChunks(path: input.path).forEach { c in hasher.update(c); bytes += c.count }
+        prefixes.append("import:" + Hex.encode(Array(hasher.finalize().prefix(8))) + ":")
+      }
+      // Events, derived events and key index take about three times the input.
+      try s.reserve(additionalBytes: bytes * 3)
+
+      let progress = Progress(enabled: !quiet && isatty(2) != 0)
+      let run = ImportRun(skipInvalid: skipInvalid, progress: progress)
+      let batchSize = commitEvery ?? ImportRun.checkpointEvery
+      let source = ImportSource(inputs: inputs, prefixes: prefixes, reader: reader)
+
+      if commitEvery != nil && !dryRun {
+        // Each batch its own transaction: a failure or a kill leaves whole batches.
+        do {
+          try source.forEachBatch(size: batchSize) { batch in
+            let tally = try s.withAppender(clock: Clock.now) { log in
+              var tally = ImportRun.Tally()
+              try run.append(batch, to: &log, tally: &tally)
+              if !skipInvalid && !tally.errors.isEmpty { throw ImportRun.BatchFailed(tally: tally) }
+              return tally
+            }
+            run.committed(tally)
+          }
+        } catch let failed as ImportRun.BatchFailed {
+          progress.finish()
+          let from = failed.tally.first.map { "\($0.file):\($0.line)" } ?? "the start"
+          let t = run.total
+          throw CLIError.badRecords(
+            failed.tally.errors.shown, total: failed.tally.errors.total,
+            note: "nothing from \(from) on was appended; the batches before it were (\(t.appended) events and "
+              + "\(t.derived) derived, \(t.existing) already present): import the records from \(from) on once they "
+              + "are fixed (keys without a \"key\" field derive from the file's content, so an edited file is new)")
+        }
+      } else {
+        // One transaction for everything; the state is written back and the cache trimmed
+        // every batch so memory stays flat.
+        do {
+          let tally = try s.withAppender(clock: Clock.now) { log in
+            var tally = ImportRun.Tally()
+            try source.forEachBatch(size: batchSize) { batch in
+              try run.append(batch, to: &log, tally: &tally)
+              try log.checkpoint()
+            }
+            if !skipInvalid && !tally.errors.isEmpty { throw tally.errors.error }
+            if dryRun { throw ImportRun.DryRunDone(tally: tally) }
+            return tally
+          }
+          run.committed(tally)
+        } catch let done as ImportRun.DryRunDone {
+          run.committed(done.tally)
+        }
+      }
+      progress.finish()
+      try writeRejects(run.total.rejected)
+      guard !quiet else { return }
+      let t = run.total
+      let verb = dryRun ? "would import" : "imported"
+      Output.note(
+        "\(verb) \(t.appended) events and \(t.derived) derived, \(t.existing) already present, \(t.rejected.count) rejected")
+    }
+
+    func writeRejects(_ rejected: [ImportRun.Rejected]) throws {
+      guard let rejects else { return }
+      let lines = rejected.map { r -> String in
+        CanonicalJSON.string(.object(JSONObject([
+          ("file", .string(r.file)), ("line", .int(Int64(r.line))), ("error", .string(r.error)),
+          ("record", .string(r.record)),
+        ])))
+      }
+      guard FileManager.default.createFile(atPath: rejects, contents: Data(lines.map { $0 + "\n" }.joined().utf8))
+      else { throw CLIError.io("\(rejects): cannot write") }
+    }
+  }
+}
+
+/// One input of `import`: a file, or standard input spooled to a temporary file (read twice: once
+/// for the content hash, once for the records).
+struct ImportInput {
+  enum Format { case jsonl, csv(type: String) }
+
+  var name: String
+  var path: String
+  var format: Format
+  var spooled: Bool
+
+  func cleanUp() {
+    if spooled { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  static func resolve(_ files: [String], format: String?, type: String?) throws -> [ImportInput] {
+    var inputs: [ImportInput] = []
+    do {
+      for (i, f) in files.enumerated() {
+        let csv = format == "csv" || (format == nil && (type != nil || f.lowercased().hasSuffix(".csv")))
+        let fmt: Format
+        if csv {
+          guard let type else {
+            throw ValidationError("CSV input needs '--type EVENT' (the event every row of '\(f)' is).")
+          }
+          fmt = .csv(type: type)
+        } else {
+          fmt = .jsonl
+        }
         if f == "-" {
-          let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("erpctl-import-\(getpid()).jsonl").path
-          FileManager.default.createFile(atPath: tmp, contents: FileHandle.standardInput.readDataToEndOfFile())
-          spooled = tmp
-          inputs.append(("-", tmp))
+          let tmp = FileManager.default.temporaryDirectory
+            .appendingPathComponent("erpctl-import-\(getpid())-\(i)").path
+          try spool(to: tmp)
+          inputs.append(ImportInput(name: "-", path: tmp, format: fmt, spooled: true))
         } else {
           var isDir: ObjCBool = false
           guard FileManager.default.fileExists(atPath: f, isDirectory: &isDir), !isDir.boolValue else {
             throw CLIError.missingInput("\(f): no such file")
           }
-          inputs.append((f, f))
+          inputs.append(ImportInput(name: f, path: f, format: fmt, spooled: false))
         }
       }
-      let reader = EventRecordReader(moneyDigits: s.metadata.moneyDigits)
+    } catch {
+      for i in inputs { i.cleanUp() }
+      throw error
+    }
+    return inputs
+  }
 
-      // Pass 1: the shape of every record and each file's content hash, without keeping events.
-      var errors = ErrorList()
-      var rejected: [Rejected] = []
-      var badLines: [String: Set<Int>] = [:]
-      var prefixes: [String: String] = [:]
-      var bytes = 0
-      var records = 0
-      let progress = Progress(enabled: !quiet && isatty(2) != 0)
-      for (name, path) in inputs {
-        var hasher = ContentHasher()
-        try LineStream(path: path).forEach(chunk: { c in hasher.update(c); bytes += c.count }) { number, line in
+  /// Copies standard input to `path` in chunks (memory stays flat).
+  static func spool(to path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+      let out = FileHandle(forWritingAtPath: path)
+    else { throw CLIError.io("\(path): cannot create a temporary file for standard input") }
+    defer { try? out.close() }
+    while true {
+      let data = FileHandle.standardInput.readData(ofLength: 1 << 20)
+      if data.isEmpty { break }
+      do { try out.write(contentsOf: data) } catch {
+        throw CLIError.io("\(path): cannot write: \(error.localizedDescription)")
+      }
+    }
+  }
+}
+
+/// Reads a file in 1 MiB chunks.
+struct FileChunks {
+  let path: String
+
+  func forEach(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw CLIError.missingInput("\(path): cannot read")
+    }
+    defer { try? handle.close() }
+    while true {
+      let data = handle.readData(ofLength: 1 << 20)
+      if data.isEmpty { break }
+      try body([UInt8](data)[...])
+    }
+  }
+}
+
+/// One record read from an import file: where it is and the event it says (or why it says none).
+struct ImportRecord {
+  var file: String
+  var line: Int
+  /// The record's text, for `--rejects`.
+  var raw: ArraySlice<UInt8>
+  var event: Result<NewEvent, EventInputError>
+}
+
+/// The records of every input in order, handed over in batches (so memory stays flat).
+struct ImportSource {
+  var inputs: [ImportInput]
+  var prefixes: [String]
+  var reader: EventRecordReader
+
+  func forEachBatch(size: Int, _ body: ([ImportRecord]) throws -> Void) throws {
+    var batch: [ImportRecord] = []
+    batch.reserveCapacity(min(size, 65_536))
+    func add(_ r: ImportRecord) throws {
+      batch.append(r)
+      if batch.count >= size {
+        try body(batch)
+        batch.removeAll(keepingCapacity: true)
+      }
+    }
+    for (input, prefix) in zip(inputs, prefixes) {
+      switch input.format {
+      case .jsonl:
+        try LineStream(path: input.path).forEach { number, line in
           guard !Self.isBlank(line) else { return }
-          records += 1
-          let a = Array(line)
-          do { _ = try reader.newEvent(a) } catch {
-            errors.add("\(name):\(number): \(error)")
-            badLines[path, default: []].insert(number)
-            rejected.append(Rejected(file: name, line: number, error: "\(error)", record: String(decoding: a, as: UTF8.self)))
+          let event: Result<NewEvent, EventInputError>
+          do throws(EventInputError) {
+            var e = try reader.newEvent(Array(line))
+            if e.key == nil { e.key = prefix + String(number) }
+            event = .success(e)
+          } catch {
+            event = .failure(error)
           }
-          progress.tick(records)
+          try add(ImportRecord(file: input.name, line: number, raw: line, event: event))
         }
-        prefixes[path] = "import:" + Hex.encode(Array(hasher.finalize().prefix(8))) + ":"
+      case .csv(let type):
+        try CSVImport.forEach(path: input.path, type: type, moneyDigits: reader.moneyDigits) { line, raw, result in
+          var event = result
+          if case .success(var e) = result, e.key == nil {
+            e.key = prefix + String(line)
+            event = .success(e)
+          }
+          try add(ImportRecord(file: input.name, line: line, raw: raw, event: event))
+        }
       }
+    }
+    if !batch.isEmpty { try body(batch) }
+  }
 
-      let order = Dictionary(inputs.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { a, _ in a })
-      // Pass 2: decide and append, in one write transaction (re-run from the start if the map grows).
-      try s.reserve(additionalBytes: bytes * 2)
-      var result: (outcomes: [AppendOutcome], derived: Int, rejected: [Rejected])
+  static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
+    line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+  }
+}
+
+/// The running totals of one import and how a batch is appended.
+final class ImportRun {
+  /// Records between two state checkpoints in an atomic import.
+  static let checkpointEvery = 50_000
+
+  struct Rejected {
+    var file: String
+    var line: Int
+    var error: String
+    var record: String
+  }
+
+  /// What one transaction did.
+  struct Tally {
+    var appended = 0
+    var existing = 0
+    var derived = 0
+    var rejected: [Rejected] = []
+    var errors = ErrorList()
+    /// The first and last line of the batch, for messages.
+    var first: (file: String, line: Int)?
+  }
+
+  /// Thrown inside the transaction to abort it after a dry run.
+  struct DryRunDone: Error { var tally: Tally }
+
+  /// A batch with errors under --commit-every: it was not committed; earlier batches were.
+  struct BatchFailed: Error { var tally: Tally }
+
+  let skipInvalid: Bool
+  let progress: Progress
+  private(set) var total = Tally()
+  private var records = 0
+
+  init(skipInvalid: Bool, progress: Progress) {
+    self.skipInvalid = skipInvalid
+    self.progress = progress
+  }
+
+  func append(_ batch: [ImportRecord], to log: inout LogAppender, tally: inout Tally) throws {
+    for r in batch {
+      records += 1
+      progress.tick(records)
+      if tally.first == nil { tally.first = (r.file, r.line) }
+      let e: NewEvent
+      switch r.event {
+      case .failure(let error):
+        reject(r, "\(error)", &tally)
+        continue
+      case .success(let event): e = event
+      }
+      let before = log.head.seq
       do {
-        result = try s.withAppender(clock: Clock.now) { log in
-          var outcomes: [AppendOutcome] = []
-          var refused: [Rejected] = []
-          let first = log.head.seq
-          var n = 0
-          for (name, path) in inputs {
-            let skip = badLines[path] ?? []
-            try LineStream(path: path).forEach { number, line in
-              guard !Self.isBlank(line), !skip.contains(number) else { return }
-              var e = try reader.newEvent(Array(line))
-              if e.key == nil { e.key = (prefixes[path] ?? "import:") + String(number) }
-              do {
-                outcomes.append(try log.append(e, index: n))
-              } catch let error as StoreError {
-                let text: String
-                switch error {
-                case .refused(_, let d): text = d.description
-                case .rejected(_, let r): text = r.description
-                case .keyConflict(_, let key, let seq):
-                  text = "field 'key': '\(key)' already names event \(seq) with a different payload"
-                default: throw error
-                }
-                refused.append(Rejected(file: name, line: number, error: text, record: String(decoding: line, as: UTF8.self)))
-              }
-              n += 1
-              progress.tick(n)
-            }
-          }
-          if !skipInvalid && (!errors.isEmpty || !refused.isEmpty) {
-            // Every error of both passes, in file and line order; the transaction is aborted.
-            let all = (rejected + refused).sorted { (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line) }
-            var list = ErrorList()
-            for r in all { list.add("\(r.file):\(r.line): \(r.error)") }
-            throw list.error
-          }
-          let appended = outcomes.filter { if case .appended = $0 { true } else { false } }.count
-          let derived = Int(log.head.seq - first) - appended
-          if dryRun { throw DryRunDone(outcomes: outcomes, derived: derived, rejected: refused) }
-          return (outcomes, derived, refused)
+        switch try log.append(e, index: r.line) {
+        case .appended:
+          tally.appended += 1
+          tally.derived += Int(log.head.seq - before) - 1
+        case .existing: tally.existing += 1
         }
-      } catch let done as DryRunDone {
-        result = (done.outcomes, done.derived, done.rejected)
-      }
-      progress.finish()
-      rejected = (rejected + result.rejected).sorted {
-        (order[$0.file] ?? 0, $0.line) < (order[$1.file] ?? 0, $1.line)
-      }
-      if let rejects {
-        let lines = rejected.map { r -> String in
-          CanonicalJSON.string(.object(JSONObject([
-            ("file", .string(r.file)), ("line", .int(Int64(r.line))), ("error", .string(r.error)),
-            ("record", .string(r.record)),
-          ])))
+      } catch let error as StoreError {
+        switch error {
+        case .refused(_, let d): reject(r, d.description, &tally)
+        case .rejected(_, let e): reject(r, e.description, &tally)
+        case .keyConflict(_, let key, let seq):
+          reject(r, "field 'key': '\(key)' already names event \(seq) with a different payload", &tally)
+        default: throw error
         }
-        guard FileManager.default.createFile(atPath: rejects, contents: Data(lines.map { $0 + "\n" }.joined().utf8))
-        else { throw CLIError.io("\(rejects): cannot write") }
       }
-      guard !quiet else { return }
-      let appended = result.outcomes.filter { if case .appended = $0 { true } else { false } }.count
-      let verb = dryRun ? "would import" : "imported"
-      Output.note(
-        "\(verb) \(appended) events and \(result.derived) derived, \(result.outcomes.count - appended) already present, \(rejected.count) rejected")
     }
+  }
 
-    static func isBlank(_ line: ArraySlice<UInt8>) -> Bool {
-      line.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+  private func reject(_ r: ImportRecord, _ error: String, _ tally: inout Tally) {
+    tally.errors.add("\(r.file):\(r.line): \(error)")
+    if skipInvalid {
+      tally.rejected.append(
+        Rejected(file: r.file, line: r.line, error: error, record: String(decoding: r.raw, as: UTF8.self)))
     }
+  }
+
+  /// Adds a committed (or dry-run) transaction's tally to the totals.
+  func committed(_ t: Tally) {
+    total.appended += t.appended
+    total.existing += t.existing
+    total.derived += t.derived
+    total.rejected += t.rejected
   }
 }
 

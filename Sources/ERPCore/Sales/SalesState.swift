@@ -79,6 +79,17 @@ public final class SalesState {
     return changed.sorted().compactMap { k in records[k].map { (k, $0.json) } }
   }
 
+  /// Number of records held in memory.
+  public var cachedCount: Int { records.count + absent.count }
+
+  /// Forgets every cached record once they have been written back (`takeChanges`), so a long
+  /// import keeps its memory flat; later reads go through the loader again.
+  public func evict() {
+    precondition(changed.isEmpty, "evicting unsaved state")
+    records.removeAll()
+    absent.removeAll()
+  }
+
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
   public var snapshot: [StateKey: JSONObject] { records.mapValues { $0.json } }
 }
