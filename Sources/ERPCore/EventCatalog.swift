@@ -201,42 +201,47 @@ public enum EventCatalog {
   }
 
   private static func checkObject(
-    _ object: JSONObject, _ fields: [Field], path: String, digits: Int, store: Bool
+    _ object: JSONObject, _ fields: [Field], path: @autoclosure () -> String, digits: Int, store: Bool
   ) throws(EventInputError) -> JSONObject {
-    var out = object
     for member in object.members {
       guard let field = fields.first(where: { $0.name == member.key }) else {
-        throw EventInputError(field: "\(path).\(member.key)", "unknown field")
+        throw EventInputError(field: "\(path()).\(member.key)", "unknown field")
       }
       if field.storeWritten && !store {
         throw EventInputError(
-          field: "\(path).\(member.key)", "is written by the store and cannot be supplied")
+          field: "\(path()).\(member.key)", "is written by the store and cannot be supplied")
       }
     }
+    // Paths are only built for a message: this runs for every field of every imported event.
+    var out = object
     for field in fields {
-      let fpath = "\(path).\(field.name)"
       guard let value = object[field.name], value != .null else {
-        if field.required { throw EventInputError(field: fpath, "is required") }
-        out[field.name] = nil
+        if field.required { throw EventInputError(field: "\(path()).\(field.name)", "is required") }
+        if object[field.name] != nil { out[field.name] = nil }
         continue
       }
-      out[field.name] = try checkValue(value, field.kind, path: fpath, digits: digits, store: store)
+      let checked = try checkValue(value, field.kind, path: "\(path()).\(field.name)", digits: digits, store: store)
+      if case .lines = field.kind {
+        out[field.name] = checked
+      } else if case .money = field.kind, checked != value {
+        out[field.name] = checked  // normalised to the currency's digits
+      }
     }
     return out
   }
 
   private static func checkValue(
-    _ value: JSONValue, _ kind: Kind, path: String, digits: Int, store: Bool
+    _ value: JSONValue, _ kind: Kind, path: @autoclosure () -> String, digits: Int, store: Bool
   ) throws(EventInputError) -> JSONValue {
     func expected(_ what: String) -> EventInputError {
-      EventInputError(field: path, "expected \(what), got \(describe(value))")
+      EventInputError(field: path(), "expected \(what), got \(describe(value))")
     }
     switch kind {
     case .id:
       guard let s = value.stringValue, !s.isEmpty else { throw expected("a non-empty identifier") }
-      guard s.utf8.count <= 200 else { throw EventInputError(field: path, "longer than 200 bytes") }
+      guard s.utf8.count <= 200 else { throw EventInputError(field: path(), "longer than 200 bytes") }
       guard !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-        throw EventInputError(field: path, "contains a control character")
+        throw EventInputError(field: path(), "contains a control character")
       }
       return value
     case .text:
@@ -245,7 +250,7 @@ public enum EventCatalog {
         !s.unicodeScalars.contains(where: {
           ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F
         })
-      else { throw EventInputError(field: path, "contains a control character") }
+      else { throw EventInputError(field: path(), "contains a control character") }
       return value
     case .money:
       guard let s = value.stringValue else {
@@ -253,40 +258,42 @@ public enum EventCatalog {
       }
       let m: Money
       do { m = try Money.parse(s, digits: digits) } catch {
-        throw EventInputError(field: path, error.description)
+        throw EventInputError(field: path(), error.description)
       }
-      guard m.minorUnits >= 0 else { throw EventInputError(field: path, "must not be negative") }
+      guard m.minorUnits >= 0 else { throw EventInputError(field: path(), "must not be negative") }
       return .string(m.format(digits: digits))
     case .quantity:
       guard let i = value.intValue else { throw expected("a positive integer") }
-      guard i > 0 else { throw EventInputError(field: path, "must be a positive integer, got \(i)") }
-      guard i <= 1_000_000_000 else { throw EventInputError(field: path, "\(i) is too large") }
+      guard i > 0 else { throw EventInputError(field: path(), "must be a positive integer, got \(i)") }
+      guard i <= 1_000_000_000 else { throw EventInputError(field: path(), "\(i) is too large") }
       return value
     case .signedQuantity:
       guard let i = value.intValue else { throw expected("a non-zero integer") }
-      guard i != 0 else { throw EventInputError(field: path, "must not be zero") }
-      guard abs(i) <= 1_000_000_000 else { throw EventInputError(field: path, "\(i) is too large") }
+      guard i != 0 else { throw EventInputError(field: path(), "must not be zero") }
+      guard abs(i) <= 1_000_000_000 else { throw EventInputError(field: path(), "\(i) is too large") }
       return value
     case .integer(let range):
       guard let i = value.intValue else { throw expected("an integer") }
       guard range.contains(i) else {
         throw EventInputError(
-          field: path, "\(i) is out of range \(range.lowerBound)...\(range.upperBound)")
+          field: path(), "\(i) is out of range \(range.lowerBound)...\(range.upperBound)")
       }
       return value
     case .rate:
       guard let s = value.stringValue else { throw expected("a decimal string rate such as \"0.10\"") }
-      let notARate = EventInputError(field: path, "'\(s)' is not a rate between 0 and 1 (write e.g. \"0.10\")")
+      func notARate() -> EventInputError {
+        EventInputError(field: path(), "'\(s)' is not a rate between 0 and 1 (write e.g. \"0.10\")")
+      }
       let r: Money
       do { r = try Money.parse(s, digits: 6) } catch {
-        if case .tooManyDecimals = error { throw EventInputError(field: path, error.description) }
-        throw notARate
+        if case .tooManyDecimals = error { throw EventInputError(field: path(), error.description) }
+        throw notARate()
       }
-      guard r.minorUnits >= 0, r.minorUnits <= 1_000_000 else { throw notARate }
+      guard r.minorUnits >= 0, r.minorUnits <= 1_000_000 else { throw notARate() }
       return value
     case .amount:
       if let i = value.intValue {
-        guard i >= 0 else { throw EventInputError(field: path, "must not be negative") }
+        guard i >= 0 else { throw EventInputError(field: path(), "must not be negative") }
         return value
       }
       guard let s = value.stringValue, let a = try? Money.parse(s, digits: 6), a.minorUnits >= 0
@@ -312,15 +319,14 @@ public enum EventCatalog {
       return value
     case .lines(let fields):
       guard let items = value.arrayValue else { throw expected("an array of lines") }
-      guard !items.isEmpty else { throw EventInputError(field: path, "must have at least one line") }
+      guard !items.isEmpty else { throw EventInputError(field: path(), "must have at least one line") }
       var out: [JSONValue] = []
       out.reserveCapacity(items.count)
       for (n, item) in items.enumerated() {
-        let ipath = "\(path)[\(n)]"
         guard let o = item.objectValue else {
-          throw EventInputError(field: ipath, "expected an object, got \(describe(item))")
+          throw EventInputError(field: "\(path())[\(n)]", "expected an object, got \(describe(item))")
         }
-        out.append(.object(try checkObject(o, fields, path: ipath, digits: digits, store: store)))
+        out.append(.object(try checkObject(o, fields, path: "\(path())[\(n)]", digits: digits, store: store)))
       }
       return .array(out)
     }
