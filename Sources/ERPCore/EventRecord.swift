@@ -19,7 +19,12 @@ public struct EventRecordReader: Sendable {
   public func newEvent(_ line: [UInt8], start: Int = 0, end: Int? = nil) throws(EventInputError)
     -> NewEvent
   {
-    let object = try parseObject(line, start: start, end: end)
+    try newEvent(object: try parseObject(line, start: start, end: end))
+  }
+
+  /// A primary event from a record already read into an object (the CSV reader builds one per
+  /// row, or per order), checked exactly as a JSON line is.
+  public func newEvent(object: JSONObject) throws(EventInputError) -> NewEvent {
     for key in object.keys where !Self.newEventFields.contains(key) {
       if Self.storeFields.contains(key) {
         throw EventInputError(

@@ -82,7 +82,9 @@ struct CrashSafetyTests {
       #expect(Array(expected.prefix(log.count)) == log, "round \(round): not a prefix of the uninterrupted log")
       let primaries = try exportLines(s).filter { try jsonObject($0)["key"] is String }.count
       if commitBatches {
-        #expect(primaries % Self.batch == 0 || primaries == records, "round \(round): \(primaries) records")
+        #expect(
+          primaries % Self.batch == 0 || primaries == records,
+          "round \(round): \(primaries) records, \(log.count) events; killed after \(delay) s: \(describe(killed))")
       } else {
         #expect(primaries == 0 || primaries == records, "round \(round): \(primaries) records")
       }

@@ -266,7 +266,8 @@ struct ImportSource {
           try add(ImportRecord(file: input.name, line: number, raw: line, event: event))
         }
       case .csv(let type):
-        try CSVImport.forEach(path: input.path, type: type, moneyDigits: reader.moneyDigits) { line, raw, result in
+        try CSVImport.forEach(path: input.path, name: input.name, type: type, moneyDigits: reader.moneyDigits) {
+          line, raw, result in
           var event = result
           if case .success(var e) = result, e.key == nil {
             e.key = prefix + String(line)
