@@ -1,7 +1,7 @@
 # erpctl — the two commands the README starts with: `make demo` and `make test`.
 SWIFT ?= swift
 BIN := .build/debug/erpctl
-DEMO_STORE := .build/demo.lmdb
+DEMO_DIR := .build/demo
 
 .PHONY: all deps build test demo bench clean
 
@@ -24,16 +24,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# A fresh store from a generated two-year history (erpctl demo), then its reports.
 demo: build
-	@rm -rf $(DEMO_STORE)
-	$(BIN) init --store $(DEMO_STORE) --currency CNY --timezone Asia/Shanghai
-	$(BIN) append --store $(DEMO_STORE) Fixtures/events/demo.jsonl
-	$(BIN) order confirm --store $(DEMO_STORE) --id SO-1002 --customer C-89 --rep R-1 --line B2:12:45.50 --at 2026-11-24T09:30:00+08:00
-	$(BIN) order ship --store $(DEMO_STORE) --id SO-1002 --shipment SH-2 --line B2:12 --at 2026-11-25
-	$(BIN) payment receive --store $(DEMO_STORE) --id PAY-2 --customer C-89 --amount 546.00 --at 2026-11-26
-	$(BIN) log --store $(DEMO_STORE)
-	$(BIN) stats --store $(DEMO_STORE)
-	$(BIN) verify --store $(DEMO_STORE)
+	@rm -rf $(DEMO_DIR)
+	$(BIN) demo --dir $(DEMO_DIR)
+	$(BIN) verify --store $(DEMO_DIR)/erpctl.lmdb
 
 # The benchmark (not a test): see BENCHMARKS.md for what it measures.
 bench: deps
