@@ -28,6 +28,7 @@ struct Options {
   var orders = 20_000
   var commandsOnly = false
   var emitJSONL: String?
+  var importEvents: [Int] = []
 
   static let usage = """
     usage: erpctl-bench [--events N] [--batch B] [--single S] [--rounds R] [--dir PATH] [--keep]
@@ -42,6 +43,8 @@ struct Options {
       --orders N   orders confirmed and shipped through the business rules (default 20000;
                    0 skips that part); the `erpctl` binary beside this one is timed too
       --commands-only  only the business-rules part
+      --import-events N  only the import part: `erpctl generate` about N primary events, then
+                   `erpctl import` them (repeatable: e.g. 1000000 and 5000000 for the RSS check)
     Set BENCH_TRACE=1 to see the batched append's progress on stderr.
     """
 
@@ -76,6 +79,7 @@ struct Options {
       case "--orders": o.orders = count(0)
       case "--commands-only": o.commandsOnly = true
       case "--emit-jsonl": o.emitJSONL = value()
+      case "--import-events": o.importEvents.append(count(1))
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -461,6 +465,21 @@ snapshot("start")
   print()
   print(md, terminator: "")
   discard(dir)
+}
+if !options.importEvents.isEmpty {
+  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("erpctl").path
+  for n in options.importEvents {
+    progress("import: about \(n) generated events through `erpctl import`")
+    let dir = freshDir("import-\(n)")
+    print()
+    print("## Import of a generated history (about \(n) primary events)")
+    print()
+    print(try ImportBench.run(events: n, dir: dir, binary: binary), terminator: "")
+    discard(dir)
+  }
+  if !options.keep { try? fm.removeItem(atPath: root) }
+  exit(0)
 }
 if let path = options.emitJSONL {
   // The confirm-and-ship primary events of the commands part, as an import file.

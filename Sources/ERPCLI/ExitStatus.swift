@@ -43,7 +43,7 @@ enum ExitStatus {
       case .io: 74
       }
     case is EventInputError, is MoneyError, is DomainError: 65
-    case is ValidationError: 64
+    case is ValidationError, is ReportInputError: 64
     case is StateDecodingError: 74
     default: 70
     }

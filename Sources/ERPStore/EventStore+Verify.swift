@@ -27,9 +27,18 @@ public struct StoreStats: Sendable, Equatable {
 extension EventStore {
   /// Checks the whole log in one snapshot: seq gapless from 1, every record decodes, every hash
   /// recomputes from its predecessor (SPEC 7), the stored head matches the last event, the
-  /// idempotency index names exactly the keyed events, and the command-side state equals a
-  /// replay of the log from scratch.
+  /// idempotency index names exactly the keyed events, the command-side state equals a replay
+  /// of the log from scratch, and so does each persisted projection (up to its checkpoint).
   public func verify() throws -> VerifyReport {
+    var report = try verifyLog()
+    if report.ok, let problem = try verifySalesProjection() {
+      report.firstBadSeq = nil
+      report.problem = problem
+    }
+    return report
+  }
+
+  private func verifyLog() throws -> VerifyReport {
     try env.read { txn in
       var expected: UInt64 = 1
       var prev = ChainHead.genesis.hash

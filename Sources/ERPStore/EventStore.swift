@@ -40,17 +40,19 @@ public final class EventStore {
   let meta: Database
   /// The command side's current state (`StateTable`).
   let state: Database
+  /// Persisted projections and their checkpoints (`EventStore+Projections`).
+  let proj: Database
   /// Turns business times into business dates for the deciders.
   let zone: StoreTimeZone
 
-  static let databaseNames = ["events", "keys", "meta", StateTable.name]
+  static let databaseNames = ["events", "keys", "meta", StateTable.name, projectionDatabase]
   static let dataFile = "data.mdb"
 
   private init(path: String, env: LMDBEnvironment, metadata: StoreMetadata?) throws {
     self.path = path
     self.env = env
     let dbs = try env.databases(Self.databaseNames)
-    (events, keys, meta, state) = (dbs[0], dbs[1], dbs[2], dbs[3])
+    (events, keys, meta, state, proj) = (dbs[0], dbs[1], dbs[2], dbs[3], dbs[4])
     let m = try metadata ?? Self.readMetadata(env: env, meta: dbs[2], path: path)
     guard let zone = StoreTimeZone(m.timezone) else {
       throw StoreError.notAStore(path: path, reason: "unknown timezone '\(m.timezone)'")

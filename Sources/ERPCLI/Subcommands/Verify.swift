@@ -10,7 +10,7 @@ extension ERPCommand {
     @OptionGroup var store: StoreLocation
 
     @Option(help: "Output format: table or json.")
-    var format: ReportFormat = .table
+    var format: StatusFormat = .table
 
     func execute() throws {
       let s = try store.open(readOnly: true)
@@ -39,6 +39,6 @@ extension ERPCommand {
 }
 
 /// Formats of the small status commands.
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
   case table, json
 }

@@ -9,7 +9,7 @@ extension ERPCommand.Target {
       discussion: "Actual, completion and pace per target come with the projections (see erpctl(1)).")
     @OptionGroup var store: StoreLocation
     @Option(help: "Only targets of this period.") var period: String?
-    @Option(help: "Output: table (default) or json.") var format: ReportFormat = .table
+    @Option(help: "Output: table (default) or json.") var format: StatusFormat = .table
 
     func execute() throws {
       let s = try store.open(readOnly: true)

@@ -1,0 +1,96 @@
+import ERPCore
+import ERPStore
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Issue 4's figures: `erpctl import` of a file written by `erpctl generate`, end to end through
+/// the binary (parse, decide, derive, encode, hash, append), against appending the same stored
+/// events with no domain rules; the peak RSS of each import process.
+enum ImportBench {
+  /// One child process: wall seconds, peak RSS (bytes) and exit status, from wait4.
+  struct ChildRun {
+    var wall: Double
+    var peakRSS: Int
+    var status: Int32
+  }
+
+  static func spawn(_ binary: String, _ args: [String], stdout: String? = nil) -> ChildRun {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if let stdout { posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+    let argv = ([binary] + args).map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    let t0 = now()
+    guard posix_spawn(&pid, binary, &actions, nil, argv, environ) == 0 else { die("cannot run \(binary)") }
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(pid, &status, 0, &usage)
+    return ChildRun(wall: now() - t0, peakRSS: Int(usage.ru_maxrss) * 1024, status: (status >> 8) & 0xFF)
+  }
+
+  /// Generates about `events` primary events, imports them through the binary (atomic, and with
+  /// `--commit-every`), and appends the stored log's events again with no rules, in process.
+  static func run(events: Int, dir: String, binary: String) throws -> String {
+    let fm = FileManager.default
+    // `generate` writes about 43 primary events per customer and month at its default mix.
+    let months = 24
+    let customers = max(20, events / (months * 43))
+    let file = dir + "/generated-\(events).jsonl"
+    let gen = spawn(binary, [
+      "generate", "--months", String(months), "--customers", String(customers),
+      "--reps", String(max(4, customers / 300)), "--products", String(max(20, customers / 10)),
+      "--seed", "4", "--out", file,
+    ])
+    guard gen.status == 0 else { die("import bench: erpctl generate exited \(gen.status)") }
+    let lines = try countLines(file)
+    let bytes = (try fm.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
+
+    var md = "Input: `erpctl generate --months \(months) --customers \(customers)` → \(lines) primary events, "
+    md += String(format: "%.0f MiB, written in %.1f s.\n\n", Double(bytes) / 1_048_576, gen.wall)
+    md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|\n"
+    var stored = 0
+    var importWall = 0.0
+    for (label, extra) in [("`erpctl import` (one transaction)", [String]()), ("`erpctl import --commit-every 50000`", ["--commit-every", "50000"])] {
+      let store = dir + "/import-\(extra.isEmpty ? "atomic" : "batches")"
+      try? fm.removeItem(atPath: store)
+      guard spawn(binary, ["init", "--store", store]).status == 0 else { die("import bench: init failed") }
+      let r = spawn(binary, ["import", "--store", store, "-q", file] + extra)
+      guard r.status == 0 else { die("import bench: erpctl import exited \(r.status)") }
+      let s = try EventStore.open(at: store)
+      stored = Int(try s.count())
+      if extra.isEmpty { importWall = r.wall }
+      md += "| \(label) | \(lines) | \(stored) | \(String(format: "%.2f", r.wall)) | \(rate(Double(lines) / r.wall)) | \(rate(Double(stored) / r.wall)) | \(mib(r.peakRSS)) |\n"
+    }
+
+    // The same stored events (derived ones included, as primaries), appended with no rules; they
+    // are held in memory (about 0.5 KiB each), so only for the smaller sizes.
+    guard stored <= 4_000_000 else {
+      md += "\n(No-rules comparison skipped at this size: the events would not fit in memory at once.)\n"
+      return md
+    }
+    let source = try EventStore.open(at: dir + "/import-atomic")
+    var all: [NewEvent] = []
+    try source.forEach { e in
+      all.append(NewEvent(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
+      return true
+    }
+    let plain = dir + "/import-norules"
+    try? fm.removeItem(atPath: plain)
+    let target = try EventStore.create(at: plain, metadata: StoreMetadata(currency: "CNY", timezone: "Asia/Shanghai", created: wallClock()))
+    let t = try timed { _ = try target.appendLogOnly(all, clock: wallClock) }
+    md += "| same stored events, no rules (bare log append, in process, one transaction) | – | \(all.count) | \(String(format: "%.2f", t.wall)) | – | \(rate(Double(all.count) / t.wall)) | – |\n"
+    md += String(format: "\nImport end to end ÷ no-rules append (same stored events): %.1f× the time.\n", importWall / t.wall)
+    return md
+  }
+
+  static func countLines(_ path: String) throws -> Int {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    return data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }
+  }
+}

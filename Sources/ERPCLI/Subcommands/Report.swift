@@ -1,0 +1,120 @@
+import ArgumentParser
+import ERPCore
+import ERPStore
+import Foundation
+
+extension ERPCommand {
+  struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Reports folded from the log (see REPORT CONVENTIONS in erpctl(1)).",
+      subcommands: [Sales.self])
+  }
+}
+
+extension ERPCommand.Report {
+  struct Sales: ERPSubcommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Booked, orders, AOV, revenue, units, COGS, margin, collections by any dimensions.",
+      discussion: """
+        Columns (SPEC 6): the --by dimensions, then booked, orders, aov, revenue, units, cogs,
+        gross_margin, margin_rate, collections, collection_rate; with --by rep also rank and flag
+        (champion, needs_coaching); with --by product or --by line also revenue_share,
+        revenue_growth and class (star, cash_cow, question, dog).
+        Examples: erpctl report sales --by rep --period last-month
+                  erpctl report sales --by region,month --from 2026-01 --to 2026-07 --format csv
+                  erpctl report sales --by rep --period 2026-11 --explain R-1
+        """)
+
+    @OptionGroup var store: StoreLocation
+    @OptionGroup var report: ReportOptions
+
+    @Option(help: ArgumentHelp(
+      "List the facts (event seqs) behind the row whose --by values are these, comma-separated.",
+      valueName: "values"))
+    var explain: String?
+
+    func execute() throws {
+      let s = try store.open()
+      let today = Clock.today(in: s.metadata.timezone)
+      let q = try report.resolve(today: today, dimensions: SalesReport.dimensions)
+      let head = try s.head()
+      // The persisted projection answers for today; an explicit --as-of (or events dated after
+      // the as-of day) replays the log in memory up to that day, touching nothing persisted.
+      var p: SalesProjection
+      if report.asOf == nil {
+        p = try s.salesProjection()
+        if p.maxDay > q.asOf.daysSinceEpoch { p = try s.replaySales(asOf: q.asOf) }
+      } else {
+        p = try s.replaySales(asOf: q.asOf)
+      }
+      let query = SalesReport.Query(range: q.range, asOf: q.asOf, by: q.by, current: q.attribution == "current")
+      let meta = ReportMeta(
+        seq: head.seq, hash: Hex.encode(head.hash), asOf: q.asOf, period: q.range, report: "sales",
+        extra: [("attribution", q.attribution)])
+      let digits = s.metadata.moneyDigits
+
+      if let explain {
+        let keys = explain.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard keys.count == q.by.count else {
+          throw ValidationError("'--explain' takes one value per --by dimension (\(q.by.joined(separator: ","))).")
+        }
+        let facts = SalesReport.rows(p, query, explain: keys).facts
+        var doc = ReportDocument(
+          meta: meta,
+          columns: [Column("seq", .int), Column("day", .date), Column("measure", .text), Column("amount", .money), Column("qty", .int)],
+          rows: facts.map { f in
+            let counted = [SalesMeasure.units, .ordersOrder, .ordersSKU, .ordersLine].contains(f.measure)
+            return [
+              .int(Int64(f.seq)), .date(CivilDate(daysSinceEpoch: f.day)), .text(Self.measureName(f.measure)),
+              counted ? .null : .money(f.amount), counted ? .int(f.amount) : .null,
+            ]
+          },
+          summary: [("facts", .int(Int64(facts.count)))], moneyDigits: digits)
+        try report.emit(&doc, q)
+        return
+      }
+
+      var previous: [SalesReport.Row]?
+      if let r = q.range, q.by == ["product"] || q.by == ["line"] {
+        previous = SalesReport.rows(
+          p, SalesReport.Query(range: Self.previous(r), asOf: q.asOf, by: q.by, current: query.current)
+        ).rows
+      }
+      var doc = SalesReport.document(p, query, meta: meta, moneyDigits: digits, previous: previous)
+      try report.emit(&doc, q)
+    }
+
+    static func measureName(_ m: SalesMeasure) -> String {
+      switch m {
+      case .booked: "booked"
+      case .ordersOrder, .ordersSKU, .ordersLine: "orders"
+      case .revenue: "revenue"
+      case .units: "units"
+      case .cogs: "cogs"
+      case .collections: "collections"
+      case .invoicedByIssue: "invoiced_in_period"
+      case .creditByIssue: "credited_against_period"
+      case .matchedByIssue: "matched_to_period"
+      }
+    }
+
+    /// The previous equal period: the previous calendar unit when the range is one (a month's
+    /// previous month), else the same number of days before it.
+    static func previous(_ r: DateRange) -> DateRange {
+      for unit in [PeriodUnit.day, .week, .month, .quarter, .year] where unit.range(of: r.from) == r {
+        return unit.range(of: r.from.adding(days: -1))
+      }
+      let days = Int(r.to.daysSinceEpoch - r.from.daysSinceEpoch)
+      return DateRange(from: r.from.adding(days: -days), to: r.from)
+    }
+  }
+}
+
+extension Clock {
+  /// Today's date in the store's timezone.
+  static func today(in zone: String) -> CivilDate {
+    let now = Clock.now()
+    let offset = TimeZone(identifier: zone)?.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(now.seconds))) ?? 0
+    return now.civil(offsetSeconds: offset).date
+  }
+}

@@ -1,0 +1,190 @@
+/// The stored form of the sales projection (ERPStore keeps the parts under its own keys): the
+/// dimensions (read by every report), the fold's working state (read only to catch up), and the
+/// facts in fixed-width records (appended, never rewritten). Maps are written in key order so the
+/// bytes are a function of the fold.
+extension SalesProjection {
+  public struct CodecError: Error, Sendable, CustomStringConvertible {
+    public var description: String { "unreadable sales projection" }
+  }
+
+  /// Bytes per fact record.
+  public static let factWidth = 32
+
+  public func encodeDims() -> [UInt8] {
+    var w = BinaryWriter()
+    w.u32(UInt32(tuples.count))
+    for t in tuples { for f in t.fields { w.string(f) } }
+    w.u32(UInt32(items.count))
+    for i in items { w.string(i.sku); w.string(i.line) }
+    w.u32(UInt32(customers.count))
+    for (k, c) in customers.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      w.string(k); w.string(c.region); w.string(c.channel); w.string(c.tier)
+    }
+    w.u32(UInt32(reps.count))
+    for (k, r) in reps.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      w.string(k); w.string(r.team); w.string(r.region)
+    }
+    return w.bytes
+  }
+
+  public func decodeDims(_ bytes: [UInt8]) throws(CodecError) {
+    var r = BinaryReader(bytes)
+    tuples = []
+    tupleIndex = [:]
+    for _ in 0..<(try r.u32()) {
+      var f: [String] = []
+      for _ in 0..<8 { f.append(try r.string()) }
+      _ = intern(DimTuple(fields: f))
+    }
+    items = []
+    itemIndex = [:]
+    for _ in 0..<(try r.u32()) { _ = intern(ItemKey(sku: try r.string(), line: try r.string())) }
+    customers = [:]
+    for _ in 0..<(try r.u32()) {
+      customers[try r.string()] = CustomerDims(region: try r.string(), channel: try r.string(), tier: try r.string())
+    }
+    reps = [:]
+    for _ in 0..<(try r.u32()) { reps[try r.string()] = RepDims(team: try r.string(), region: try r.string()) }
+  }
+
+  public func encodeState() -> [UInt8] {
+    var w = BinaryWriter()
+    w.u64(checkpoint)
+    w.u32(UInt32(bitPattern: maxDay))
+    func sorted<V>(_ d: [String: V]) -> [(key: String, value: V)] {
+      d.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+    w.u32(UInt32(products.count))
+    for (k, v) in sorted(products) { w.string(k); w.string(v) }
+    w.u32(UInt32(leads.count))
+    for (k, v) in sorted(leads) { w.string(k); w.string(v) }
+    w.u32(UInt32(orders.count))
+    for (k, o) in sorted(orders) {
+      w.string(k)
+      w.u32(o.tuple)
+      w.u8((o.shippedAny ? 1 : 0) | (o.cancelled ? 2 : 0))
+      w.u32(o.lastReturnItem)
+      w.u32(UInt32(o.lines.count))
+      for l in o.lines {
+        w.string(l.sku)
+        w.u32(l.item)
+        w.i64(l.line.qty)
+        w.i64(l.line.unitPrice.minorUnits)
+        w.i64(l.line.discount.map { $0.millionths } ?? -1)
+        w.i64(l.shipped)
+      }
+    }
+    w.u32(UInt32(invoices.count))
+    for (k, i) in sorted(invoices) { w.string(k); w.u32(i.tuple); w.u32(UInt32(bitPattern: i.issueDay)) }
+    return w.bytes
+  }
+
+  public func decodeState(_ bytes: [UInt8]) throws(CodecError) {
+    var r = BinaryReader(bytes)
+    checkpoint = try r.u64()
+    maxDay = Int32(bitPattern: try r.u32())
+    products = [:]
+    for _ in 0..<(try r.u32()) { products[try r.string()] = try r.string() }
+    leads = [:]
+    for _ in 0..<(try r.u32()) { leads[try r.string()] = try r.string() }
+    orders = [:]
+    for _ in 0..<(try r.u32()) {
+      let id = try r.string()
+      let tuple = try r.u32()
+      let flags = try r.u8()
+      let lastReturn = try r.u32()
+      var lines: [LineInfo] = []
+      for _ in 0..<(try r.u32()) {
+        let sku = try r.string()
+        let item = try r.u32()
+        let qty = try r.i64()
+        let price = Money(minorUnits: try r.i64())
+        let d = try r.i64()
+        let shipped = try r.i64()
+        let line = OrderLine(sku: sku, qty: qty, unitPrice: price, discount: d < 0 ? nil : Rate(millionths: d))
+        lines.append(LineInfo(sku: sku, item: item, line: line, shipped: shipped))
+      }
+      orders[id] = OrderInfo(
+        tuple: tuple, lines: lines, shippedAny: flags & 1 != 0, cancelled: flags & 2 != 0, lastReturnItem: lastReturn)
+    }
+    invoices = [:]
+    for _ in 0..<(try r.u32()) {
+      invoices[try r.string()] = InvoiceInfo(tuple: try r.u32(), issueDay: Int32(bitPattern: try r.u32()))
+    }
+  }
+
+  public static func encodeFacts(_ facts: ArraySlice<SalesFact>) -> [UInt8] {
+    var w = BinaryWriter()
+    w.bytes.reserveCapacity(facts.count * factWidth)
+    for f in facts {
+      w.u64(f.seq)
+      w.u32(UInt32(bitPattern: f.day))
+      w.u8(f.measure.rawValue)
+      w.u8(0); w.u8(0); w.u8(0)
+      w.u32(f.tuple)
+      w.u32(f.item)
+      w.i64(f.amount)
+    }
+    return w.bytes
+  }
+
+  public static func decodeFacts(_ bytes: [UInt8], into out: inout [SalesFact]) throws(CodecError) {
+    guard bytes.count % factWidth == 0 else { throw CodecError() }
+    var r = BinaryReader(bytes)
+    out.reserveCapacity(out.count + bytes.count / factWidth)
+    while !r.atEnd {
+      let seq = try r.u64()
+      let day = Int32(bitPattern: try r.u32())
+      guard let m = SalesMeasure(rawValue: try r.u8()) else { throw CodecError() }
+      _ = try r.u8(); _ = try r.u8(); _ = try r.u8()
+      out.append(SalesFact(seq: seq, day: day, measure: m, tuple: try r.u32(), item: try r.u32(), amount: try r.i64()))
+    }
+  }
+
+  /// The checkpoint of a projection loaded without its working state (for reading only).
+  public func setCheckpoint(_ seq: UInt64, maxDay: Int32) {
+    checkpoint = seq
+    self.maxDay = maxDay
+  }
+
+  /// Replaces the facts (the store loads them from its chunks).
+  public func setFacts(_ f: [SalesFact]) { facts = f }
+}
+
+/// Little-endian fixed-width fields and length-prefixed strings.
+struct BinaryWriter {
+  var bytes: [UInt8] = []
+  mutating func u8(_ v: UInt8) { bytes.append(v) }
+  mutating func u32(_ v: UInt32) { for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+  mutating func u64(_ v: UInt64) { for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+  mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+  mutating func string(_ s: String) {
+    u32(UInt32(s.utf8.count))
+    bytes.append(contentsOf: s.utf8)
+  }
+}
+
+struct BinaryReader {
+  let bytes: [UInt8]
+  var at = 0
+  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  var atEnd: Bool { at >= bytes.count }
+
+  mutating func take(_ n: Int) throws(SalesProjection.CodecError) -> ArraySlice<UInt8> {
+    guard n >= 0, at + n <= bytes.count else { throw SalesProjection.CodecError() }
+    defer { at += n }
+    return bytes[at..<(at + n)]
+  }
+  mutating func u8() throws(SalesProjection.CodecError) -> UInt8 { try take(1).first! }
+  mutating func u32() throws(SalesProjection.CodecError) -> UInt32 {
+    try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+  }
+  mutating func u64() throws(SalesProjection.CodecError) -> UInt64 {
+    try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+  }
+  mutating func i64() throws(SalesProjection.CodecError) -> Int64 { Int64(bitPattern: try u64()) }
+  mutating func string() throws(SalesProjection.CodecError) -> String {
+    let n = Int(try u32())
+    return String(decoding: try take(n), as: UTF8.self)
+  }
+}

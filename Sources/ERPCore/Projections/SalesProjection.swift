@@ -1,0 +1,248 @@
+/// What a sales fact measures (SPEC 5). Every fact is one event's contribution to one measure,
+/// attributed to the order's dimensions at confirmation (SPEC 7) and dated by business day.
+public enum SalesMeasure: UInt8, Sendable, CaseIterable {
+  /// Line amounts confirmed, less cancelled remainders (item-level).
+  case booked = 0
+  /// +1 at confirmation, −1 at a cancellation when nothing had shipped: per order (item 0),
+  /// per distinct SKU of the order, and per distinct product line of the order.
+  case ordersOrder, ordersSKU, ordersLine
+  /// Invoiced amounts by shipped line, less credit notes (item-level).
+  case revenue
+  /// Shipped less returned quantity (item-level).
+  case units
+  /// COGS of shipments less COGS reversed by returns (item-level).
+  case cogs
+  /// PaymentMatched amounts by the match's day (order-level).
+  case collections
+  /// For the collection rate, dated by the invoice's issue day (order-level): the invoiced
+  /// amount, the credit notes against it, and the amounts matched to it.
+  case invoicedByIssue, creditByIssue, matchedByIssue
+}
+
+/// One contribution of one event to one measure.
+public struct SalesFact: Sendable, Hashable {
+  /// The event it comes from (for `--explain`).
+  public var seq: UInt64
+  /// Business day (days since 1970-01-01 in the store's timezone).
+  public var day: Int32
+  public var measure: SalesMeasure
+  /// Index of the order's dimensions (`SalesProjection.tuples`).
+  public var tuple: UInt32
+  /// Index of the product and line (`SalesProjection.items`); 0 for order-level facts.
+  public var item: UInt32
+  public var amount: Int64
+
+  public init(seq: UInt64, day: Int32, measure: SalesMeasure, tuple: UInt32, item: UInt32, amount: Int64) {
+    (self.seq, self.day, self.measure, self.tuple, self.item, self.amount) = (seq, day, measure, tuple, item, amount)
+  }
+}
+
+/// The dimensions an order carried at confirmation (SPEC 5: never rewritten by later master data).
+public struct DimTuple: Sendable, Hashable {
+  public var rep, team, region, channel, customer, tier, promotion, source: String
+
+  public init(rep: String, team: String, region: String, channel: String, customer: String, tier: String,
+    promotion: String, source: String)
+  {
+    (self.rep, self.team, self.region, self.channel) = (rep, team, region, channel)
+    (self.customer, self.tier, self.promotion, self.source) = (customer, tier, promotion, source)
+  }
+
+  var fields: [String] { [rep, team, region, channel, customer, tier, promotion, source] }
+  init(fields f: [String]) { self.init(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: f[4], tier: f[5], promotion: f[6], source: f[7]) }
+}
+
+/// A product and the line it belonged to on the order; `sku` empty for a line-only item.
+public struct ItemKey: Sendable, Hashable {
+  public var sku, line: String
+  public init(sku: String, line: String) { (self.sku, self.line) = (sku, line) }
+}
+
+/// The sales projection (issue 5): folds events into `facts`, keeping just enough state to
+/// attribute later events (shipments, invoices, payments, returns) to their order. It is a pure
+/// fold: the store persists it with its checkpoint, `--as-of` replays a fresh one in memory.
+public final class SalesProjection {
+  public static let name = "sales"
+  /// Changing what the fold produces must bump this: a stored projection of another version is
+  /// rebuilt from seq 1.
+  public static let version: UInt32 = 1
+
+  /// The last seq folded.
+  public internal(set) var checkpoint: UInt64 = 0
+  /// The latest business day of any event folded (a report as of an earlier day replays).
+  public internal(set) var maxDay: Int32 = Int32.min
+  public internal(set) var facts: [SalesFact] = []
+  /// Dimension tuples and items, indexed by the facts (item 0 is "no item").
+  public internal(set) var tuples: [DimTuple] = []
+  public internal(set) var items: [ItemKey] = [ItemKey(sku: "", line: "")]
+  /// Current master data, for `--attribution current`.
+  public internal(set) var customers: [String: CustomerDims] = [:]
+  public internal(set) var reps: [String: RepDims] = [:]
+
+  var tupleIndex: [DimTuple: UInt32] = [:]
+  var itemIndex: [ItemKey: UInt32] = [ItemKey(sku: "", line: ""): 0]
+  var products: [String: String] = [:]
+  var leads: [String: String] = [:]
+  var orders: [String: OrderInfo] = [:]
+  var invoices: [String: InvoiceInfo] = [:]
+
+  public struct CustomerDims: Sendable, Hashable {
+    public var region, channel, tier: String
+  }
+  public struct RepDims: Sendable, Hashable {
+    public var team, region: String
+  }
+  struct LineInfo: Equatable {
+    var sku: String
+    var item: UInt32
+    var line: OrderLine
+    var shipped: Int64 = 0
+  }
+  struct OrderInfo: Equatable {
+    var tuple: UInt32
+    var lines: [LineInfo]
+    var shippedAny = false
+    var cancelled = false
+    /// The item of the latest return, which the credit note that follows it reduces.
+    var lastReturnItem: UInt32 = 0
+  }
+  struct InvoiceInfo: Equatable {
+    var tuple: UInt32
+    var issueDay: Int32
+  }
+
+  public init() {}
+
+  /// Folds one event (any type; those that do not concern sales change nothing).
+  public func apply(seq: UInt64, day: CivilDate, _ event: SalesEvent) {
+    checkpoint = seq
+    let d = day.daysSinceEpoch
+    maxDay = max(maxDay, d)
+    func fact(_ m: SalesMeasure, _ tuple: UInt32, _ item: UInt32, _ amount: Int64) {
+      facts.append(SalesFact(seq: seq, day: d, measure: m, tuple: tuple, item: item, amount: amount))
+    }
+    switch event {
+    case .customerRegistered(let e):
+      customers[e.customer] = CustomerDims(region: e.region, channel: e.channel, tier: e.tier ?? "")
+    case .repRegistered(let e):
+      reps[e.rep] = RepDims(team: e.team, region: e.region)
+    case .productDefined(let e):
+      products[e.sku] = e.line
+    case .leadCreated(let e):
+      leads[e.lead] = e.source
+
+    case .orderConfirmed(let e):
+      let c = customers[e.customer]
+      let t = intern(DimTuple(
+        rep: e.rep, team: reps[e.rep]?.team ?? "", region: e.region ?? c?.region ?? "",
+        channel: e.channel ?? c?.channel ?? "", customer: e.customer, tier: c?.tier ?? "",
+        promotion: e.promotion ?? "", source: e.lead.flatMap { leads[$0] } ?? ""))
+      var info = OrderInfo(tuple: t, lines: [])
+      for l in e.lines {
+        let item = intern(ItemKey(sku: l.sku, line: products[l.sku] ?? ""))
+        info.lines.append(LineInfo(sku: l.sku, item: item, line: l))
+        fact(.booked, t, item, l.amount.minorUnits)
+      }
+      orders[e.order] = info
+      countOrder(info, sign: 1, fact)
+
+    case .orderCancelled(let e):
+      guard var info = orders[e.order], !info.cancelled else { return }
+      info.cancelled = true
+      for l in info.lines where l.line.qty > l.shipped {
+        fact(.booked, info.tuple, l.item, -l.line.amount(qty: l.line.qty - l.shipped).minorUnits)
+      }
+      if !info.shippedAny { countOrder(info, sign: -1, fact) }
+      orders[e.order] = info
+
+    case .shipped(let e):
+      guard var info = orders[e.order] else { return }
+      info.shippedAny = true
+      for s in e.lines {
+        // The invoice's amount, split as the store allocates it: earliest lines first (SPEC 7).
+        var left = s.qty
+        for i in info.lines.indices where info.lines[i].sku == s.sku && left > 0 {
+          let take = min(info.lines[i].line.qty - info.lines[i].shipped, left)
+          guard take > 0 else { continue }
+          info.lines[i].shipped += take
+          left -= take
+          fact(.revenue, info.tuple, info.lines[i].item, info.lines[i].line.amount(qty: take).minorUnits)
+        }
+        let item = info.lines.first { $0.sku == s.sku }?.item ?? 0
+        fact(.units, info.tuple, item, s.qty)
+        fact(.cogs, info.tuple, item, s.cogs?.minorUnits ?? 0)
+      }
+      orders[e.order] = info
+
+    case .returnReceived(let e):
+      guard var info = orders[e.order] else { return }
+      let item = info.lines.first { $0.sku == e.sku }?.item ?? 0
+      fact(.units, info.tuple, item, -e.qty)
+      fact(.cogs, info.tuple, item, -(e.cogs?.minorUnits ?? 0))
+      info.lastReturnItem = item
+      orders[e.order] = info
+
+    case .creditNoteIssued(let e):
+      guard let info = orders[e.order] else { return }
+      fact(.revenue, info.tuple, info.lastReturnItem, -e.amount.minorUnits)
+      if let inv = e.invoice, let i = invoices[inv] {
+        facts.append(SalesFact(
+          seq: seq, day: i.issueDay, measure: .creditByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
+      }
+
+    case .invoiceIssued(let e):
+      guard let info = orders[e.order] else { return }
+      invoices[e.invoice] = InvoiceInfo(tuple: info.tuple, issueDay: d)
+      fact(.invoicedByIssue, info.tuple, 0, e.amount.minorUnits)
+
+    case .paymentMatched(let e):
+      guard let i = invoices[e.invoice] else { return }
+      fact(.collections, i.tuple, 0, e.amount.minorUnits)
+      facts.append(SalesFact(
+        seq: seq, day: i.issueDay, measure: .matchedByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
+
+    default: break
+    }
+  }
+
+  /// Moves the checkpoint over an event the fold cannot read (only the trusted API stores one).
+  public func skip(seq: UInt64, day: CivilDate) {
+    checkpoint = seq
+    maxDay = max(maxDay, day.daysSinceEpoch)
+  }
+
+  /// ±1 order per order, per distinct SKU and per distinct line.
+  private func countOrder(_ info: OrderInfo, sign: Int64, _ fact: (SalesMeasure, UInt32, UInt32, Int64) -> Void) {
+    fact(.ordersOrder, info.tuple, 0, sign)
+    var skus: Set<UInt32> = []
+    var lines: Set<String> = []
+    for l in info.lines {
+      if skus.insert(l.item).inserted { fact(.ordersSKU, info.tuple, l.item, sign) }
+      let line = items[Int(l.item)].line
+      if lines.insert(line).inserted {
+        fact(.ordersLine, info.tuple, intern(ItemKey(sku: "", line: line)), sign)
+      }
+    }
+  }
+
+  func intern(_ t: DimTuple) -> UInt32 {
+    if let i = tupleIndex[t] { return i }
+    let i = UInt32(tuples.count)
+    tuples.append(t)
+    tupleIndex[t] = i
+    return i
+  }
+
+  func intern(_ k: ItemKey) -> UInt32 {
+    if let i = itemIndex[k] { return i }
+    let i = UInt32(items.count)
+    items.append(k)
+    itemIndex[k] = i
+    return i
+  }
+
+  /// Whether two projections hold the same fold (for `verify`), compared in their stored form.
+  public func sameFold(as other: SalesProjection) -> Bool {
+    facts == other.facts && encodeDims() == other.encodeDims() && encodeState() == other.encodeState()
+  }
+}

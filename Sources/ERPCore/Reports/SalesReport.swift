@@ -1,0 +1,236 @@
+/// `report sales` (SPEC 5 and 6): the sales measures by any dimensions, computed from the sales
+/// projection's facts. Values only; rendering is `Render`'s.
+public enum SalesReport {
+  /// The dimensions `--by` takes (SPEC 4).
+  public static let dimensions = [
+    "rep", "team", "region", "channel", "customer", "tier", "product", "line", "source", "promotion",
+    "day", "week", "month", "quarter", "year",
+  ]
+
+  /// Sums of one group.
+  public struct Sums: Sendable, Equatable {
+    public var booked: Int64 = 0
+    public var orders: Int64 = 0
+    public var revenue: Int64 = 0
+    public var units: Int64 = 0
+    public var cogs: Int64 = 0
+    public var collections: Int64 = 0
+    public var invoiced: Int64 = 0
+    public var credited: Int64 = 0
+    public var matched: Int64 = 0
+    public init() {}
+  }
+
+  /// One row: the group's dimension values (in `--by` order) and its sums.
+  public struct Row: Sendable, Equatable {
+    public var keys: [String]
+    public var sums: Sums
+  }
+
+  /// How facts are read for one query.
+  public struct Query: Sendable {
+    public var range: DateRange?
+    public var asOf: CivilDate
+    public var by: [String]
+    /// Dimensions as the master data says now instead of at confirmation (`--attribution current`).
+    public var current: Bool
+
+    public init(range: DateRange?, asOf: CivilDate, by: [String], current: Bool = false) {
+      (self.range, self.asOf, self.by, self.current) = (range, asOf, by, current)
+    }
+
+    /// Product-level groups: order-level measures (collections) do not split by product.
+    public var byItem: Bool { by.contains("product") || by.contains("line") }
+  }
+
+  /// Groups the facts in the query's window by its dimensions; rows sorted by their keys.
+  /// `explain` collects, for the row whose keys equal it, the facts behind it.
+  public static func rows(_ p: SalesProjection, _ q: Query, explain: [String]? = nil)
+    -> (rows: [Row], facts: [SalesFact])
+  {
+    var groups: [[String]: Sums] = [:]
+    var explained: [SalesFact] = []
+    // Which of the three order counts fits the grouping (see SalesMeasure).
+    let ordersMeasure: SalesMeasure =
+      q.by.contains("product") ? .ordersSKU : q.by.contains("line") ? .ordersLine : .ordersOrder
+    let last = q.asOf.daysSinceEpoch
+    // Dimension values depend on the tuple and item only, except the time dimensions.
+    var keyCache: [UInt64: [String]] = [:]
+    let timeDims = q.by.enumerated().compactMap { i, d in PeriodUnit(rawValue: d).map { (i, $0) } }
+    for f in p.facts {
+      guard f.day <= last else { continue }
+      if let r = q.range, f.day < r.from.daysSinceEpoch || f.day >= r.to.daysSinceEpoch { continue }
+      switch f.measure {
+      case .ordersOrder, .ordersSKU, .ordersLine:
+        guard f.measure == ordersMeasure else { continue }
+      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue:
+        guard !q.byItem else { continue }
+      default: break
+      }
+      let cacheKey = UInt64(f.tuple) << 32 | UInt64(f.item)
+      var keys: [String]
+      if let k = keyCache[cacheKey] {
+        keys = k
+      } else {
+        keys = q.by.map { value(of: $0, f, p, current: q.current) }
+        keyCache[cacheKey] = keys
+      }
+      if !timeDims.isEmpty {
+        let day = CivilDate(daysSinceEpoch: f.day)
+        for (i, unit) in timeDims { keys[i] = unit.key(of: day) }
+      }
+      var s = groups[keys] ?? Sums()
+      switch f.measure {
+      case .booked: s.booked += f.amount
+      case .ordersOrder, .ordersSKU, .ordersLine: s.orders += f.amount
+      case .revenue: s.revenue += f.amount
+      case .units: s.units += f.amount
+      case .cogs: s.cogs += f.amount
+      case .collections: s.collections += f.amount
+      case .invoicedByIssue: s.invoiced += f.amount
+      case .creditByIssue: s.credited += f.amount
+      case .matchedByIssue: s.matched += f.amount
+      }
+      groups[keys] = s
+      if let explain, explain == keys { explained.append(f) }
+    }
+    let rows = groups.map { Row(keys: $0.key, sums: $0.value) }.sorted { a, b in
+      a.keys.lexicographicallyPrecedes(b.keys) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+    return (rows, explained)
+  }
+
+  /// The value of dimension `dim` for a fact.
+  static func value(of dim: String, _ f: SalesFact, _ p: SalesProjection, current: Bool) -> String {
+    let t = p.tuples[Int(f.tuple)]
+    let item = p.items[Int(f.item)]
+    let day = CivilDate(daysSinceEpoch: f.day)
+    switch dim {
+    case "rep": return t.rep
+    case "team": return current ? p.reps[t.rep]?.team ?? t.team : t.team
+    case "region": return current ? p.customers[t.customer]?.region ?? t.region : t.region
+    case "channel": return current ? p.customers[t.customer]?.channel ?? t.channel : t.channel
+    case "customer": return t.customer
+    case "tier": return current ? p.customers[t.customer]?.tier ?? t.tier : t.tier
+    case "promotion": return t.promotion
+    case "source": return t.source
+    case "product": return item.sku
+    case "line": return item.line
+    default:
+      return PeriodUnit(rawValue: dim)?.key(of: day) ?? ""
+    }
+  }
+
+  /// The columns after the dimensions (SPEC 6).
+  public static let measureColumns: [Column] = [
+    Column("booked", .money), Column("orders", .int), Column("aov", .money), Column("revenue", .money),
+    Column("units", .int), Column("cogs", .money), Column("gross_margin", .money), Column("margin_rate", .rate),
+    Column("collections", .money), Column("collection_rate", .rate),
+  ]
+
+  /// The measure cells of one row.
+  public static func cells(_ s: Sums, byItem: Bool) -> [Cell] {
+    let margin = s.revenue - s.cogs
+    return [
+      .money(s.booked), .int(s.orders),
+      s.orders > 0 ? .money(LineMath.mulDiv(s.booked, 1, s.orders)) : .null,
+      .money(s.revenue), .int(s.units), .money(s.cogs), .money(margin), .rate(Ratio4.of(margin, s.revenue)),
+      byItem ? .null : .money(s.collections),
+      byItem ? .rate(nil) : .rate(Ratio4.of(s.matched, s.invoiced - s.credited)),
+    ]
+  }
+
+  /// The whole report document: rows, and for `--by rep` the ranking (champion first; the bottom
+  /// quartile flagged `needs_coaching`), for `--by product|line` the star / cash_cow / question /
+  /// dog class (SPEC 5). `previous` is the same query over the previous equal period (for the
+  /// classes' growth), when there is a period.
+  public static func document(
+    _ p: SalesProjection, _ q: Query, meta: ReportMeta, moneyDigits: Int, previous: [Row]? = nil
+  ) -> ReportDocument {
+    let (rows, _) = rows(p, q)
+    var columns = q.by.map { Column($0, .text) } + measureColumns
+    var out: [[Cell]] = rows.map { r in r.keys.map { Cell.text($0) } + cells(r.sums, byItem: q.byItem) }
+    if q.by == ["rep"] {
+      columns += [Column("rank", .int), Column("flag", .text)]
+      let ranked = rankReps(rows)
+      out = out.enumerated().map { i, cells in cells + [.int(Int64(ranked[i].rank)), .text(ranked[i].flag)] }
+    }
+    if q.by == ["product"] || q.by == ["line"] {
+      columns += [Column("revenue_share", .rate), Column("revenue_growth", .rate), Column("class", .text)]
+      let classes = classify(rows, previous: previous)
+      out = out.enumerated().map { i, cells in
+        cells + [.rate(classes[i].share), .rate(classes[i].growth), classes[i].label.map { .text($0) } ?? .null]
+      }
+    }
+    var total = Sums()
+    for r in rows {
+      total.booked += r.sums.booked; total.orders += r.sums.orders; total.revenue += r.sums.revenue
+      total.units += r.sums.units; total.cogs += r.sums.cogs; total.collections += r.sums.collections
+      total.invoiced += r.sums.invoiced; total.credited += r.sums.credited; total.matched += r.sums.matched
+    }
+    // Orders of product groups overlap (an order of two products counts in both): no total.
+    let totalCells = cells(total, byItem: q.byItem)
+    var summary: [(String, Cell)] = []
+    for (c, v) in zip(measureColumns, totalCells) where !(q.byItem && c.name == "orders") && !(q.byItem && c.name == "aov") {
+      summary.append((c.name, v))
+    }
+    return ReportDocument(meta: meta, columns: columns, rows: out, summary: summary, moneyDigits: moneyDigits)
+  }
+
+  /// Rank by revenue, then booked (champion first); the bottom quartile of the ranking (at least
+  /// one rep when there are four or more) is flagged `needs_coaching`.
+  public static func rankReps(_ rows: [Row]) -> [(rank: Int, flag: String)] {
+    let order = rows.indices.sorted { a, b in
+      let x = rows[a].sums, y = rows[b].sums
+      return (x.revenue, x.booked) != (y.revenue, y.booked)
+        ? (x.revenue, x.booked) > (y.revenue, y.booked) : rows[a].keys.lexicographicallyPrecedes(rows[b].keys)
+    }
+    var out = Array(repeating: (rank: 0, flag: ""), count: rows.count)
+    let flagged = rows.count >= 4 ? rows.count / 4 : 0
+    for (position, i) in order.enumerated() {
+      out[i].rank = position + 1
+      out[i].flag = position == 0 ? "champion" : position >= rows.count - flagged ? "needs_coaching" : ""
+    }
+    return out
+  }
+
+  /// Share of revenue (x) and growth against the previous period (y), each split at its median
+  /// (at or above the median is high): star high/high, cash_cow high share/low growth, question
+  /// low share/high growth, dog low/low. Without a previous period there is no growth and no class.
+  public static func classify(_ rows: [Row], previous: [Row]?) -> [(share: Ratio4?, growth: Ratio4?, label: String?)] {
+    let total = rows.reduce(Int64(0)) { $0 + $1.sums.revenue }
+    let before = Dictionary((previous ?? []).map { ($0.keys, $0.sums.revenue) }, uniquingKeysWith: +)
+    let share = rows.map { Ratio4.of($0.sums.revenue, total) }
+    let growth: [Ratio4?] = rows.map { r in
+      guard previous != nil, let b = before[r.keys] else { return nil }
+      return Ratio4.of(r.sums.revenue - b, b)
+    }
+    func median(_ xs: [Int64]) -> Rational? {
+      let s = xs.sorted()
+      guard !s.isEmpty else { return nil }
+      return s.count % 2 == 1 ? Rational(s[s.count / 2] * 2, 2) : Rational(s[s.count / 2 - 1] + s[s.count / 2], 2)
+    }
+    let shareMedian = median(share.compactMap { $0?.tenThousandths })
+    let growthMedian = median(growth.compactMap { $0?.tenThousandths })
+    return rows.indices.map { i in
+      guard let s = share[i], let g = growth[i], let sm = shareMedian, let gm = growthMedian else {
+        return (share[i], growth[i], nil)
+      }
+      let highShare = sm.atMost(s.tenThousandths), highGrowth = gm.atMost(g.tenThousandths)
+      let label = highShare ? (highGrowth ? "star" : "cash_cow") : (highGrowth ? "question" : "dog")
+      return (s, g, label)
+    }
+  }
+
+  /// n / d, for a median of two values without rounding.
+  struct Rational {
+    var n: Int64
+    var d: Int64
+    init(_ n: Int64, _ d: Int64) { (self.n, self.d) = (n, d) }
+    func atMost(_ x: Int64) -> Bool { n <= x * d }
+  }
+}
+
+extension PeriodUnit {
+  static let names: Set<String> = Set(PeriodUnit.allCases.map(\.rawValue))
+}

@@ -1,0 +1,184 @@
+import ERPCore
+
+/// Persisted projections (SPEC 1: "projection read models with their checkpoints"). The sales
+/// projection lives in the `proj` database under `sales\0…`: `meta` (version, checkpoint, fact
+/// count), `dims` and `state` (rewritten at each catch-up) and the facts in chunks of
+/// `chunkFacts` records under `f` + chunk number (appended; only the last chunk is rewritten).
+/// Everything of one catch-up is written in the transaction that reads the events it folds, so
+/// the checkpoint and the state never disagree, even after a crash: each event is folded once.
+extension EventStore {
+  static let projectionDatabase = "proj"
+  static let chunkFacts = 4096
+
+  private static func projKey(_ name: String, _ part: String) -> [UInt8] {
+    Array(name.utf8) + [0] + Array(part.utf8)
+  }
+  private static func chunkKey(_ name: String, _ n: Int) -> [UInt8] {
+    projKey(name, "f") + [0, UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
+      UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)]
+  }
+
+  /// What the stored meta says.
+  struct ProjectionMeta {
+    var version: UInt32
+    var checkpoint: UInt64
+    var facts: Int
+    /// The latest business day folded.
+    var maxDay: Int32
+
+    var bytes: [UInt8] {
+      var out: [UInt8] = []
+      for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: version >> (8 * i))) }
+      for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: checkpoint >> (8 * i))) }
+      for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: UInt64(facts) >> (8 * i))) }
+      for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: UInt32(bitPattern: maxDay) >> (8 * i))) }
+      return out
+    }
+
+    init(version: UInt32, checkpoint: UInt64, facts: Int, maxDay: Int32) {
+      (self.version, self.checkpoint, self.facts, self.maxDay) = (version, checkpoint, facts, maxDay)
+    }
+
+    init?(_ b: [UInt8]) {
+      guard b.count == 24 else { return nil }
+      version = b[0..<4].reversed().reduce(0) { $0 << 8 | UInt32($1) }
+      checkpoint = b[4..<12].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+      facts = Int(b[12..<20].reversed().reduce(0) { $0 << 8 | UInt64($1) })
+      maxDay = Int32(bitPattern: b[20..<24].reversed().reduce(0) { $0 << 8 | UInt32($1) })
+    }
+  }
+
+  /// The persisted sales projection brought up to the head of the log (folding only the events
+  /// appended since its checkpoint, or everything when its version changed), with its facts.
+  /// A read-only store gets a replay in memory instead.
+  public func salesProjection() throws -> SalesProjection {
+    let head = try self.head()
+    // Up to date: read it without taking the write lock.
+    let current: SalesProjection? = try env.read { txn in
+      guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init),
+        m.version == SalesProjection.version, m.checkpoint == head.seq
+      else { return nil }
+      return try loadSales(m, state: false) { try txn.get(proj, $0) } scan: { from, body in
+        try txn.scan(proj, from: from, body)
+      }
+    }
+    if let current { return current }
+    if env.readOnly { return try replaySales(through: head.seq) }
+    return try env.write { txn in
+      let key = Self.projKey(SalesProjection.name, "meta")
+      var p = SalesProjection()
+      var stored = 0
+      if let m = try txn.get(proj, key).flatMap(ProjectionMeta.init), m.version == SalesProjection.version {
+        p = try loadSales(m, state: true) { try txn.get(proj, $0) } scan: { from, body in
+          try txn.scan(proj, from: from, body)
+        }
+        stored = m.facts
+      } else {
+        // Another version (or none): rebuild from seq 1.
+        var old: [[UInt8]] = []
+        let prefix = Array(SalesProjection.name.utf8) + [0]
+        try txn.scan(proj, from: prefix) { k, _ in
+          guard k.starts(with: prefix) else { return false }
+          old.append(Array(k))
+          return true
+        }
+        for k in old { try txn.delete(proj, k) }
+      }
+      try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
+        let seq = SeqKey.decode(k) ?? 0
+        let e = try decode(v, seq: seq)
+        if let typed = typedEvent(e) { p.apply(seq: seq, day: zone.date(of: e.at), typed) } else { p.skip(seq: seq, day: zone.date(of: e.at)) }
+        return true
+      }
+      // Rewrite the last partial chunk and add the new ones.
+      let n = Self.chunkFacts
+      var chunk = stored / n
+      while chunk * n < p.facts.count {
+        let slice = p.facts[(chunk * n)..<min(p.facts.count, (chunk + 1) * n)]
+        try txn.put(proj, Self.chunkKey(SalesProjection.name, chunk), SalesProjection.encodeFacts(slice))
+        chunk += 1
+      }
+      try txn.put(proj, Self.projKey(SalesProjection.name, "dims"), p.encodeDims())
+      try txn.put(proj, Self.projKey(SalesProjection.name, "state"), p.encodeState())
+      try txn.put(proj, key, ProjectionMeta(
+          version: SalesProjection.version, checkpoint: p.checkpoint, facts: p.facts.count, maxDay: p.maxDay
+        ).bytes)
+      return p
+    }
+  }
+
+  private func loadSales(
+    _ m: ProjectionMeta, state: Bool, get: ([UInt8]) throws -> [UInt8]?,
+    scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
+  ) throws -> SalesProjection {
+    let p = SalesProjection()
+    let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
+    guard let dims = try get(Self.projKey(SalesProjection.name, "dims")) else { throw unreadable }
+    do {
+      try p.decodeDims(dims)
+      if state {
+        guard let s = try get(Self.projKey(SalesProjection.name, "state")) else { throw unreadable }
+        try p.decodeState(s)
+      } else {
+        p.setCheckpoint(m.checkpoint, maxDay: m.maxDay)
+      }
+    } catch is SalesProjection.CodecError { throw unreadable }
+    var facts: [SalesFact] = []
+    facts.reserveCapacity(m.facts)
+    let prefix = Self.projKey(SalesProjection.name, "f") + [0]
+    var failed = false
+    try scan(prefix) { k, v in
+      guard k.starts(with: prefix) else { return false }
+      do { try SalesProjection.decodeFacts(Array(v), into: &facts) } catch {
+        failed = true
+        return false
+      }
+      return true
+    }
+    guard !failed, facts.count == m.facts else { throw unreadable }
+    p.setFacts(facts)
+    return p
+  }
+
+  /// A sales projection folded in memory from the events up to seq `through` whose business date
+  /// is on or before `asOf` (the auditor's view, SPEC 7), touching nothing persisted.
+  public func replaySales(through: UInt64? = nil, asOf: CivilDate? = nil) throws -> SalesProjection {
+    let p = SalesProjection()
+    try env.read { txn in
+      try txn.scan(events, from: SeqKey.encode(1)) { k, v in
+        let seq = SeqKey.decode(k) ?? 0
+        if let through, seq > through { return false }
+        let e = try decode(v, seq: seq)
+        let day = zone.date(of: e.at)
+        if let asOf, asOf < day { return true }
+        if let typed = typedEvent(e) { p.apply(seq: seq, day: day, typed) } else { p.skip(seq: seq, day: day) }
+        return true
+      }
+    }
+    return p
+  }
+
+  /// The typed event of an envelope (nil for data that does not decode, which only the trusted
+  /// API can store).
+  func typedEvent(_ e: EventEnvelope) -> SalesEvent? {
+    guard let current = try? Upcaster.standard.upcast(type: e.type, v: e.v, data: e.data) else { return nil }
+    return try? SalesEvent(type: e.type, data: current, digits: metadata.moneyDigits)
+  }
+
+  /// `verify`'s projection check: the persisted sales projection equals a replay from scratch of
+  /// the events up to its checkpoint. Nil when it checks out (or none is stored yet).
+  func verifySalesProjection() throws -> String? {
+    let stored: SalesProjection? = try env.read { txn in
+      guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init)
+      else { return nil }
+      guard m.version == SalesProjection.version else { return nil }  // rebuilt at next use
+      return try loadSales(m, state: true) { try txn.get(proj, $0) } scan: { from, body in
+        try txn.scan(proj, from: from, body)
+      }
+    }
+    guard let stored else { return nil }
+    let replay = try replaySales(through: stored.checkpoint)
+    return replay.sameFold(as: stored)
+      ? nil : "the sales projection differs from a replay of events 1–\(stored.checkpoint)"
+  }
+}
