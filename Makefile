@@ -29,6 +29,7 @@ demo: build
 	@rm -rf $(DEMO_DIR)
 	$(BIN) demo --dir $(DEMO_DIR)
 	$(BIN) verify --store $(DEMO_DIR)/erpctl.lmdb
+	$(BIN) report sales --store $(DEMO_DIR)/erpctl.lmdb --by rep --period last-month
 
 # The benchmark (not a test): see BENCHMARKS.md for what it measures.
 bench: deps

@@ -130,4 +130,30 @@ struct ImportTests {
     #expect(skip.err.contains("imported 19 events and 5 derived, 0 already present, 1 rejected"), "\(describe(skip))")
     #expect(try erpctl(["verify", "--store", fresh]).exited(0))
   }
+
+  /// Fixtures/import/bad.jsonl holds one of each: malformed JSON, a wrong type, an unknown event
+  /// type, an unknown reference, invalid UTF-8, a key reused with another payload, and a last
+  /// line cut short (no line end).
+  @Test func theBadFixtureListsEveryErrorAndLeavesTheStoreUnchanged() throws {
+    let dir = try TemporaryDirectory("erpctl-import")
+    defer { dir.remove() }
+    let s = dir.file("s.lmdb")
+    try initStore(s)
+    let good = Fixtures.path("import/good.jsonl")
+    let bad = Fixtures.path("import/bad.jsonl")
+    let r = try erpctl(["import", "--store", s, good, bad])
+    #expect(r.exited(65), "\(describe(r))")
+    #expect(r.errLines == [
+      "erpctl: \(bad):2: field 'data': malformed JSON: column 88: expected ',' or '}'",
+      #"erpctl: \#(bad):3: field 'data.qty': expected a positive integer, got "3""#,
+      "erpctl: \(bad):4: field 'type': unknown event type 'OrderPlaced'",
+      "erpctl: \(bad):5: unknown customer 'C-404'",
+      "erpctl: \(bad):6: field 'data.name': malformed JSON: column 85: invalid UTF-8",
+      "erpctl: \(bad):7: field 'key': 'c-9' already names event 1 with a different payload",
+      "erpctl: \(bad):8: field 'data': malformed JSON: column 89: unterminated string",
+    ], "\(describe(r))")
+    #expect(try exportLines(s).isEmpty)
+    let ok = try erpctl(["import", "--store", s, good])
+    #expect(ok.err.contains("imported 2 events and 0 derived, 0 already present, 0 rejected"), "\(describe(ok))")
+  }
 }
