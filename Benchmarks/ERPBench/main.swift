@@ -29,6 +29,7 @@ struct Options {
   var commandsOnly = false
   var emitJSONL: String?
   var importEvents: [Int] = []
+  var reportEvents: Int?
 
   static let usage = """
     usage: erpctl-bench [--events N] [--batch B] [--single S] [--rounds R] [--dir PATH] [--keep]
@@ -45,6 +46,8 @@ struct Options {
       --commands-only  only the business-rules part
       --import-events N  only the import part: `erpctl generate` about N primary events, then
                    `erpctl import` them (repeatable: e.g. 1000000 and 5000000 for the RSS check)
+      --report-events N  only the report part: a generated store of about N primary events,
+                   the sales projection's replay and `report sales` cold and warm (and DuckDB)
     Set BENCH_TRACE=1 to see the batched append's progress on stderr.
     """
 
@@ -80,6 +83,7 @@ struct Options {
       case "--commands-only": o.commandsOnly = true
       case "--emit-jsonl": o.emitJSONL = value()
       case "--import-events": o.importEvents.append(count(1))
+      case "--report-events": o.reportEvents = count(1000)
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -465,6 +469,21 @@ snapshot("start")
   print()
   print(md, terminator: "")
   discard(dir)
+}
+if let n = options.reportEvents {
+  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("erpctl").path
+  let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("duckdb_sales.py").path
+  progress("report: a generated store of about \(n) primary events")
+  let dir = freshDir("report-\(n)")
+  print()
+  print("## The sales projection and `report sales` (about \(n) primary events)")
+  print()
+  print(try ReportBench.run(events: n, dir: dir, binary: binary, script: script), terminator: "")
+  discard(dir)
+  if !options.keep { try? fm.removeItem(atPath: root) }
+  exit(0)
 }
 if !options.importEvents.isEmpty {
   let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

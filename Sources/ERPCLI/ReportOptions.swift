@@ -166,7 +166,20 @@ func emit(_ doc: inout ReportDocument, _ query: ReportQuery) throws {
   try emitReport(&doc, query)
 }
 
+extension ReportOptions {
+  /// Applies `--sort` and `--top` to `doc` without printing it (for a report that adds rows
+  /// after them, as `report pivot` adds its total row).
+  func arrange(_ doc: inout ReportDocument, _ query: ReportQuery) throws {
+    try arrangeReport(&doc, query)
+  }
+}
+
 private func emitReport(_ doc: inout ReportDocument, _ query: ReportQuery) throws {
+  try arrangeReport(&doc, query)
+  Output.write(render(doc, format: query.format, lang: query.lang))
+}
+
+private func arrangeReport(_ doc: inout ReportDocument, _ query: ReportQuery) throws {
   if let (column, descending) = query.sort {
     var desc = descending
     if !query.sortDirectionGiven, let i = doc.columnIndex(column), !doc.columns[i].kind.isNumeric {
@@ -179,5 +192,4 @@ private func emitReport(_ doc: inout ReportDocument, _ query: ReportQuery) throw
     }
   }
   if let top = query.top { doc.keepTop(top) }
-  Output.write(render(doc, format: query.format, lang: query.lang))
 }

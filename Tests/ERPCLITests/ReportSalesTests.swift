@@ -87,4 +87,33 @@ struct ReportSalesTests {
     #expect(try erpctl(["report", "sales", "--store", s, "--by", "colour"]).exited(64))
     #expect(try erpctl(["report", "sales", "--store", s, "--period", "2026-13"]).exited(64))
   }
+
+  /// Targets from Fixtures/reports/targets.jsonl (dated 2026-10-01): R-1 1000.00 and R-2 400 for
+  /// 2026-11 revenue, the company 2000 for 2026-11. As of 2026-11-15, 15 of November's 30 days
+  /// have passed. R-1's November revenue is the 50.00 credit note: completion −50 / 1000 =
+  /// −0.05, pace −0.05 / (15/30) = −0.1. R-2's is SH-2's 200.00: 0.5 and 1.0, so R-2 ranks first
+  /// by completion. The company: 150.00 / 2000 = 0.075, pace 0.15; October has no target.
+  @Test func targetsCompletionAndPace() throws {
+    let dir = try TemporaryDirectory("erpctl-report")
+    defer { dir.remove() }
+    let s = try Self.store(dir)
+    #expect(try erpctl(["import", "--store", s, Fixtures.path("reports/targets.jsonl")]).exited(0))
+    let reps = try erpctl(["report", "sales", "--store", s, "--by", "rep", "--period", "2026-11", "--as-of", "2026-11-15", "--format", "csv"])
+    #expect(reps.exited(0), "\(describe(reps))")
+    #expect(reps.outLines == [
+      "rep,booked,orders,aov,revenue,units,cogs,gross_margin,margin_rate,collections,collection_rate,target,completion,pace,rank,flag",
+      "R-1,450.00,1,450.00,-50.00,-1,-20.00,-30.00,0.6000,500.00,,1000.00,-0.0500,-0.1000,2,",
+      "R-2,-300.00,0,,200.00,2,120.00,80.00,0.4000,0.00,0.0000,400.00,0.5000,1.0000,1,champion",
+    ], "\(describe(reps))")
+    let months = try erpctl(["report", "sales", "--store", s, "--by", "month", "--as-of", "2026-11-15", "--format", "csv"])
+    #expect(months.outLines == [
+      "month,booked,orders,aov,revenue,units,cogs,gross_margin,margin_rate,collections,collection_rate,target,completion,pace",
+      "2026-10,1600.00,2,800.00,1100.00,14,680.00,420.00,0.3818,0.00,0.4762,,,",
+      "2026-11,150.00,1,150.00,150.00,1,100.00,50.00,0.3333,500.00,0.0000,2000.00,0.0750,0.1500",
+    ], "\(describe(months))")
+    // No target for orders: no target columns.
+    let orders = try erpctl(["report", "sales", "--store", s, "--by", "rep", "--period", "2026-11", "--target-metric", "orders", "--format", "csv"])
+    #expect(orders.outLines.first?.hasSuffix("collection_rate,rank,flag") == true, "\(describe(orders))")
+    #expect(try erpctl(["report", "sales", "--store", s, "--target-metric", "smiles"]).exited(64))
+  }
 }

@@ -78,7 +78,7 @@ extension ERPCommand {
       let progress = Progress(enabled: !quiet && isatty(2) != 0)
       let run = ImportRun(skipInvalid: skipInvalid, progress: progress)
       let batchSize = commitEvery ?? ImportRun.checkpointEvery
-      let source = ImportSource(inputs: inputs, prefixes: prefixes, reader: reader)
+      let source = ImportSource(inputs: inputs, prefixes: prefixes, reader: reader, keepText: skipInvalid)
 
       if commitEvery != nil && !dryRun {
         // Each batch its own transaction: a failure or a kill leaves whole batches.
@@ -239,6 +239,9 @@ struct ImportSource {
   var inputs: [ImportInput]
   var prefixes: [String]
   var reader: EventRecordReader
+  /// Whether records keep their text (for --rejects). Kept only when asked: a slice of the
+  /// read buffer would keep the whole buffer alive for the batch.
+  var keepText = false
 
   func forEachBatch(size: Int, _ body: ([ImportRecord]) throws -> Void) throws {
     var batch: [ImportRecord] = []
@@ -263,7 +266,7 @@ struct ImportSource {
           } catch {
             event = .failure(error)
           }
-          try add(ImportRecord(file: input.name, line: number, raw: line, event: event))
+          try add(ImportRecord(file: input.name, line: number, raw: keepText ? ArraySlice(Array(line)) : [], event: event))
         }
       case .csv(let type):
         try CSVImport.forEach(path: input.path, name: input.name, type: type, moneyDigits: reader.moneyDigits) {
@@ -273,7 +276,7 @@ struct ImportSource {
             e.key = prefix + String(line)
             event = .success(e)
           }
-          try add(ImportRecord(file: input.name, line: line, raw: raw, event: event))
+          try add(ImportRecord(file: input.name, line: line, raw: keepText ? raw : [], event: event))
         }
       }
     }

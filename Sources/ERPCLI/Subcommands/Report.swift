@@ -7,7 +7,7 @@ extension ERPCommand {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Reports folded from the log (see REPORT CONVENTIONS in erpctl(1)).",
-      subcommands: [Sales.self])
+      subcommands: [Sales.self, Receivables.self, Pivot.self])
   }
 }
 
@@ -17,8 +17,9 @@ extension ERPCommand.Report {
       abstract: "Booked, orders, AOV, revenue, units, COGS, margin, collections by any dimensions.",
       discussion: """
         Columns (SPEC 6): the --by dimensions, then booked, orders, aov, revenue, units, cogs,
-        gross_margin, margin_rate, collections, collection_rate; with --by rep also rank and flag
-        (champion, needs_coaching); with --by product or --by line also revenue_share,
+        gross_margin, margin_rate, collections, collection_rate; where a TargetSet applies
+        (company, or --by rep|team|region, for the target's period) target, completion, pace;
+        with --by rep also rank and flag (champion, needs_coaching); with --by product or --by line also revenue_share,
         revenue_growth and class (star, cash_cow, question, dog).
         Examples: erpctl report sales --by rep --period last-month
                   erpctl report sales --by region,month --from 2026-01 --to 2026-07 --format csv
@@ -32,6 +33,17 @@ extension ERPCommand.Report {
       "List the facts (event seqs) behind the row whose --by values are these, comma-separated.",
       valueName: "values"))
     var explain: String?
+
+    @Option(help: ArgumentHelp(
+      "The TargetSet metric compared in the target, completion and pace columns: revenue, gross_margin, collections, collection_rate or orders.",
+      valueName: "metric"))
+    var targetMetric = "revenue"
+
+    func validate() throws {
+      guard SalesTargets.metrics.contains(targetMetric) else {
+        throw ValidationError("'--target-metric' takes one of \(SalesTargets.metrics.joined(separator: ", ")), not '\(targetMetric)'.")
+      }
+    }
 
     func execute() throws {
       let s = try store.open()
@@ -80,7 +92,8 @@ extension ERPCommand.Report {
           p, SalesReport.Query(range: Self.previous(r), asOf: q.asOf, by: q.by, current: query.current)
         ).rows
       }
-      var doc = SalesReport.document(p, query, meta: meta, moneyDigits: digits, previous: previous)
+      var doc = SalesReport.document(
+        p, query, meta: meta, moneyDigits: digits, previous: previous, targetMetric: targetMetric)
       try report.emit(&doc, q)
     }
 

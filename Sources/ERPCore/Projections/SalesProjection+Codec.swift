@@ -1,7 +1,7 @@
 /// The stored form of the sales projection (ERPStore keeps the parts under its own keys): the
-/// dimensions (read by every report), the fold's working state (read only to catch up), and the
-/// facts in fixed-width records (appended, never rewritten). Maps are written in key order so the
-/// bytes are a function of the fold.
+/// dimensions and the open invoices (read by every report), the fold's working state (read only
+/// to catch up), and the facts in fixed-width records (appended, never rewritten). Maps are
+/// written in key order so the bytes are a function of the fold.
 extension SalesProjection {
   public struct CodecError: Error, Sendable, CustomStringConvertible {
     public var description: String { "unreadable sales projection" }
@@ -24,6 +24,11 @@ extension SalesProjection {
     for (k, r) in reps.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
       w.string(k); w.string(r.team); w.string(r.region)
     }
+    w.u32(UInt32(targets.count))
+    for t in targets {
+      w.string(t.scope); w.string(t.id); w.string(t.metric); w.string(t.period); w.string(t.value); w.u64(t.seq)
+    }
+    encodeOpenInvoices(into: &w)
     return w.bytes
   }
 
@@ -45,6 +50,13 @@ extension SalesProjection {
     }
     reps = [:]
     for _ in 0..<(try r.u32()) { reps[try r.string()] = RepDims(team: try r.string(), region: try r.string()) }
+    targets = []
+    for _ in 0..<(try r.u32()) {
+      targets.append(TargetInfo(
+        scope: try r.string(), id: try r.string(), metric: try r.string(), period: try r.string(),
+        value: try r.string(), seq: try r.u64()))
+    }
+    try decodeOpenInvoices(from: &r)
   }
 
   public func encodeState() -> [UInt8] {
@@ -75,7 +87,7 @@ extension SalesProjection {
       }
     }
     w.u32(UInt32(invoices.count))
-    for (k, i) in sorted(invoices) { w.string(k); w.u32(i.tuple); w.u32(UInt32(bitPattern: i.issueDay)) }
+    for (k, i) in sorted(invoices) { Self.writeInvoice(k, i, into: &w) }
     return w.bytes
   }
 
@@ -109,7 +121,8 @@ extension SalesProjection {
     }
     invoices = [:]
     for _ in 0..<(try r.u32()) {
-      invoices[try r.string()] = InvoiceInfo(tuple: try r.u32(), issueDay: Int32(bitPattern: try r.u32()))
+      let (id, info) = try Self.readInvoice(from: &r)
+      invoices[id] = info
     }
   }
 

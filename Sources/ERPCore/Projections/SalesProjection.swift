@@ -65,7 +65,8 @@ public final class SalesProjection {
   public static let name = "sales"
   /// Changing what the fold produces must bump this: a stored projection of another version is
   /// rebuilt from seq 1.
-  public static let version: UInt32 = 1
+  /// 3: invoices carry their amount, due day and matched and credited sums (receivables).
+  public static let version: UInt32 = 3
 
   /// The last seq folded.
   public internal(set) var checkpoint: UInt64 = 0
@@ -78,6 +79,8 @@ public final class SalesProjection {
   /// Current master data, for `--attribution current`.
   public internal(set) var customers: [String: CustomerDims] = [:]
   public internal(set) var reps: [String: RepDims] = [:]
+  /// Targets in force, the latest TargetSet of each scope, id, metric and period.
+  public internal(set) var targets: [TargetInfo] = []
 
   var tupleIndex: [DimTuple: UInt32] = [:]
   var itemIndex: [ItemKey: UInt32] = [ItemKey(sku: "", line: ""): 0]
@@ -91,6 +94,11 @@ public final class SalesProjection {
   }
   public struct RepDims: Sendable, Hashable {
     public var team, region: String
+  }
+  /// A TargetSet (SPEC 3): `value` as written (a decimal string or an integer's digits).
+  public struct TargetInfo: Sendable, Hashable {
+    public var scope, id, metric, period, value: String
+    public var seq: UInt64
   }
   struct LineInfo: Equatable {
     var sku: String
@@ -109,6 +117,12 @@ public final class SalesProjection {
   struct InvoiceInfo: Equatable {
     var tuple: UInt32
     var issueDay: Int32
+    /// For receivables (SalesProjection+Receivables): the invoiced amount, the due day, and the
+    /// amounts matched and credited to it so far.
+    var amount: Int64 = 0
+    var dueDay: Int32 = 0
+    var matched: Int64 = 0
+    var credited: Int64 = 0
   }
 
   public init() {}
@@ -130,6 +144,19 @@ public final class SalesProjection {
       products[e.sku] = e.line
     case .leadCreated(let e):
       leads[e.lead] = e.source
+    case .targetSet(let e):
+      let value: String
+      switch e.value {
+      case .int(let i): value = String(i)
+      case .string(let text): value = text
+      default: return
+      }
+      let t = TargetInfo(scope: e.scope, id: e.id ?? "", metric: e.metric, period: e.period, value: value, seq: seq)
+      if let i = targets.firstIndex(where: { ($0.scope, $0.id, $0.metric, $0.period) == (t.scope, t.id, t.metric, t.period) }) {
+        targets[i] = t
+      } else {
+        targets.append(t)
+      }
 
     case .orderConfirmed(let e):
       let c = customers[e.customer]
@@ -188,11 +215,13 @@ public final class SalesProjection {
       if let inv = e.invoice, let i = invoices[inv] {
         facts.append(SalesFact(
           seq: seq, day: i.issueDay, measure: .creditByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
+        invoices[inv]?.credited += e.amount.minorUnits
       }
 
     case .invoiceIssued(let e):
       guard let info = orders[e.order] else { return }
-      invoices[e.invoice] = InvoiceInfo(tuple: info.tuple, issueDay: d)
+      invoices[e.invoice] = InvoiceInfo(
+        tuple: info.tuple, issueDay: d, amount: e.amount.minorUnits, dueDay: e.due.daysSinceEpoch)
       fact(.invoicedByIssue, info.tuple, 0, e.amount.minorUnits)
 
     case .paymentMatched(let e):
@@ -200,6 +229,7 @@ public final class SalesProjection {
       fact(.collections, i.tuple, 0, e.amount.minorUnits)
       facts.append(SalesFact(
         seq: seq, day: i.issueDay, measure: .matchedByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
+      invoices[e.invoice]?.matched += e.amount.minorUnits
 
     default: break
     }

@@ -171,7 +171,10 @@ public enum ReportRenderer {
     "d0_30": "0-30天", "d31_60": "31-60天", "d61_90": "61-90天", "d90_plus": "90天以上",
     "days_0_30": "0-30天", "days_31_60": "31-60天", "days_61_90": "61-90天",
     "days_90_plus": "90天以上", "aging_0_30": "0-30天", "aging_31_60": "31-60天",
-    "aging_61_90": "61-90天", "aging_90_plus": "90天以上",
+    "aging_61_90": "61-90天", "aging_90_plus": "90天以上", "open_invoices": "未结发票数",
+    "oldest_due": "最早到期日", "revenue_90d": "近90天收入", "dso": "应收账款周转天数",
+    // report pivot.
+    "measure": "指标", "rows": "行", "cols": "列", "total": "合计",
     // forecast and replenish.
     "forecast": "预测", "lo80": "80%下限", "hi80": "80%上限", "lo95": "95%下限",
     "hi95": "95%上限", "mase": "MASE", "smape": "sMAPE", "naive_mase": "基准MASE",

@@ -145,14 +145,23 @@ public enum SalesReport {
   /// dog class (SPEC 5). `previous` is the same query over the previous equal period (for the
   /// classes' growth), when there is a period.
   public static func document(
-    _ p: SalesProjection, _ q: Query, meta: ReportMeta, moneyDigits: Int, previous: [Row]? = nil
+    _ p: SalesProjection, _ q: Query, meta: ReportMeta, moneyDigits: Int, previous: [Row]? = nil,
+    targetMetric: String = "revenue"
   ) -> ReportDocument {
     let (rows, _) = rows(p, q)
     var columns = q.by.map { Column($0, .text) } + measureColumns
     var out: [[Cell]] = rows.map { r in r.keys.map { Cell.text($0) } + cells(r.sums, byItem: q.byItem) }
+    // Target, completion and pace where a TargetSet applies (SalesTargets).
+    let targets = SalesTargets.apply(rows, p, q, metric: targetMetric, moneyDigits: moneyDigits)
+    let hasTargets = targets.contains { $0 != nil }
+    if hasTargets {
+      let kind: Column.Kind = targetMetric == "orders" ? .int : targetMetric == "collection_rate" ? .rate : .money
+      columns += [Column("target", kind), Column("completion", .rate), Column("pace", .rate)]
+      out = out.enumerated().map { i, cells in cells + SalesTargets.cells(targets[i], metric: targetMetric) }
+    }
     if q.by == ["rep"] {
       columns += [Column("rank", .int), Column("flag", .text)]
-      let ranked = rankReps(rows)
+      let ranked = rankReps(rows, completion: hasTargets ? targets.map { $0?.completion } : nil)
       out = out.enumerated().map { i, cells in cells + [.int(Int64(ranked[i].rank)), .text(ranked[i].flag)] }
     }
     if q.by == ["product"] || q.by == ["line"] {
@@ -177,10 +186,16 @@ public enum SalesReport {
     return ReportDocument(meta: meta, columns: columns, rows: out, summary: summary, moneyDigits: moneyDigits)
   }
 
-  /// Rank by revenue, then booked (champion first); the bottom quartile of the ranking (at least
-  /// one rep when there are four or more) is flagged `needs_coaching`.
-  public static func rankReps(_ rows: [Row]) -> [(rank: Int, flag: String)] {
+  /// Rank by completion when targets apply (reps without one last), else by revenue, then
+  /// booked (champion first); the bottom quartile of the ranking (at least one rep when there
+  /// are four or more) is flagged `needs_coaching`.
+  public static func rankReps(_ rows: [Row], completion: [Ratio4?]? = nil) -> [(rank: Int, flag: String)] {
     let order = rows.indices.sorted { a, b in
+      if let c = completion, c[a] != c[b] {
+        guard let x = c[a] else { return false }
+        guard let y = c[b] else { return true }
+        return x > y
+      }
       let x = rows[a].sums, y = rows[b].sums
       return (x.revenue, x.booked) != (y.revenue, y.booked)
         ? (x.revenue, x.booked) > (y.revenue, y.booked) : rows[a].keys.lexicographicallyPrecedes(rows[b].keys)

@@ -1,0 +1,106 @@
+import ERPCore
+import ERPStore
+import Foundation
+
+/// Issue 5's figures: on a generated store, (a) a full replay of the sales projection in
+/// process, (b) `erpctl report sales --by rep,month` end to end (process start included): cold
+/// (building the persisted projection), warm after 1,000 new primary events, warm with nothing
+/// new; (c) the peak memory of each; and, when Python has DuckDB, the same report's booked and
+/// revenue by rep and month computed by DuckDB from `erpctl export` (`Benchmarks/duckdb_sales.py`).
+enum ReportBench {
+  static func run(events: Int, dir: String, binary: String, script: String) throws -> String {
+    let months = 36
+    let customers = max(20, events / 72)
+    let file = dir + "/history.jsonl"
+    let gen = ImportBench.spawn(binary, [
+      "generate", "--months", String(months), "--customers", String(customers),
+      "--reps", String(max(4, customers / 233)), "--products", String(max(20, min(customers / 7, 5000))),
+      "--seed", "5", "--out", file,
+    ])
+    guard gen.status == 0 else { die("report bench: generate failed") }
+    // All but the last 1,000 lines now, the rest after the projection is built.
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+    let tail = lines.suffix(1000)
+    lines.removeLast(tail.count)
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/head.jsonl", atomically: false, encoding: .utf8)
+    try (tail.joined(separator: "\n") + "\n").write(toFile: dir + "/tail.jsonl", atomically: false, encoding: .utf8)
+    lines = []
+    let store = dir + "/store.lmdb"
+    guard ImportBench.spawn(binary, ["init", "--store", store]).status == 0,
+      ImportBench.spawn(binary, ["import", "--store", store, "-q", "--commit-every", "50000", dir + "/head.jsonl"]).status == 0
+    else { die("report bench: import failed") }
+
+    // (a) A full replay of the sales projection, in process.
+    let s = try EventStore.open(at: store, options: StoreOptions(readOnly: true))
+    let stored = Int(try s.count())
+    let before = Resident.now()
+    var kept: SalesProjection?
+    let replay = try timed { kept = try s.replaySales() }
+    let after = Resident.now()
+    let facts = kept?.facts.count ?? 0
+    kept = nil
+    var md = "Store: `erpctl generate --months \(months) --customers \(customers) --seed 5`, all but the last 1,000 "
+    md += "primary events imported: \(stored) stored events.\n\n"
+    md += "| measure | value |\n|---|---:|\n"
+    md += "| (a) full replay of the sales projection, in process | \(String(format: "%.2f", replay.wall)) s, \(rate(Double(stored) / replay.wall)) events/s, \(facts) facts |\n"
+    md += "| (a) heap held by the replayed projection | \(mib(after.anon - before.anon)) |\n"
+
+    let report = ["report", "sales", "--store", store, "--by", "rep,month", "--format", "csv"]
+    let cold = ImportBench.spawn(binary, report, stdout: dir + "/cold.csv")
+    guard ImportBench.spawn(binary, ["import", "--store", store, "-q", dir + "/tail.jsonl"]).status == 0 else {
+      die("report bench: import of the last 1,000 failed")
+    }
+    let afterNew = ImportBench.spawn(binary, report, stdout: dir + "/warm1.csv")
+    var warm: [ImportBench.ChildRun] = []
+    for _ in 0..<5 { warm.append(ImportBench.spawn(binary, report, stdout: dir + "/warm.csv")) }
+    let warmMedian = warm.map(\.wall).sorted()[2]
+    for r in [cold, afterNew] + warm where r.status != 0 { die("report bench: report sales exited \(r.status)") }
+    md += "| (b) `report sales --by rep,month`, cold (builds and stores the projection) | \(ms(cold.wall)), peak RSS \(mib(cold.peakRSS)), anonymous \(mib(cold.peakAnon)) |\n"
+    md += "| (b) the same after 1,000 new primary events (catch-up included) | \(ms(afterNew.wall)), peak RSS \(mib(afterNew.peakRSS)), anonymous \(mib(afterNew.peakAnon)) |\n"
+    md += "| (b) the same with nothing new, median of 5 | \(ms(warmMedian)) |\n"
+
+    // DuckDB from the export, when Python has it.
+    let export = ImportBench.spawn(binary, ["export", "--store", store], stdout: dir + "/export.jsonl")
+    guard export.status == 0 else { die("report bench: export failed") }
+    let duck = ImportBench.spawn("/usr/bin/env", ["python3", script, dir + "/export.jsonl", dir + "/duckdb.csv"])
+    if duck.status == 0, let timing = try? String(contentsOfFile: dir + "/duckdb.csv.time", encoding: .utf8) {
+      let parts = timing.split(separator: " ").compactMap { Double($0) }
+      if parts.count == 2 {
+        md += "| DuckDB: load the export (JSON Lines) | \(ms(parts[0])) |\n"
+        md += "| DuckDB: booked and revenue by rep and month | \(ms(parts[1])) |\n"
+        md += String(format: "| ratio: replay (a) ÷ DuckDB load + query | %.2f |\n", replay.wall / (parts[0] + parts[1]))
+        md += String(format: "| ratio: warm report (b) ÷ DuckDB load + query | %.3f |\n", afterNew.wall / (parts[0] + parts[1]))
+        md += "| DuckDB agrees with erpctl on booked and revenue per rep and month | \(try agree(dir + "/warm.csv", dir + "/duckdb.csv")) |\n"
+      }
+    } else {
+      md += "| DuckDB comparison | skipped: `python3 -c 'import duckdb'` fails (pip install duckdb) |\n"
+    }
+    return md
+  }
+
+  static func ms(_ s: Double) -> String { String(format: "%.0f ms", s * 1000) }
+
+  /// Whether both CSVs give the same booked and revenue per (rep, month).
+  static func agree(_ erpctl: String, _ duck: String) throws -> String {
+    func table(_ path: String, _ columns: [String]) throws -> [String: [String]] {
+      let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
+      guard let header = rows.first else { return [:] }
+      let idx = columns.compactMap { header.firstIndex(of: $0) }
+      guard idx.count == columns.count else { return [:] }
+      var out: [String: [String]] = [:]
+      for r in rows.dropFirst() where r.count == header.count {
+        out[r[idx[0]] + "|" + r[idx[1]]] = idx.dropFirst(2).map { r[$0] }
+      }
+      return out
+    }
+    let a = try table(erpctl, ["rep", "month", "booked", "revenue"])
+    let b = try table(duck, ["rep", "month", "booked", "revenue"])
+    // A group with only payments has no booked or revenue: DuckDB has no row for it.
+    let zero = ["0.00", "0.00"]
+    let differ = a.filter { (b[$0.key] ?? zero) != $0.value }.count + b.filter { a[$0.key] == nil && $0.value != zero }.count
+    return differ == 0 ? "yes, all \(a.count) rows" : "NO: \(differ) of \(a.count) rows differ"
+  }
+}

@@ -1,0 +1,83 @@
+/// The invoices of the sales projection as receivables (SPEC 5: open invoice balances).
+///
+/// The fold keeps every invoice in its working state (`invoices`, stored with the state: a credit
+/// note may still name an invoice after it is settled). The invoices still open are also written
+/// into the stored dimensions, the part every report loads, so `report receivables` on an
+/// up-to-date projection reads them without loading the working state: a projection loaded
+/// without its state knows only its open invoices, which is all a report asks of it.
+extension SalesProjection {
+  /// An invoice with an open balance, as folded so far.
+  public struct OpenInvoice: Sendable, Hashable {
+    public var invoice: String
+    /// Index of the order's dimensions at confirmation (`SalesProjection.tuples`).
+    public var tuple: UInt32
+    public var issued: CivilDate
+    public var due: CivilDate
+    /// Minor units: the invoiced amount, and the sums of the PaymentMatched and CreditNoteIssued
+    /// events folded so far that name it.
+    public var amount: Int64
+    public var matched: Int64
+    public var credited: Int64
+
+    /// amount − matched − credited, never below 0. The store never matches more than the open
+    /// balance and turns the part of a credit note beyond it into customer credit, so this is
+    /// the balance the command side keeps.
+    public var open: Int64 { max(0, amount - matched - credited) }
+  }
+
+  /// The invoices whose open balance is above 0, by invoice id (in UTF-8 order).
+  public var openInvoices: [OpenInvoice] {
+    invoices.compactMap { id, i in
+      let o = Self.openInvoice(id, i)
+      return o.open > 0 ? o : nil
+    }.sorted { $0.invoice.utf8.lexicographicallyPrecedes($1.invoice.utf8) }
+  }
+
+  static func openInvoice(_ id: String, _ i: InvoiceInfo) -> OpenInvoice {
+    OpenInvoice(
+      invoice: id, tuple: i.tuple, issued: CivilDate(daysSinceEpoch: i.issueDay),
+      due: CivilDate(daysSinceEpoch: i.dueDay), amount: i.amount, matched: i.matched, credited: i.credited)
+  }
+
+  // MARK: Stored form
+
+  /// The open invoices, for the stored dimensions.
+  func encodeOpenInvoices(into w: inout BinaryWriter) {
+    let open = invoices.filter { Self.openInvoice($0.key, $0.value).open > 0 }
+      .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    w.u32(UInt32(open.count))
+    for (k, i) in open { Self.writeInvoice(k, i, into: &w) }
+  }
+
+  /// Reads the open invoices of the stored dimensions into `invoices`; a working state decoded
+  /// after them replaces them with every invoice.
+  func decodeOpenInvoices(from r: inout BinaryReader) throws(CodecError) {
+    invoices = [:]
+    for _ in 0..<(try r.u32()) {
+      let (id, info) = try Self.readInvoice(from: &r)
+      invoices[id] = info
+    }
+  }
+
+  static func writeInvoice(_ id: String, _ i: InvoiceInfo, into w: inout BinaryWriter) {
+    w.string(id)
+    w.u32(i.tuple)
+    w.u32(UInt32(bitPattern: i.issueDay))
+    w.u32(UInt32(bitPattern: i.dueDay))
+    w.i64(i.amount)
+    w.i64(i.matched)
+    w.i64(i.credited)
+  }
+
+  static func readInvoice(from r: inout BinaryReader) throws(CodecError) -> (String, InvoiceInfo) {
+    let id = try r.string()
+    let tuple = try r.u32()
+    let issue = Int32(bitPattern: try r.u32())
+    let due = Int32(bitPattern: try r.u32())
+    let amount = try r.i64()
+    let matched = try r.i64()
+    let credited = try r.i64()
+    return (id, InvoiceInfo(
+      tuple: tuple, issueDay: issue, amount: amount, dueDay: due, matched: matched, credited: credited))
+  }
+}
