@@ -129,7 +129,7 @@ extension EventStore {
     var failed = false
     try scan(prefix) { k, v in
       guard k.starts(with: prefix) else { return false }
-      do { try SalesProjection.decodeFacts(Array(v), into: &facts) } catch {
+      guard Self.decodeFacts(v, into: &facts) else {
         failed = true
         return false
       }
@@ -138,6 +138,28 @@ extension EventStore {
     guard !failed, facts.count == m.facts else { throw unreadable }
     p.setFacts(facts)
     return p
+  }
+
+  /// Decodes a chunk of fixed-width fact records (`SalesProjection.encodeFacts`) straight from
+  /// the LMDB value: the hot part of a warm report. `buf` is valid inside the scan callback that
+  /// hands it over, and nothing here keeps it.
+  static func decodeFacts(_ buf: UnsafeRawBufferPointer, into out: inout [SalesFact]) -> Bool {
+    let width = SalesProjection.factWidth
+    guard buf.count % width == 0 else { return false }
+    out.reserveCapacity(out.count + buf.count / width)
+    var at = 0
+    while at < buf.count {
+      guard let m = SalesMeasure(rawValue: buf[at + 12]) else { return false }
+      out.append(SalesFact(
+        seq: UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
+        day: Int32(littleEndian: buf.loadUnaligned(fromByteOffset: at + 8, as: Int32.self)),
+        measure: m,
+        tuple: UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self)),
+        item: UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self)),
+        amount: Int64(littleEndian: buf.loadUnaligned(fromByteOffset: at + 24, as: Int64.self))))
+      at += width
+    }
+    return true
   }
 
   /// A sales projection folded in memory from the events up to seq `through` whose business date

@@ -48,38 +48,71 @@ public enum SalesReport {
   public static func rows(_ p: SalesProjection, _ q: Query, explain: [String]? = nil)
     -> (rows: [Row], facts: [SalesFact])
   {
-    var groups: [[String]: Sums] = [:]
-    var explained: [SalesFact] = []
     // Which of the three order counts fits the grouping (see SalesMeasure).
     let ordersMeasure: SalesMeasure =
       q.by.contains("product") ? .ordersSKU : q.by.contains("line") ? .ordersLine : .ordersOrder
     let last = q.asOf.daysSinceEpoch
-    // Dimension values depend on the tuple and item only, except the time dimensions.
-    var keyCache: [UInt64: [String]] = [:]
+    let from = q.range?.from.daysSinceEpoch ?? Int32.min
+    let to = q.range?.to.daysSinceEpoch ?? Int32.max
+    // Facts are grouped by numbers first (strings are built once per group at the end): the
+    // dimensions other than time depend on the tuple and item only, the time ones on the day.
     let timeDims = q.by.enumerated().compactMap { i, d in PeriodUnit(rawValue: d).map { (i, $0) } }
-    for f in p.facts {
-      guard f.day <= last else { continue }
-      if let r = q.range, f.day < r.from.daysSinceEpoch || f.day >= r.to.daysSinceEpoch { continue }
-      switch f.measure {
-      case .ordersOrder, .ordersSKU, .ordersLine:
-        guard f.measure == ordersMeasure else { continue }
-      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue:
-        guard !q.byItem else { continue }
-      default: break
-      }
-      let cacheKey = UInt64(f.tuple) << 32 | UInt64(f.item)
-      var keys: [String]
-      if let k = keyCache[cacheKey] {
-        keys = k
+    let otherDims = q.by.enumerated().filter { PeriodUnit(rawValue: $0.element) == nil }
+    var otherGroup: [UInt64: UInt32] = [:]
+    var otherKeys: [[String]] = []
+    var otherIndex: [[String]: UInt32] = [:]
+    var dayGroup: [Int32: UInt32] = [:]
+    var timeKeys: [[String]] = []
+    var timeIndex: [[String]: UInt32] = [:]
+    var sums: [UInt64: Sums] = [:]
+
+    func group(_ f: SalesFact) -> UInt64 {
+      let pair = UInt64(f.tuple) << 32 | UInt64(f.item)
+      let g: UInt32
+      if let known = otherGroup[pair] {
+        g = known
       } else {
-        keys = q.by.map { value(of: $0, f, p, current: q.current) }
-        keyCache[cacheKey] = keys
+        let keys = otherDims.map { value(of: $0.element, f, p, current: q.current) }
+        if let i = otherIndex[keys] {
+          g = i
+        } else {
+          g = UInt32(otherKeys.count)
+          otherKeys.append(keys)
+          otherIndex[keys] = g
+        }
+        otherGroup[pair] = g
       }
-      if !timeDims.isEmpty {
+      guard !timeDims.isEmpty else { return UInt64(g) << 32 }
+      let t: UInt32
+      if let known = dayGroup[f.day] {
+        t = known
+      } else {
         let day = CivilDate(daysSinceEpoch: f.day)
-        for (i, unit) in timeDims { keys[i] = unit.key(of: day) }
+        let keys = timeDims.map { $0.1.key(of: day) }
+        if let i = timeIndex[keys] {
+          t = i
+        } else {
+          t = UInt32(timeKeys.count)
+          timeKeys.append(keys)
+          timeIndex[keys] = t
+        }
+        dayGroup[f.day] = t
       }
-      var s = groups[keys] ?? Sums()
+      return UInt64(g) << 32 | UInt64(t)
+    }
+
+    func wanted(_ f: SalesFact) -> Bool {
+      guard f.day <= last, f.day >= from, f.day < to else { return false }
+      switch f.measure {
+      case .ordersOrder, .ordersSKU, .ordersLine: return f.measure == ordersMeasure
+      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue: return !q.byItem
+      default: return true
+      }
+    }
+
+    for f in p.facts where wanted(f) {
+      let k = group(f)
+      var s = sums[k] ?? Sums()
       switch f.measure {
       case .booked: s.booked += f.amount
       case .ordersOrder, .ordersSKU, .ordersLine: s.orders += f.amount
@@ -91,11 +124,24 @@ public enum SalesReport {
       case .creditByIssue: s.credited += f.amount
       case .matchedByIssue: s.matched += f.amount
       }
-      groups[keys] = s
-      if let explain, explain == keys { explained.append(f) }
+      sums[k] = s
     }
-    let rows = groups.map { Row(keys: $0.key, sums: $0.value) }.sorted { a, b in
+
+    func keys(_ k: UInt64) -> [String] {
+      var out = [String](repeating: "", count: q.by.count)
+      for (j, d) in otherDims.enumerated() { out[d.offset] = otherKeys[Int(k >> 32)][j] }
+      if !timeDims.isEmpty {
+        for (j, d) in timeDims.enumerated() { out[d.0] = timeKeys[Int(k & 0xFFFF_FFFF)][j] }
+      }
+      return out
+    }
+    let rows = sums.map { Row(keys: keys($0.key), sums: $0.value) }.sorted { a, b in
       a.keys.lexicographicallyPrecedes(b.keys) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+    // The facts behind one row: a second pass, only when asked.
+    var explained: [SalesFact] = []
+    if let explain, let k = sums.keys.first(where: { keys($0) == explain }) {
+      explained = p.facts.filter { wanted($0) && group($0) == k }
     }
     return (rows, explained)
   }
