@@ -9,14 +9,7 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
     guard (1...9999).contains(year), (1...12).contains(month),
       (1...CivilDate.daysIn(month: month, year: year)).contains(day)
     else { return nil }
-    // Howard Hinnant's days_from_civil.
-    let y = month <= 2 ? year - 1 : year
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = (month + 9) % 12
-    let doy = (153 * mp + 2) / 5 + day - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    daysSinceEpoch = Int32(era * 146097 + doe - 719468)
+    daysSinceEpoch = daysFromCivil(year, month, day)
   }
 
   public static func < (a: CivilDate, b: CivilDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }

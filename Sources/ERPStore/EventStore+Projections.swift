@@ -115,7 +115,7 @@ extension EventStore {
     let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
     guard let dims = try get(Self.projKey(SalesProjection.name, "dims")) else { throw unreadable }
     do {
-      try p.decodeDims(dims)
+      try p.decodeDims(dims, forFolding: state)
       if state {
         guard let s = try get(Self.projKey(SalesProjection.name, "state")) else { throw unreadable }
         try p.decodeState(s)

@@ -32,18 +32,24 @@ extension SalesProjection {
     return w.bytes
   }
 
-  public func decodeDims(_ bytes: [UInt8]) throws(CodecError) {
+  /// - Parameter forFolding: also index the tuples and items (what folding more events needs;
+  ///   a report only reads them by number).
+  public func decodeDims(_ bytes: [UInt8], forFolding: Bool = true) throws(CodecError) {
     var r = BinaryReader(bytes)
     tuples = []
     tupleIndex = [:]
     for _ in 0..<(try r.u32()) {
       var f: [String] = []
       for _ in 0..<8 { f.append(try r.string()) }
-      _ = intern(DimTuple(fields: f))
+      tuples.append(DimTuple(fields: f))
     }
     items = []
     itemIndex = [:]
-    for _ in 0..<(try r.u32()) { _ = intern(ItemKey(sku: try r.string(), line: try r.string())) }
+    for _ in 0..<(try r.u32()) { items.append(ItemKey(sku: try r.string(), line: try r.string())) }
+    if forFolding {
+      tupleIndex = Dictionary(tuples.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+      itemIndex = Dictionary(items.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+    }
     customers = [:]
     for _ in 0..<(try r.u32()) {
       customers[try r.string()] = CustomerDims(region: try r.string(), channel: try r.string(), tier: try r.string())

@@ -186,7 +186,7 @@ extension CivilDate {
   }
 }
 
-/// Hinnant's days_from_civil for a date known to exist (no range check).
+/// Howard Hinnant's days_from_civil for a date known to exist (no range check).
 func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int32 {
   let y = month <= 2 ? year - 1 : year
   let era = (y >= 0 ? y : y - 399) / 400

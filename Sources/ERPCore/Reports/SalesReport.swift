@@ -66,39 +66,71 @@ public enum SalesReport {
     var timeIndex: [[String]: UInt32] = [:]
     var sums: [UInt64: Sums] = [:]
 
+    // The other dimensions' group of every tuple (or item) is worked out once, up front, when
+    // they depend on the tuple alone (or the item alone); a pair lookup otherwise.
+    func otherGroupOf(_ keys: [String]) -> UInt32 {
+      if let i = otherIndex[keys] { return i }
+      let g = UInt32(otherKeys.count)
+      otherKeys.append(keys)
+      otherIndex[keys] = g
+      return g
+    }
+    let itemDims: Set<String> = ["product", "line"]
+    var tupleGroup: [UInt32] = []
+    var itemGroup: [UInt32] = []
+    if otherDims.isEmpty {
+      _ = otherGroupOf([])
+    } else if otherDims.allSatisfy({ !itemDims.contains($0.element) }) {
+      tupleGroup = p.tuples.indices.map { t in
+        let f = SalesFact(seq: 0, day: 0, measure: .booked, tuple: UInt32(t), item: 0, amount: 0)
+        return otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
+      }
+    } else if otherDims.allSatisfy({ itemDims.contains($0.element) }) {
+      itemGroup = p.items.indices.map { i in
+        let f = SalesFact(seq: 0, day: 0, measure: .booked, tuple: 0, item: UInt32(i), amount: 0)
+        return otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
+      }
+    }
+    var lastDay = Int32.min
+    var lastTime: UInt32 = 0
+
     func group(_ f: SalesFact) -> UInt64 {
-      let pair = UInt64(f.tuple) << 32 | UInt64(f.item)
       let g: UInt32
-      if let known = otherGroup[pair] {
-        g = known
+      if otherDims.isEmpty {
+        g = 0
+      } else if !tupleGroup.isEmpty {
+        g = tupleGroup[Int(f.tuple)]
+      } else if !itemGroup.isEmpty {
+        g = itemGroup[Int(f.item)]
       } else {
-        let keys = otherDims.map { value(of: $0.element, f, p, current: q.current) }
-        if let i = otherIndex[keys] {
-          g = i
+        let pair = UInt64(f.tuple) << 32 | UInt64(f.item)
+        if let known = otherGroup[pair] {
+          g = known
         } else {
-          g = UInt32(otherKeys.count)
-          otherKeys.append(keys)
-          otherIndex[keys] = g
+          g = otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
+          otherGroup[pair] = g
         }
-        otherGroup[pair] = g
       }
       guard !timeDims.isEmpty else { return UInt64(g) << 32 }
-      let t: UInt32
-      if let known = dayGroup[f.day] {
-        t = known
-      } else {
-        let day = CivilDate(daysSinceEpoch: f.day)
-        let keys = timeDims.map { $0.1.key(of: day) }
-        if let i = timeIndex[keys] {
-          t = i
+      // Facts come mostly in day order: one remembered day saves most lookups.
+      if f.day != lastDay {
+        lastDay = f.day
+        if let known = dayGroup[f.day] {
+          lastTime = known
         } else {
-          t = UInt32(timeKeys.count)
-          timeKeys.append(keys)
-          timeIndex[keys] = t
+          let day = CivilDate(daysSinceEpoch: f.day)
+          let keys = timeDims.map { $0.1.key(of: day) }
+          if let i = timeIndex[keys] {
+            lastTime = i
+          } else {
+            lastTime = UInt32(timeKeys.count)
+            timeKeys.append(keys)
+            timeIndex[keys] = lastTime
+          }
+          dayGroup[f.day] = lastTime
         }
-        dayGroup[f.day] = t
       }
-      return UInt64(g) << 32 | UInt64(t)
+      return UInt64(g) << 32 | UInt64(lastTime)
     }
 
     func wanted(_ f: SalesFact) -> Bool {
@@ -110,22 +142,29 @@ public enum SalesReport {
       }
     }
 
+    // Consecutive facts often share their group (one order's facts): sum them before storing.
+    var currentKey: UInt64?
+    var current = Sums()
     for f in p.facts where wanted(f) {
       let k = group(f)
-      var s = sums[k] ?? Sums()
-      switch f.measure {
-      case .booked: s.booked += f.amount
-      case .ordersOrder, .ordersSKU, .ordersLine: s.orders += f.amount
-      case .revenue: s.revenue += f.amount
-      case .units: s.units += f.amount
-      case .cogs: s.cogs += f.amount
-      case .collections: s.collections += f.amount
-      case .invoicedByIssue: s.invoiced += f.amount
-      case .creditByIssue: s.credited += f.amount
-      case .matchedByIssue: s.matched += f.amount
+      if k != currentKey {
+        if let c = currentKey { sums[c] = current }
+        currentKey = k
+        current = sums[k] ?? Sums()
       }
-      sums[k] = s
+      switch f.measure {
+      case .booked: current.booked += f.amount
+      case .ordersOrder, .ordersSKU, .ordersLine: current.orders += f.amount
+      case .revenue: current.revenue += f.amount
+      case .units: current.units += f.amount
+      case .cogs: current.cogs += f.amount
+      case .collections: current.collections += f.amount
+      case .invoicedByIssue: current.invoiced += f.amount
+      case .creditByIssue: current.credited += f.amount
+      case .matchedByIssue: current.matched += f.amount
+      }
     }
+    if let c = currentKey { sums[c] = current }
 
     func keys(_ k: UInt64) -> [String] {
       var out = [String](repeating: "", count: q.by.count)
