@@ -143,6 +143,27 @@ enum EventCodec {
   }
 
   /// Only the type and key, for `stats` and index checks without decoding `data`.
+  /// The type and business time of a record, without decoding its data (what a projection
+  /// needs to skip the events it does not fold).
+  static func decodeTypeAndAt(_ buf: UnsafeRawBufferPointer) throws(CodecError) -> (type: String, at: BusinessTime) {
+    var r = Reader(buf: buf)
+    guard try r.byte() == format else { throw CodecError(reason: "unknown record format") }
+    try r.skip(32)
+    let at: BusinessTime
+    switch try r.byte() {
+    case 0: at = .date(CivilDate(daysSinceEpoch: Int32(bitPattern: try r.fixed32())))
+    case 1:
+      let s = Int64(bitPattern: try r.fixed64())
+      let n = Int32(bitPattern: try r.fixed32())
+      let off = Int32(bitPattern: try r.fixed32())
+      at = .instant(Instant(seconds: s, nanoseconds: n), offsetSeconds: Int(off))
+    default: throw CodecError(reason: "bad 'at' tag")
+    }
+    try r.skip(12)
+    _ = try r.varint()
+    return (try r.string(), at)
+  }
+
   static func decodeHeader(_ buf: UnsafeRawBufferPointer) throws(CodecError) -> (type: String, key: String?) {
     var r = Reader(buf: buf)
     guard try r.byte() == format else { throw CodecError(reason: "unknown record format") }

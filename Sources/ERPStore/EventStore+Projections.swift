@@ -85,10 +85,7 @@ extension EventStore {
         for k in old { try txn.delete(proj, k) }
       }
       try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
-        let seq = SeqKey.decode(k) ?? 0
-        let e = try decode(v, seq: seq)
-        if let typed = typedEvent(e) { p.apply(seq: seq, day: zone.date(of: e.at), typed) } else { p.skip(seq: seq, day: zone.date(of: e.at)) }
-        return true
+        try fold(v, seq: SeqKey.decode(k) ?? 0, into: p, asOf: nil)
       }
       // Rewrite the last partial chunk and add the new ones.
       let n = Self.chunkFacts
@@ -170,14 +167,27 @@ extension EventStore {
       try txn.scan(events, from: SeqKey.encode(1)) { k, v in
         let seq = SeqKey.decode(k) ?? 0
         if let through, seq > through { return false }
-        let e = try decode(v, seq: seq)
-        let day = zone.date(of: e.at)
-        if let asOf, asOf < day { return true }
-        if let typed = typedEvent(e) { p.apply(seq: seq, day: day, typed) } else { p.skip(seq: seq, day: day) }
-        return true
+        return try fold(v, seq: seq, into: p, asOf: asOf)
       }
     }
     return p
+  }
+
+  /// Folds one stored record into `p`: events dated after `asOf` are left out, and events of a
+  /// type the fold ignores move the checkpoint without being decoded. Returns true (go on).
+  private func fold(_ v: UnsafeRawBufferPointer, seq: UInt64, into p: SalesProjection, asOf: CivilDate?) throws -> Bool {
+    let head: (type: String, at: BusinessTime)
+    do throws(CodecError) { head = try EventCodec.decodeTypeAndAt(v) } catch {
+      throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
+    }
+    let day = zone.date(of: head.at)
+    if let asOf, asOf < day { return true }
+    guard SalesProjection.foldedTypes.contains(head.type) else {
+      p.skip(seq: seq, day: day)
+      return true
+    }
+    if let typed = typedEvent(try decode(v, seq: seq)) { p.apply(seq: seq, day: day, typed) } else { p.skip(seq: seq, day: day) }
+    return true
   }
 
   /// The typed event of an envelope (nil for data that does not decode, which only the trusted

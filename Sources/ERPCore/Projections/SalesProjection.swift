@@ -127,6 +127,13 @@ public final class SalesProjection {
 
   public init() {}
 
+  /// The event types `apply` reads; a store may skip the others with `skip` without decoding them.
+  public static let foldedTypes: Set<String> = [
+    "CustomerRegistered", "RepRegistered", "ProductDefined", "LeadCreated", "TargetSet",
+    "OrderConfirmed", "OrderCancelled", "Shipped", "ReturnReceived", "CreditNoteIssued",
+    "InvoiceIssued", "PaymentMatched",
+  ]
+
   /// Folds one event (any type; those that do not concern sales change nothing).
   public func apply(seq: UInt64, day: CivilDate, _ event: SalesEvent) {
     checkpoint = seq
