@@ -84,8 +84,21 @@ extension EventStore {
         }
         for k in old { try txn.delete(proj, k) }
       }
+      // Orders and invoices are read from their records when the fold first names them. The
+      // loaders use the transaction, so they are dropped before it ends.
+      p.orderLoader = { [proj] id in try? txn.get(proj, Self.projKey(SalesProjection.name, "o") + [0] + Array(id.utf8)) }
+      p.invoiceLoader = { [proj] id in try? txn.get(proj, Self.projKey(SalesProjection.name, "i") + [0] + Array(id.utf8)) }
       try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
         try fold(v, seq: SeqKey.decode(k) ?? 0, into: p, asOf: nil)
+      }
+      p.orderLoader = nil
+      p.invoiceLoader = nil
+      let changed = p.takeChangedRecords()
+      for (id, bytes) in changed.orders {
+        try txn.put(proj, Self.projKey(SalesProjection.name, "o") + [0] + Array(id.utf8), bytes)
+      }
+      for (id, bytes) in changed.invoices {
+        try txn.put(proj, Self.projKey(SalesProjection.name, "i") + [0] + Array(id.utf8), bytes)
       }
       // Rewrite the last partial chunk and add the new ones.
       let n = Self.chunkFacts
@@ -204,9 +217,27 @@ extension EventStore {
       guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init)
       else { return nil }
       guard m.version == SalesProjection.version else { return nil }  // rebuilt at next use
-      return try loadSales(m, state: true) { try txn.get(proj, $0) } scan: { from, body in
+      let p = try loadSales(m, state: true) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
       }
+      // Every order and invoice record, to compare them all with the replay.
+      for kind in ["o", "i"] {
+        let prefix = Self.projKey(SalesProjection.name, kind) + [0]
+        var failed = false
+        try txn.scan(proj, from: prefix) { k, v in
+          guard k.starts(with: prefix) else { return false }
+          let id = String(decoding: UnsafeRawBufferPointer(rebasing: k[prefix.count...]), as: UTF8.self)
+          do {
+            if kind == "o" { try p.loadRecord(order: id, Array(v)) } else { try p.loadRecord(invoice: id, Array(v)) }
+          } catch {
+            failed = true
+            return false
+          }
+          return true
+        }
+        if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
+      }
+      return p
     }
     guard let stored else { return nil }
     let replay = try replaySales(through: stored.checkpoint)

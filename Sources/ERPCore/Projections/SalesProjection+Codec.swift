@@ -76,24 +76,6 @@ extension SalesProjection {
     for (k, v) in sorted(products) { w.string(k); w.string(v) }
     w.u32(UInt32(leads.count))
     for (k, v) in sorted(leads) { w.string(k); w.string(v) }
-    w.u32(UInt32(orders.count))
-    for (k, o) in sorted(orders) {
-      w.string(k)
-      w.u32(o.tuple)
-      w.u8((o.shippedAny ? 1 : 0) | (o.cancelled ? 2 : 0))
-      w.u32(o.lastReturnItem)
-      w.u32(UInt32(o.lines.count))
-      for l in o.lines {
-        w.string(l.sku)
-        w.u32(l.item)
-        w.i64(l.line.qty)
-        w.i64(l.line.unitPrice.minorUnits)
-        w.i64(l.line.discount.map { $0.millionths } ?? -1)
-        w.i64(l.shipped)
-      }
-    }
-    w.u32(UInt32(invoices.count))
-    for (k, i) in sorted(invoices) { Self.writeInvoice(k, i, into: &w) }
     return w.bytes
   }
 
@@ -105,31 +87,88 @@ extension SalesProjection {
     for _ in 0..<(try r.u32()) { products[try r.string()] = try r.string() }
     leads = [:]
     for _ in 0..<(try r.u32()) { leads[try r.string()] = try r.string() }
-    orders = [:]
+  }
+
+  /// One order's record.
+  static func encodeOrder(_ o: OrderInfo) -> [UInt8] {
+    var w = BinaryWriter()
+    w.u32(o.tuple)
+    w.u8((o.shippedAny ? 1 : 0) | (o.cancelled ? 2 : 0))
+    w.u32(o.lastReturnItem)
+    w.u32(UInt32(o.lines.count))
+    for l in o.lines {
+      w.string(l.sku)
+      w.u32(l.item)
+      w.i64(l.line.qty)
+      w.i64(l.line.unitPrice.minorUnits)
+      w.i64(l.line.discount.map { $0.millionths } ?? -1)
+      w.i64(l.shipped)
+    }
+    return w.bytes
+  }
+
+  static func decodeOrder(_ bytes: [UInt8]) throws(CodecError) -> OrderInfo {
+    var r = BinaryReader(bytes)
+    let tuple = try r.u32()
+    let flags = try r.u8()
+    let lastReturn = try r.u32()
+    var lines: [LineInfo] = []
     for _ in 0..<(try r.u32()) {
-      let id = try r.string()
-      let tuple = try r.u32()
-      let flags = try r.u8()
-      let lastReturn = try r.u32()
-      var lines: [LineInfo] = []
-      for _ in 0..<(try r.u32()) {
-        let sku = try r.string()
-        let item = try r.u32()
-        let qty = try r.i64()
-        let price = Money(minorUnits: try r.i64())
-        let d = try r.i64()
-        let shipped = try r.i64()
-        let line = OrderLine(sku: sku, qty: qty, unitPrice: price, discount: d < 0 ? nil : Rate(millionths: d))
-        lines.append(LineInfo(sku: sku, item: item, line: line, shipped: shipped))
+      let sku = try r.string()
+      let item = try r.u32()
+      let qty = try r.i64()
+      let price = Money(minorUnits: try r.i64())
+      let d = try r.i64()
+      let shipped = try r.i64()
+      let line = OrderLine(sku: sku, qty: qty, unitPrice: price, discount: d < 0 ? nil : Rate(millionths: d))
+      lines.append(LineInfo(sku: sku, item: item, line: line, shipped: shipped))
+    }
+    return OrderInfo(
+      tuple: tuple, lines: lines, shippedAny: flags & 1 != 0, cancelled: flags & 2 != 0, lastReturnItem: lastReturn)
+  }
+
+  /// One invoice's record.
+  static func encodeInvoice(_ id: String, _ i: InvoiceInfo) -> [UInt8] {
+    var w = BinaryWriter()
+    writeInvoice(id, i, into: &w)
+    return w.bytes
+  }
+
+  static func decodeInvoice(_ bytes: [UInt8]) throws(CodecError) -> InvoiceInfo {
+    var r = BinaryReader(bytes)
+    return try readInvoice(from: &r).1
+  }
+
+  /// The records of the orders and invoices changed since the last call, to be written back.
+  public func takeChangedRecords() -> (orders: [(String, [UInt8])], invoices: [(String, [UInt8])]) {
+    defer {
+      changedOrders.removeAll()
+      changedInvoices.removeAll()
+    }
+    return (
+      changedOrders.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { id in
+        orders[id].map { (id, Self.encodeOrder($0)) }
+      },
+      changedInvoices.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { id in
+        invoices[id].map { (id, Self.encodeInvoice(id, $0)) }
       }
-      orders[id] = OrderInfo(
-        tuple: tuple, lines: lines, shippedAny: flags & 1 != 0, cancelled: flags & 2 != 0, lastReturnItem: lastReturn)
+    )
+  }
+
+  /// Adds stored records (for `verify`, which compares every record with a replay).
+  public func loadRecord(order id: String, _ bytes: [UInt8]) throws(CodecError) { orders[id] = try Self.decodeOrder(bytes) }
+  public func loadRecord(invoice id: String, _ bytes: [UInt8]) throws(CodecError) { invoices[id] = try Self.decodeInvoice(bytes) }
+
+  /// Every order and invoice held, in their stored form and key order (to compare two folds).
+  public func encodeRecords() -> [UInt8] {
+    var out: [UInt8] = []
+    for (k, o) in orders.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      out += Array(k.utf8) + [0] + Self.encodeOrder(o)
     }
-    invoices = [:]
-    for _ in 0..<(try r.u32()) {
-      let (id, info) = try Self.readInvoice(from: &r)
-      invoices[id] = info
+    for (k, i) in invoices.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+      out += Self.encodeInvoice(k, i)
     }
+    return out
   }
 
   public static func encodeFacts(_ facts: ArraySlice<SalesFact>) -> [UInt8] {

@@ -66,7 +66,8 @@ public final class SalesProjection {
   /// Changing what the fold produces must bump this: a stored projection of another version is
   /// rebuilt from seq 1.
   /// 3: invoices carry their amount, due day and matched and credited sums (receivables).
-  public static let version: UInt32 = 3
+  /// 4: orders and invoices stored as records of their own.
+  public static let version: UInt32 = 4
 
   /// The last seq folded.
   public internal(set) var checkpoint: UInt64 = 0
@@ -86,8 +87,15 @@ public final class SalesProjection {
   var itemIndex: [ItemKey: UInt32] = [ItemKey(sku: "", line: ""): 0]
   var products: [String: String] = [:]
   var leads: [String: String] = [:]
+  /// Orders and invoices the fold has read or changed. A stored projection keeps each in a
+  /// record of its own, read through the loaders on demand and written back when changed, so a
+  /// catch-up costs what it touches, not the whole history.
   var orders: [String: OrderInfo] = [:]
   var invoices: [String: InvoiceInfo] = [:]
+  public var orderLoader: ((String) -> [UInt8]?)?
+  public var invoiceLoader: ((String) -> [UInt8]?)?
+  public internal(set) var changedOrders: Set<String> = []
+  public internal(set) var changedInvoices: Set<String> = []
 
   public struct CustomerDims: Sendable, Hashable {
     public var region, channel, tier: String
@@ -177,20 +185,20 @@ public final class SalesProjection {
         info.lines.append(LineInfo(sku: l.sku, item: item, line: l))
         fact(.booked, t, item, l.amount.minorUnits)
       }
-      orders[e.order] = info
+      setOrder(e.order, info)
       countOrder(info, sign: 1, fact)
 
     case .orderCancelled(let e):
-      guard var info = orders[e.order], !info.cancelled else { return }
+      guard var info = order(e.order), !info.cancelled else { return }
       info.cancelled = true
       for l in info.lines where l.line.qty > l.shipped {
         fact(.booked, info.tuple, l.item, -l.line.amount(qty: l.line.qty - l.shipped).minorUnits)
       }
       if !info.shippedAny { countOrder(info, sign: -1, fact) }
-      orders[e.order] = info
+      setOrder(e.order, info)
 
     case .shipped(let e):
-      guard var info = orders[e.order] else { return }
+      guard var info = order(e.order) else { return }
       info.shippedAny = true
       for s in e.lines {
         // The invoice's amount, split as the store allocates it: earliest lines first (SPEC 7).
@@ -206,40 +214,66 @@ public final class SalesProjection {
         fact(.units, info.tuple, item, s.qty)
         fact(.cogs, info.tuple, item, s.cogs?.minorUnits ?? 0)
       }
-      orders[e.order] = info
+      setOrder(e.order, info)
 
     case .returnReceived(let e):
-      guard var info = orders[e.order] else { return }
+      guard var info = order(e.order) else { return }
       let item = info.lines.first { $0.sku == e.sku }?.item ?? 0
       fact(.units, info.tuple, item, -e.qty)
       fact(.cogs, info.tuple, item, -(e.cogs?.minorUnits ?? 0))
       info.lastReturnItem = item
-      orders[e.order] = info
+      setOrder(e.order, info)
 
     case .creditNoteIssued(let e):
-      guard let info = orders[e.order] else { return }
+      guard let info = order(e.order) else { return }
       fact(.revenue, info.tuple, info.lastReturnItem, -e.amount.minorUnits)
-      if let inv = e.invoice, let i = invoices[inv] {
+      if let inv = e.invoice, var i = invoice(inv) {
         facts.append(SalesFact(
           seq: seq, day: i.issueDay, measure: .creditByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
-        invoices[inv]?.credited += e.amount.minorUnits
+        i.credited += e.amount.minorUnits
+        setInvoice(inv, i)
       }
 
     case .invoiceIssued(let e):
-      guard let info = orders[e.order] else { return }
-      invoices[e.invoice] = InvoiceInfo(
-        tuple: info.tuple, issueDay: d, amount: e.amount.minorUnits, dueDay: e.due.daysSinceEpoch)
+      guard let info = order(e.order) else { return }
+      setInvoice(e.invoice, InvoiceInfo(
+        tuple: info.tuple, issueDay: d, amount: e.amount.minorUnits, dueDay: e.due.daysSinceEpoch))
       fact(.invoicedByIssue, info.tuple, 0, e.amount.minorUnits)
 
     case .paymentMatched(let e):
-      guard let i = invoices[e.invoice] else { return }
+      guard var i = invoice(e.invoice) else { return }
       fact(.collections, i.tuple, 0, e.amount.minorUnits)
       facts.append(SalesFact(
         seq: seq, day: i.issueDay, measure: .matchedByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
-      invoices[e.invoice]?.matched += e.amount.minorUnits
+      i.matched += e.amount.minorUnits
+      setInvoice(e.invoice, i)
 
     default: break
     }
+  }
+
+  func order(_ id: String) -> OrderInfo? {
+    if let o = orders[id] { return o }
+    guard let bytes = orderLoader?(id), let o = try? Self.decodeOrder(bytes) else { return nil }
+    orders[id] = o
+    return o
+  }
+
+  func setOrder(_ id: String, _ o: OrderInfo) {
+    orders[id] = o
+    changedOrders.insert(id)
+  }
+
+  func invoice(_ id: String) -> InvoiceInfo? {
+    if let i = invoices[id] { return i }
+    guard let bytes = invoiceLoader?(id), let i = try? Self.decodeInvoice(bytes) else { return nil }
+    invoices[id] = i
+    return i
+  }
+
+  func setInvoice(_ id: String, _ i: InvoiceInfo) {
+    invoices[id] = i
+    changedInvoices.insert(id)
   }
 
   /// Moves the checkpoint over an event the fold cannot read (only the trusted API stores one).
@@ -281,5 +315,6 @@ public final class SalesProjection {
   /// Whether two projections hold the same fold (for `verify`), compared in their stored form.
   public func sameFold(as other: SalesProjection) -> Bool {
     facts == other.facts && encodeDims() == other.encodeDims() && encodeState() == other.encodeState()
+      && encodeRecords() == other.encodeRecords()
   }
 }
