@@ -8,11 +8,11 @@ extension ERPCommand {
     static let configuration = CommandConfiguration(
       abstract: "Create a store in a fresh directory from a generated two-year history and summarise it.",
       discussion: """
-        Makes a new directory (under $TMPDIR, or --dir), initialises a store there (CNY,
-        Asia/Shanghai), writes a generated history to history.jsonl beside it (erpctl generate
-        with the options below; by default the 24 months before the current one), imports it
+        Makes a new directory (under $TMPDIR, or --dir), initialises a store there (CNY, \
+        Asia/Shanghai), writes a generated history to history.jsonl beside it (erpctl generate \
+        with the options below; by default the 24 months before the current one), imports it \
         with erpctl import, and prints the store's path and its log summary (erpctl stats).
-        Example: erpctl demo && erpctl stats --store "$(ls -d /tmp/erpctl-demo-* | tail -1)/erpctl.lmdb"
+
         """)
 
     @Option(help: ArgumentHelp("A new or empty directory for the store and the history (default: a fresh one under $TMPDIR).",

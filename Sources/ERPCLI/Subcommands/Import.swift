@@ -8,14 +8,18 @@ extension ERPCommand {
     static let configuration = CommandConfiguration(
       abstract: "Import primary events (JSON Lines or CSV) from files: idempotent, atomic, every error listed.",
       discussion: """
-        Each record gets a key: its own "key", else one derived from the file's SHA-256 and the
-        line number, so importing the same file again appends nothing. By default the whole
-        import is one transaction: any invalid or refused record appends nothing and every
-        error is listed (file:line: reason, the first 20 and a count). With --commit-every N
-        each batch of N records is committed on its own. With --skip-invalid the valid records
+        Each record gets a key: its own "key", else one derived from the file's SHA-256 and the \
+        line number, so importing the same file again appends nothing. By default the whole \
+        import is one transaction: any invalid or refused record appends nothing and every \
+        error is listed (file:line: reason, the first 20 and a count). With --commit-every N \
+        each batch of N records is committed on its own. With --skip-invalid the valid records \
         are appended and the rejected ones written to --rejects. Files are read as a stream.
-        Example: erpctl import orders-2026-11-03.jsonl payments-2026-11-03.jsonl
-                 erpctl import --format csv --type OrderConfirmed orders.csv
+
+        Examples:
+          erpctl import orders-2026-11-03.jsonl payments-2026-11-03.jsonl
+          erpctl import --type OrderConfirmed orders.csv
+          erpctl import --commit-every 50000 history.jsonl
+
         """)
 
     @OptionGroup var store: StoreLocation

@@ -16,14 +16,17 @@ extension ERPCommand.Report {
     static let configuration = CommandConfiguration(
       abstract: "Booked, orders, AOV, revenue, units, COGS, margin, collections by any dimensions.",
       discussion: """
-        Columns (SPEC 6): the --by dimensions, then booked, orders, aov, revenue, units, cogs,
-        gross_margin, margin_rate, collections, collection_rate; where a TargetSet applies
-        (company, or --by rep|team|region, for the target's period) target, completion, pace;
-        with --by rep also rank and flag (champion, needs_coaching); with --by product or --by line also revenue_share,
-        revenue_growth and class (star, cash_cow, question, dog).
-        Examples: erpctl report sales --by rep --period last-month
-                  erpctl report sales --by region,month --from 2026-01 --to 2026-07 --format csv
-                  erpctl report sales --by rep --period 2026-11 --explain R-1
+        Columns (SPEC 6): the --by dimensions, then booked, orders, aov, revenue, units, cogs, \
+        gross_margin, margin_rate, collections, collection_rate; where a TargetSet applies \
+        (company, or --by rep|team|region, for the target's period) target, completion, pace; \
+        with --by rep also rank and flag (champion, needs_coaching); with --by product or \
+        --by line also revenue_share, revenue_growth and class (star, cash_cow, question, dog).
+
+        Examples:
+          erpctl report sales --by rep --period last-month
+          erpctl report sales --by region,month --from 2026-01 --to 2026-07 --format csv
+          erpctl report sales --by rep --period 2026-11 --explain R-1
+
         """)
 
     @OptionGroup var store: StoreLocation
