@@ -53,15 +53,7 @@ extension ERPCommand.Report {
       let today = Clock.today(in: s.metadata.timezone)
       let q = try report.resolve(today: today, dimensions: SalesReport.dimensions)
       let head = try s.head()
-      // The persisted projection answers for today; an explicit --as-of (or events dated after
-      // the as-of day) replays the log in memory up to that day, touching nothing persisted.
-      var p: SalesProjection
-      if report.asOf == nil {
-        p = try s.salesProjection()
-        if p.maxDay > q.asOf.daysSinceEpoch { p = try s.replaySales(asOf: q.asOf) }
-      } else {
-        p = try s.replaySales(asOf: q.asOf)
-      }
+      let p = try report.salesProjection(s, asOf: q.asOf)
       let query = SalesReport.Query(range: q.range, asOf: q.asOf, by: q.by, current: q.attribution == "current")
       let meta = ReportMeta(
         seq: head.seq, hash: Hex.encode(head.hash), asOf: q.asOf, period: q.range, report: "sales",
