@@ -6,9 +6,11 @@ extension ReportOptions {
   /// persisted one (caught up to the head) answers for today; an explicit `--as-of`, or events
   /// dated after the as-of day, replay the log in memory up to that day, touching nothing
   /// persisted.
-  func salesProjection(_ s: EventStore, asOf: CivilDate) throws -> SalesProjection {
-    guard self.asOf == nil else { return try s.replaySales(asOf: asOf) }
-    let p = try s.salesProjection()
-    return p.maxDay > asOf.daysSinceEpoch ? try s.replaySales(asOf: asOf) : p
+  /// The head is the log's head in the snapshot the projection was read or folded from, for
+  /// the report's `meta` and reproducibility line.
+  func salesProjection(_ s: EventStore, asOf: CivilDate) throws -> (projection: SalesProjection, head: ChainHead) {
+    guard self.asOf == nil else { return try s.replaySalesAtHead(asOf: asOf) }
+    let current = try s.salesProjectionAtHead()
+    return current.projection.maxDay > asOf.daysSinceEpoch ? try s.replaySalesAtHead(asOf: asOf) : current
   }
 }

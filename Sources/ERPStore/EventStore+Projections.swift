@@ -51,20 +51,26 @@ extension EventStore {
   /// The persisted sales projection brought up to the head of the log (folding only the events
   /// appended since its checkpoint, or everything when its version changed), with its facts.
   /// A read-only store gets a replay in memory instead.
-  public func salesProjection() throws -> SalesProjection {
-    let head = try self.head()
+  public func salesProjection() throws -> SalesProjection { try salesProjectionAtHead().projection }
+
+  /// `salesProjection()` with the head of the log it was folded to (the same snapshot), for a
+  /// report's `meta`.
+  public func salesProjectionAtHead() throws -> (projection: SalesProjection, head: ChainHead) {
     // Up to date: read it without taking the write lock.
-    let current: SalesProjection? = try env.read { txn in
+    let current: (SalesProjection, ChainHead)? = try env.read { txn in
+      let head = try Self.readHead { try txn.get(meta, $0) }
       guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init),
         m.version == SalesProjection.version, m.checkpoint == head.seq
       else { return nil }
-      return try loadSales(m, state: false) { try txn.get(proj, $0) } scan: { from, body in
+      let p = try loadSales(m, state: false) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
       }
+      return (p, head)
     }
     if let current { return current }
-    if env.readOnly { return try replaySales(through: head.seq) }
+    if env.readOnly { return try replaySalesAtHead(asOf: nil) }
     return try env.write { txn in
+      let head = try Self.readHead { try txn.get(meta, $0) }
       let key = Self.projKey(SalesProjection.name, "meta")
       var p = SalesProjection()
       var stored = 0
@@ -113,7 +119,7 @@ extension EventStore {
       try txn.put(proj, key, ProjectionMeta(
           version: SalesProjection.version, checkpoint: p.checkpoint, facts: p.facts.count, maxDay: p.maxDay
         ).bytes)
-      return p
+      return (p, head)
     }
   }
 
@@ -175,15 +181,26 @@ extension EventStore {
   /// A sales projection folded in memory from the events up to seq `through` whose business date
   /// is on or before `asOf` (the auditor's view, SPEC 7), touching nothing persisted.
   public func replaySales(through: UInt64? = nil, asOf: CivilDate? = nil) throws -> SalesProjection {
+    try replay(through: through, asOf: asOf).projection
+  }
+
+  /// `replaySales(asOf:)` with the head of the log it read (the same snapshot).
+  public func replaySalesAtHead(asOf: CivilDate?) throws -> (projection: SalesProjection, head: ChainHead) {
+    try replay(through: nil, asOf: asOf)
+  }
+
+  private func replay(through: UInt64?, asOf: CivilDate?) throws -> (projection: SalesProjection, head: ChainHead) {
     let p = SalesProjection()
-    try env.read { txn in
+    let head = try env.read { txn in
+      let head = try Self.readHead { try txn.get(meta, $0) }
       try txn.scan(events, from: SeqKey.encode(1)) { k, v in
         let seq = SeqKey.decode(k) ?? 0
         if let through, seq > through { return false }
         return try fold(v, seq: seq, into: p, asOf: asOf)
       }
+      return head
     }
-    return p
+    return (p, head)
   }
 
   /// Folds one stored record into `p`: events dated after `asOf` are left out, and events of a

@@ -52,8 +52,7 @@ extension ERPCommand.Report {
       let s = try store.open()
       let today = Clock.today(in: s.metadata.timezone)
       let q = try report.resolve(today: today, dimensions: SalesReport.dimensions)
-      let head = try s.head()
-      let p = try report.salesProjection(s, asOf: q.asOf)
+      let (p, head) = try report.salesProjection(s, asOf: q.asOf)
       let query = SalesReport.Query(range: q.range, asOf: q.asOf, by: q.by, current: q.attribution == "current")
       let meta = ReportMeta(
         seq: head.seq, hash: Hex.encode(head.hash), asOf: q.asOf, period: q.range, report: "sales",

@@ -73,8 +73,7 @@ extension ERPCommand.Report {
       let today = Clock.today(in: s.metadata.timezone)
       let q = try report.resolve(today: today, dimensions: [])
       let pivot = try query(asOf: q.asOf, range: q.range, current: q.currentAttribution)
-      let head = try s.head()
-      let p = try report.salesProjection(s, asOf: q.asOf)
+      let (p, head) = try report.salesProjection(s, asOf: q.asOf)
       let meta = q.meta(
         report: "pivot", seq: head.seq, hash: Hex.encode(head.hash),
         extra: [

@@ -29,8 +29,7 @@ extension ERPCommand.Report {
       let today = Clock.today(in: s.metadata.timezone)
       var q = try report.resolve(today: today, dimensions: ReceivablesReport.dimensions)
       if q.by.isEmpty { q.by = ReceivablesReport.defaultDimensions }
-      let head = try s.head()
-      let p = try report.salesProjection(s, asOf: q.asOf)
+      let (p, head) = try report.salesProjection(s, asOf: q.asOf)
       let query = ReceivablesReport.Query(
         asOf: q.asOf, range: q.range, by: q.by, current: q.currentAttribution)
       let meta = q.meta(report: "receivables", seq: head.seq, hash: Hex.encode(head.hash))
