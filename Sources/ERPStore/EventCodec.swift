@@ -117,16 +117,7 @@ enum EventCodec {
     var r = Reader(buf: buf)
     guard try r.byte() == format else { throw CodecError(reason: "unknown record format") }
     let hash = try r.bytes(32)
-    let at: BusinessTime
-    switch try r.byte() {
-    case 0: at = .date(CivilDate(daysSinceEpoch: Int32(bitPattern: try r.fixed32())))
-    case 1:
-      let s = Int64(bitPattern: try r.fixed64())
-      let n = Int32(bitPattern: try r.fixed32())
-      let off = Int32(bitPattern: try r.fixed32())
-      at = .instant(Instant(seconds: s, nanoseconds: n), offsetSeconds: Int(off))
-    default: throw CodecError(reason: "bad 'at' tag")
-    }
+    let at = try readAt(&r)
     let rs = Int64(bitPattern: try r.fixed64())
     let rn = Int32(bitPattern: try r.fixed32())
     let v = Int(try r.varint())
@@ -143,22 +134,26 @@ enum EventCodec {
   }
 
   /// Only the type and key, for `stats` and index checks without decoding `data`.
+  /// The business time after the hash: a date, or an instant with its offset.
+  private static func readAt(_ r: inout Reader) throws(CodecError) -> BusinessTime {
+    switch try r.byte() {
+    case 0: return .date(CivilDate(daysSinceEpoch: Int32(bitPattern: try r.fixed32())))
+    case 1:
+      let s = Int64(bitPattern: try r.fixed64())
+      let n = Int32(bitPattern: try r.fixed32())
+      let off = Int32(bitPattern: try r.fixed32())
+      return .instant(Instant(seconds: s, nanoseconds: n), offsetSeconds: Int(off))
+    default: throw CodecError(reason: "bad 'at' tag")
+    }
+  }
+
   /// The type and business time of a record, without decoding its data (what a projection
   /// needs to skip the events it does not fold).
   static func decodeTypeAndAt(_ buf: UnsafeRawBufferPointer) throws(CodecError) -> (type: String, at: BusinessTime) {
     var r = Reader(buf: buf)
     guard try r.byte() == format else { throw CodecError(reason: "unknown record format") }
     try r.skip(32)
-    let at: BusinessTime
-    switch try r.byte() {
-    case 0: at = .date(CivilDate(daysSinceEpoch: Int32(bitPattern: try r.fixed32())))
-    case 1:
-      let s = Int64(bitPattern: try r.fixed64())
-      let n = Int32(bitPattern: try r.fixed32())
-      let off = Int32(bitPattern: try r.fixed32())
-      at = .instant(Instant(seconds: s, nanoseconds: n), offsetSeconds: Int(off))
-    default: throw CodecError(reason: "bad 'at' tag")
-    }
+    let at = try readAt(&r)
     try r.skip(12)
     _ = try r.varint()
     return (try r.string(), at)
