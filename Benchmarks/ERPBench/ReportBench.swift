@@ -83,10 +83,7 @@ enum ReportBench {
   /// full month: a report for today then reads the persisted projection (events dated after the
   /// as-of day would make it replay the log instead).
   static func startDate(months: Int) -> String {
-    let today = Instant(seconds: Int64(Date().timeIntervalSince1970)).civil(offsetSeconds: 8 * 3600).date
-    let (y, m, _) = today.components
-    let index = y * 12 + (m - 1) - months
-    return String(format: "%04d-%02d-01", index / 12, index % 12 + 1)
+    wallClock().civil(offsetSeconds: 8 * 3600).date.firstOfMonth(monthsBefore: months).description
   }
 
   static func ms(_ s: Double) -> String { String(format: "%.0f ms", s * 1000) }

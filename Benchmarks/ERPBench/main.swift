@@ -27,7 +27,6 @@ struct Options {
   var keep = false
   var orders = 20_000
   var commandsOnly = false
-  var emitJSONL: String?
   var importEvents: [Int] = []
   var reportEvents: Int?
 
@@ -81,7 +80,6 @@ struct Options {
       case "--keep": o.keep = true
       case "--orders": o.orders = count(0)
       case "--commands-only": o.commandsOnly = true
-      case "--emit-jsonl": o.emitJSONL = value()
       case "--import-events": o.importEvents.append(count(1))
       case "--report-events": o.reportEvents = count(1000)
       case "-h", "--help":
@@ -498,13 +496,6 @@ if !options.importEvents.isEmpty {
     discard(dir)
   }
   if !options.keep { try? fm.removeItem(atPath: root) }
-  exit(0)
-}
-if let path = options.emitJSONL {
-  // The confirm-and-ship primary events of the commands part, as an import file.
-  var text = ""
-  for e in CommandBench.events(orders: options.orders) { text += CommandBench.line(e) + "\n" }
-  guard fm.createFile(atPath: path, contents: Data(text.utf8)) else { die("cannot write \(path)") }
   exit(0)
 }
 if options.commandsOnly {

@@ -119,8 +119,17 @@ extension Clock {
   /// Now, as an instant written with the store timezone's current offset.
   static func nowInZone(_ identifier: String) -> BusinessTime {
     let now = Clock.now()
-    let offset = TimeZone(identifier: identifier)?.secondsFromGMT(
-      for: Date(timeIntervalSince1970: TimeInterval(now.seconds))) ?? 0
-    return .instant(now, offsetSeconds: offset)
+    return .instant(now, offsetSeconds: offset(of: identifier, at: now))
+  }
+
+  /// Today's date in the store's timezone.
+  static func today(in identifier: String) -> CivilDate {
+    let now = Clock.now()
+    return now.civil(offsetSeconds: offset(of: identifier, at: now)).date
+  }
+
+  /// The zone's offset from UTC at `instant`, in seconds (0 for an unknown zone).
+  static func offset(of identifier: String, at instant: Instant) -> Int {
+    TimeZone(identifier: identifier)?.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.seconds))) ?? 0
   }
 }

@@ -6,25 +6,15 @@ struct LineStream {
   let path: String
 
   /// Calls `body(lineNumber, line)` for every line, blank ones included (1-based numbers).
-  /// `chunk` sees the raw bytes too (for a content hash).
-  func forEach(chunk: (ArraySlice<UInt8>) -> Void = { _ in }, _ body: (Int, ArraySlice<UInt8>) throws -> Void)
-    throws
-  {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw CLIError.missingInput("\(path): cannot read")
-    }
-    defer { try? handle.close() }
+  func forEach(_ body: (Int, ArraySlice<UInt8>) throws -> Void) throws {
     var pending: [UInt8] = []
     var number = 0
     var first = true
-    while true {
-      let data = handle.readData(ofLength: 1 << 20)
-      if data.isEmpty { break }
-      var bytes = [UInt8](data)
-      chunk(bytes[...])
+    try FileChunks(path: path).forEach { chunk in
+      var bytes = chunk
       if first {
         first = false
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
       }
       pending.append(contentsOf: bytes)
       var start = 0

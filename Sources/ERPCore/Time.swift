@@ -38,6 +38,14 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
   public func adding(days: Int) -> CivilDate { CivilDate(daysSinceEpoch: daysSinceEpoch + Int32(days)) }
 
+  /// The first day of the month `months` before this date's month (`generate`'s default start
+  /// for a history that ends with the last full month).
+  public func firstOfMonth(monthsBefore months: Int) -> CivilDate {
+    let (y, m, _) = components
+    let index = y * 12 + (m - 1) - months
+    return CivilDate(daysSinceEpoch: daysFromCivil(index / 12, index % 12 + 1, 1))
+  }
+
   public var description: String {
     let (y, m, d) = components
     return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)

@@ -222,9 +222,11 @@ extension EventStore {
 
   /// The typed event of an envelope (nil for data that does not decode, which only the trusted
   /// API can store).
-  func typedEvent(_ e: EventEnvelope) -> SalesEvent? {
-    guard let current = try? Upcaster.standard.upcast(type: e.type, v: e.v, data: e.data) else { return nil }
-    return try? SalesEvent(type: e.type, data: current, digits: metadata.moneyDigits)
+  func typedEvent(_ e: EventEnvelope) -> SalesEvent? { typedEvent(type: e.type, v: e.v, data: e.data) }
+
+  func typedEvent(type: String, v: Int, data: JSONObject) -> SalesEvent? {
+    guard let current = try? Upcaster.standard.upcast(type: type, v: v, data: data) else { return nil }
+    return try? SalesEvent(type: type, data: current, digits: metadata.moneyDigits)
   }
 
   /// `verify`'s projection check: the persisted sales projection equals a replay from scratch of

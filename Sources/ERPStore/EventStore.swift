@@ -440,9 +440,7 @@ extension EventStore {
   }
 
   func fold(type: String, v: Int, data: JSONObject, into state: SalesState) throws {
-    guard let current = try? Upcaster.standard.upcast(type: type, v: v, data: data),
-      let typed = try? SalesEvent(type: type, data: current, digits: metadata.moneyDigits)
-    else { return }
+    guard let typed = typedEvent(type: type, v: v, data: data) else { return }
     try SalesDecider.evolve(state, typed, defaultTermsDays: Int64(metadata.paymentTermsDays))
   }
 }

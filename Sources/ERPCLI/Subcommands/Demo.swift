@@ -81,10 +81,7 @@ extension ERPCommand {
 
     /// The first day of the month `months` before the current one (UTC date).
     static func defaultStart(months: Int) -> String {
-      let today = Clock.now().civil(offsetSeconds: 0).date
-      let (y, m, _) = today.components
-      let index = y * 12 + (m - 1) - months
-      return String(format: "%04d-%02d-01", index / 12, index % 12 + 1)
+      Clock.now().civil(offsetSeconds: 0).date.firstOfMonth(monthsBefore: months).description
     }
   }
 }

@@ -116,12 +116,3 @@ extension ERPCommand.Report {
     }
   }
 }
-
-extension Clock {
-  /// Today's date in the store's timezone.
-  static func today(in zone: String) -> CivilDate {
-    let now = Clock.now()
-    let offset = TimeZone(identifier: zone)?.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(now.seconds))) ?? 0
-    return now.civil(offsetSeconds: offset).date
-  }
-}

@@ -186,18 +186,7 @@ extension SalesProjection {
     return w.bytes
   }
 
-  public static func decodeFacts(_ bytes: [UInt8], into out: inout [SalesFact]) throws(CodecError) {
-    guard bytes.count % factWidth == 0 else { throw CodecError() }
-    var r = BinaryReader(bytes)
-    out.reserveCapacity(out.count + bytes.count / factWidth)
-    while !r.atEnd {
-      let seq = try r.u64()
-      let day = Int32(bitPattern: try r.u32())
-      guard let m = SalesMeasure(rawValue: try r.u8()) else { throw CodecError() }
-      _ = try r.u8(); _ = try r.u8(); _ = try r.u8()
-      out.append(SalesFact(seq: seq, day: day, measure: m, tuple: try r.u32(), item: try r.u32(), amount: try r.i64()))
-    }
-  }
+
 
   /// The checkpoint of a projection loaded without its working state (for reading only).
   public func setCheckpoint(_ seq: UInt64, maxDay: Int32) {
