@@ -264,3 +264,29 @@ extension EventStore {
       ? nil : "the sales projection differs from a replay of events 1–\(stored.checkpoint)"
   }
 }
+
+extension EventStore {
+  /// Replays the log into `projectors` in one read snapshot: every event whose business date is
+  /// on or before `asOf` (all of them when nil) and whose type one of them folds, decoded once.
+  /// Nothing persisted is touched. Returns the head of the log the snapshot holds.
+  public func replay(_ projectors: [any EventProjector], asOf: CivilDate?) throws -> ChainHead {
+    let wanted = projectors.reduce(into: Set<String>()) { $0.formUnion($1.foldedTypes) }
+    return try env.read { txn in
+      let head = try Self.readHead { try txn.get(meta, $0) }
+      try txn.scan(events, from: SeqKey.encode(1)) { k, v in
+        let seq = SeqKey.decode(k) ?? 0
+        let top: (type: String, at: BusinessTime)
+        do throws(CodecError) { top = try EventCodec.decodeTypeAndAt(v) } catch {
+          throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
+        }
+        guard wanted.contains(top.type) else { return true }
+        let day = zone.date(of: top.at)
+        if let asOf, asOf < day { return true }
+        guard let typed = typedEvent(try decode(v, seq: seq)) else { return true }
+        for p in projectors where p.foldedTypes.contains(top.type) { p.apply(seq: seq, day: day, typed) }
+        return true
+      }
+      return head
+    }
+  }
+}
