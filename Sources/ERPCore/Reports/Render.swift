@@ -156,7 +156,10 @@ public enum ReportRenderer {
     "avg_cycle_days": "平均成交天数", "median_cycle_days": "成交天数中位数",
     "lost_reasons": "丢单原因", "activities": "活动数", "activities_per_won": "每单活动数",
     "won_revenue": "赢单金额", "kind": "类型", "calls": "电话", "visits": "拜访",
-    "emails": "邮件", "meetings": "会议",
+    "emails": "邮件", "meetings": "会议", "drop_off": "流失数", "avg_days_in_stage": "平均停留天数",
+    "reps": "销售代表数", "activity_revenue_correlation": "活动与赢单金额相关系数",
+    "won_revenue_by_source": "按来源赢单金额", "dormant": "沉睡客户数",
+    "dormant_high_value": "沉睡高价值客户数", "pareto_curve": "帕累托曲线", "log_likelihood": "对数似然",
     // report profit.
     "order": "订单", "freight": "运费", "production": "生产成本", "commission": "佣金",
     "other": "其他成本", "net_profit": "净利润", "net_margin": "净利率",
