@@ -7,7 +7,7 @@ extension ERPCommand {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Reports folded from the log (see REPORT CONVENTIONS in erpctl(1)).",
-      subcommands: [Sales.self, Funnel.self, Receivables.self, Pivot.self])
+      subcommands: [Sales.self, Customers.self, Funnel.self, Receivables.self, Pivot.self])
   }
 }
 

@@ -34,6 +34,8 @@ public final class CustomerProjection: EventProjector {
   public private(set) var book = OrderBook()
   public private(set) var entries: [MoneyEntry] = []
   public private(set) var campaignCosts: [CampaignCost] = []
+  /// The seq of each invoice's InvoiceIssued (the events behind an overdue alert).
+  public private(set) var invoiceSeqs: [String: UInt64] = [:]
   /// The last seq folded.
   public private(set) var checkpoint: UInt64 = 0
 
@@ -62,6 +64,7 @@ public final class CustomerProjection: EventProjector {
       guard let o = book[e.order] else { return }
       entries.append(MoneyEntry(seq: seq, day: day, customer: o.customer, revenue: 0, cogs: -(e.cogs?.minorUnits ?? 0)))
     case .invoiceIssued(let e):
+      invoiceSeqs[e.invoice] = seq
       entries.append(MoneyEntry(seq: seq, day: day, customer: e.customer, revenue: e.amount.minorUnits, cogs: 0))
     case .creditNoteIssued(let e):
       entries.append(MoneyEntry(seq: seq, day: day, customer: e.customer, revenue: -e.amount.minorUnits, cogs: 0))
