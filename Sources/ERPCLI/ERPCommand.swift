@@ -16,7 +16,7 @@ public struct ERPCommand: ParsableCommand {
       Init.self, Customer.self, Product.self, Rep.self, Lead.self, Activity.self, Quote.self,
       Order.self, Stock.self, PO.self, Payment.self, Case.self, Cost.self, Target.self,
       Append.self, Import.self, Log.self, Export.self, Restore.self, Verify.self, Stats.self,
-      Report.self, Generate.self, Demo.self,
+      Report.self, Forecast.self, Replenish.self, Alerts.self, Generate.self, Demo.self,
     ]
   )
 

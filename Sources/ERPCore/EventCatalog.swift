@@ -82,6 +82,12 @@ public enum EventCatalog {
       ])),
       .req("period", .period), .req("value", .amount),
     ]),
+    s("AlertRuleSet", [
+      .req("rule", .oneOf(AlertRuleName.allCases.map(\.rawValue))), .opt("enabled", .boolean),
+      .opt("checkpoint", .rate), .opt("threshold", .rate), .opt("floor", .rate), .opt("days", days),
+      .opt("amount", .money), .opt("quantity", .integer(0...1_000_000_000)),
+      .opt("severity", .oneOf(AlertSeverity.allCases.map(\.rawValue))),
+    ]),
     s("CampaignCostRecorded", [.req("channel", .id), .req("period", .period), .req("amount", .money)]),
     s("LeadCreated", [
       .req("lead", .id), .req("source", .id), .req("rep", .id), .opt("region", .id),

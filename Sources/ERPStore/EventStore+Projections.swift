@@ -290,3 +290,18 @@ extension EventStore {
     }
   }
 }
+
+extension EventStore {
+  private static func auxiliaryKey(_ name: String) -> [UInt8] { Array("aux".utf8) + [0] + Array(name.utf8) }
+
+  /// A small record the CLI keeps in the store beside the projections (e.g. which alerts
+  /// `alerts --since-last` already notified); nil when none was written.
+  public func auxiliary(_ name: String) throws -> [UInt8]? {
+    try env.read { txn in try txn.get(proj, Self.auxiliaryKey(name)) }
+  }
+
+  /// Replaces the record `name` (one write transaction).
+  public func setAuxiliary(_ name: String, _ bytes: [UInt8]) throws {
+    try env.write { txn in try txn.put(proj, Self.auxiliaryKey(name), bytes) }
+  }
+}

@@ -59,7 +59,7 @@ struct CSVHeaderTests {
       field: nil,
       "unknown event type 'orderconfirmed' (did you mean 'OrderConfirmed'?); CSV import takes one of: \(CSVLayout.primaryTypes.joined(separator: ", "))"
     )) { _ = try CSVEventReader(type: "orderconfirmed", moneyDigits: 2) }
-    #expect(CSVLayout.primaryTypes.count == 21)
+    #expect(CSVLayout.primaryTypes.count == 22)
     #expect(!CSVLayout.primaryTypes.contains("InvoiceIssued"))
   }
 
@@ -438,6 +438,9 @@ struct CSVPerTypeTests {
     TypeCase(
       type: "TargetSet", csv: "at,scope,id,metric,period,value\n2026-10-01,rep,R-1,revenue,2026-11,50000.00\n",
       data: #"{"scope":"rep","id":"R-1","metric":"revenue","period":"2026-11","value":"50000.00"}"#),
+    TypeCase(
+      type: "AlertRuleSet", csv: "at,rule,enabled,days,amount,severity\n2026-10-01,overdue,false,45,500,critical\n",
+      data: #"{"rule":"overdue","enabled":false,"days":45,"amount":"500.00","severity":"critical"}"#),
     TypeCase(
       type: "CampaignCostRecorded", csv: "at,channel,period,amount\n2026-11-30,online,2026-11,1500\n",
       data: #"{"channel":"online","period":"2026-11","amount":"1500.00"}"#),

@@ -235,7 +235,8 @@ struct EventCatalogTests {
 
   @Test func everySpecEventHasASchema() throws {
     let primary = [
-      "CustomerRegistered", "ProductDefined", "RepRegistered", "TargetSet", "CampaignCostRecorded",
+      "CustomerRegistered", "ProductDefined", "RepRegistered", "TargetSet", "AlertRuleSet",
+      "CampaignCostRecorded",
       "LeadCreated", "LeadStageChanged", "ActivityLogged", "QuoteIssued", "OrderConfirmed",
       "OrderCancelled", "Shipped", "StockReceived", "StockAdjusted", "PurchaseOrderPlaced",
       "ReturnReceived", "PaymentReceived", "PaymentMatched", "OrderCostRecorded",

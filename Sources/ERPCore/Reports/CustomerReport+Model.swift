@@ -14,7 +14,7 @@ extension CustomerReport {
     public var repeatCustomers: Int
 
     /// Fits both models on the customers' SPEC 7 inputs (money in major units).
-    static func fit(_ inputs: [ModelInput], unit: TimeUnit) throws -> ModelFit {
+    public static func fit(_ inputs: [ModelInput], unit: TimeUnit) throws -> ModelFit {
       let bg = try BGNBD.fit(inputs.map { BGNBDCustomer(x: $0.x, tx: $0.tx, T: $0.T) })
       let repeaters = inputs.filter { $0.x > 0 && $0.meanSpend > 0 }
       var gg: (parameters: GammaGammaParameters, logLikelihood: Double)?

@@ -149,6 +149,18 @@ public enum CustomerReport {
     return p
   }
 
+  /// SPEC 7's BG/NBD and Gamma-Gamma inputs of every customer with a purchase up to the
+  /// as-of date (money in major units), by customer.
+  public static func modelInputs(_ p: CustomerProjection, _ o: Options) -> [String: ModelInput] {
+    var history: [String: History] = [:]
+    for id in p.book.sequence {
+      guard let ord = p.book[id], !ord.fullyCancelled else { continue }
+      history[ord.customer, default: History()].days[ord.day, default: 0] += ord.value
+    }
+    let scale = pow10(o.moneyDigits)
+    return history.mapValues { modelInput($0, asOf: o.asOf, unit: o.timeUnit, scale: scale) }
+  }
+
   /// SPEC 7's BG/NBD and Gamma-Gamma inputs of one history.
   static func modelInput(_ h: History, asOf: CivilDate, unit: TimeUnit, scale: Double) -> ModelInput {
     let days = h.days.keys.sorted()

@@ -18,7 +18,7 @@ public struct DemandSeries: Sendable, Equatable {
     public var seasonLength: Int { self == .month ? 12 : 52 }
     public var defaultHorizon: Int { self == .month ? 12 : 13 }
     /// The mean length of a period in days (for lead times and days of cover).
-    public var days: Double { self == .month ? 365.2425 / 12 : 7 }
+    public var days: Double { self == .month ? 365.25 / 12 : 7 }
   }
 
   /// The last period complete on `asOf`: the one whose last day ≤ asOf.

@@ -4,6 +4,7 @@ public enum SalesEvent: Sendable, Equatable {
   case productDefined(ProductDefined)
   case repRegistered(RepRegistered)
   case targetSet(TargetSet)
+  case alertRuleSet(AlertRuleSet)
   case campaignCostRecorded(CampaignCostRecorded)
   case leadCreated(LeadCreated)
   case leadStageChanged(LeadStageChanged)
@@ -34,6 +35,7 @@ public enum SalesEvent: Sendable, Equatable {
     case ProductDefined.type: self = .productDefined(try p(ProductDefined.self))
     case RepRegistered.type: self = .repRegistered(try p(RepRegistered.self))
     case TargetSet.type: self = .targetSet(try p(TargetSet.self))
+    case AlertRuleSet.type: self = .alertRuleSet(try p(AlertRuleSet.self))
     case CampaignCostRecorded.type: self = .campaignCostRecorded(try p(CampaignCostRecorded.self))
     case LeadCreated.type: self = .leadCreated(try p(LeadCreated.self))
     case LeadStageChanged.type: self = .leadStageChanged(try p(LeadStageChanged.self))
@@ -65,6 +67,7 @@ public enum SalesEvent: Sendable, Equatable {
     case .productDefined(let p): p
     case .repRegistered(let p): p
     case .targetSet(let p): p
+    case .alertRuleSet(let p): p
     case .campaignCostRecorded(let p): p
     case .leadCreated(let p): p
     case .leadStageChanged(let p): p

@@ -176,6 +176,45 @@ public struct TargetSet: EventPayload {
   }
 }
 
+/// Sets the parameters of one alert rule (SPEC 5); the latest per `rule` is in force, merged over
+/// the rule's defaults (`AlertRuleParameters`).
+public struct AlertRuleSet: EventPayload {
+  public static let type = "AlertRuleSet"
+  /// An `AlertRuleName`, kept as written (the decider refuses others).
+  public var rule: String
+  public var enabled: Bool?
+  public var checkpoint, threshold, floor: Rate?
+  public var days: Int64?
+  public var amount: Money?
+  public var quantity: Int64?
+  /// An `AlertSeverity`, kept as written (the decider refuses others).
+  public var severity: String?
+
+  public init(rule: String, enabled: Bool? = nil, checkpoint: Rate? = nil, threshold: Rate? = nil,
+    floor: Rate? = nil, days: Int64? = nil, amount: Money? = nil, quantity: Int64? = nil,
+    severity: String? = nil)
+  {
+    (self.rule, self.enabled, self.severity) = (rule, enabled, severity)
+    (self.checkpoint, self.threshold, self.floor) = (checkpoint, threshold, floor)
+    (self.days, self.amount, self.quantity) = (days, amount, quantity)
+  }
+  public init(reading b: DataReaderBox) throws(EventInputError) {
+    let r = b.r
+    var enabled: Bool?
+    if case .bool(let v)? = r.object["enabled"] { enabled = v }
+    self.init(
+      rule: try r.string("rule"), enabled: enabled, checkpoint: try r.optRate("checkpoint"),
+      threshold: try r.optRate("threshold"), floor: try r.optRate("floor"), days: r.optInt("days"),
+      amount: try r.optMoney("amount"), quantity: r.optInt("quantity"), severity: r.optString("severity"))
+  }
+  public func write(to b: inout DataWriterBox) {
+    b.w.set("rule", rule); b.w.object["enabled"] = enabled.map { .bool($0) }
+    b.w.set("checkpoint", checkpoint); b.w.set("threshold", threshold); b.w.set("floor", floor)
+    b.w.set("days", days); b.w.set("amount", amount); b.w.set("quantity", quantity)
+    b.w.set("severity", severity)
+  }
+}
+
 public struct CampaignCostRecorded: EventPayload {
   public static let type = "CampaignCostRecorded"
   public var channel, period: String

@@ -1,4 +1,4 @@
-/// Master data: customers, products, reps (upserted), campaign costs and targets.
+/// Master data: customers, products, reps (upserted), campaign costs, targets and alert rules.
 /// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
 public enum MasterDataDecider: SalesAggregate {
   public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
@@ -10,6 +10,10 @@ public enum MasterDataDecider: SalesAggregate {
 
     case .targetSet(let e):
       try checkTarget(e, ctx, s)
+      return [event]
+
+    case .alertRuleSet(let e):
+      try checkAlertRule(e)
       return [event]
 
     default: return nil
@@ -30,6 +34,42 @@ public enum MasterDataDecider: SalesAggregate {
       s.put(e.rep, RepState(team: e.team, region: e.region))
 
     default: break
+    }
+  }
+
+  /// An AlertRuleSet names a known rule and gives only the parameters that rule reads, each in
+  /// range (SPEC 5; the catalogue checks the same shapes on input, this also guards typed events).
+  static func checkAlertRule(_ e: AlertRuleSet) throws {
+    guard let rule = AlertRuleName(rawValue: e.rule) else {
+      throw DomainError.invalid(
+        field: "data.rule", "unknown alert rule '\(e.rule)'; one of "
+          + AlertRuleName.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+    let given: [(AlertParameter, Bool)] = [
+      (.checkpoint, e.checkpoint != nil), (.threshold, e.threshold != nil), (.floor, e.floor != nil),
+      (.days, e.days != nil), (.amount, e.amount != nil), (.quantity, e.quantity != nil),
+    ]
+    for (p, isGiven) in given where isGiven && !rule.parameters.contains(p) {
+      let reads = (rule.parameters.map(\.rawValue) + ["enabled", "severity"]).joined(separator: ", ")
+      throw DomainError.invalid(
+        field: "data.\(p.rawValue)", "the \(rule.rawValue) rule does not read \(p.rawValue) (it reads \(reads))")
+    }
+    for (name, rate) in [("checkpoint", e.checkpoint), ("threshold", e.threshold), ("floor", e.floor)] {
+      if let rate, !(0...Rate.scale).contains(rate.millionths) {
+        throw DomainError.invalid(field: "data.\(name)", "'\(rate)' is not a rate between 0 and 1")
+      }
+    }
+    for (name, n) in [("days", e.days), ("quantity", e.quantity)] {
+      if let n, n < 0 { throw DomainError.invalid(field: "data.\(name)", "must not be negative, got \(n)") }
+    }
+    if let amount = e.amount {
+      guard amount.minorUnits >= 0 else { throw DomainError.invalid(field: "data.amount", "must not be negative") }
+      guard amount.minorUnits <= Money.maxMinorUnits else { throw DomainError.amountTooLarge("the overdue amount") }
+    }
+    if let severity = e.severity, AlertSeverity(rawValue: severity) == nil {
+      throw DomainError.invalid(
+        field: "data.severity", "unknown severity '\(severity)'; one of "
+          + AlertSeverity.allCases.map(\.rawValue).joined(separator: ", "))
     }
   }
 
