@@ -30,6 +30,11 @@ demo: build
 	$(BIN) demo --dir $(DEMO_DIR)
 	$(BIN) verify --store $(DEMO_DIR)/erpctl.lmdb
 	$(BIN) report sales --store $(DEMO_DIR)/erpctl.lmdb --by rep --period last-month
+	$(BIN) report customers --store $(DEMO_DIR)/erpctl.lmdb --sort clv --top 10
+	$(BIN) report funnel --store $(DEMO_DIR)/erpctl.lmdb --period last-quarter --by source
+	$(BIN) forecast --store $(DEMO_DIR)/erpctl.lmdb --by line --horizon 6
+	$(BIN) replenish --store $(DEMO_DIR)/erpctl.lmdb --sort suggested_qty --top 15
+	$(BIN) alerts --store $(DEMO_DIR)/erpctl.lmdb --format table || [ $$? -eq 1 ]
 
 # The benchmark (not a test): see BENCHMARKS.md for what it measures.
 bench: deps

@@ -29,6 +29,8 @@ struct Options {
   var commandsOnly = false
   var importEvents: [Int] = []
   var reportEvents: Int?
+  var analyticsCustomers: Int?
+  var analyticsMonths = 10
 
   static let usage = """
     usage: erpctl-bench [--events N] [--batch B] [--single S] [--rounds R] [--dir PATH] [--keep]
@@ -47,6 +49,9 @@ struct Options {
                    `erpctl import` them (repeatable: e.g. 1000000 and 5000000 for the RSS check)
       --report-events N  only the report part: a generated store of about N primary events,
                    the sales projection's replay and `report sales` cold and warm (and DuckDB)
+      --analytics-customers N  only the analytics part: a generated store of N customers
+                   (--analytics-months M, default 10: about 2 million stored events for 50000),
+                   `report customers` with the CLV fit, funnel, forecast, replenish, alerts
     Set BENCH_TRACE=1 to see the batched append's progress on stderr.
     """
 
@@ -82,6 +87,8 @@ struct Options {
       case "--commands-only": o.commandsOnly = true
       case "--import-events": o.importEvents.append(count(1))
       case "--report-events": o.reportEvents = count(1000)
+      case "--analytics-customers": o.analyticsCustomers = count(20)
+      case "--analytics-months": o.analyticsMonths = count(1)
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -467,6 +474,19 @@ snapshot("start")
   print()
   print(md, terminator: "")
   discard(dir)
+}
+if let n = options.analyticsCustomers {
+  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("erpctl").path
+  progress("analytics: a generated store of \(n) customers over \(options.analyticsMonths) months")
+  let dir = freshDir("analytics-\(n)")
+  print()
+  print("## Customers, funnel, forecast, replenish and alerts (\(n) customers)")
+  print()
+  print(try AnalyticsBench.run(customers: n, months: options.analyticsMonths, dir: dir, binary: binary), terminator: "")
+  discard(dir)
+  if !options.keep { try? fm.removeItem(atPath: root) }
+  exit(0)
 }
 if let n = options.reportEvents {
   let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

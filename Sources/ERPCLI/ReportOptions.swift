@@ -118,8 +118,9 @@ struct ReportOptions: ParsableArguments {
       }
       if let allowed, !allowed.contains(dim) {
         throw ValidationError(
-          "'--by': unknown dimension '\(dim)'; this report accepts "
-            + allowed.joined(separator: ", ") + ".")
+          allowed.isEmpty
+            ? "'--by': this report takes no dimensions."
+            : "'--by': unknown dimension '\(dim)'; this report accepts " + allowed.joined(separator: ", ") + ".")
       }
       guard !out.contains(dim) else { throw ValidationError("'--by': '\(dim)' is given twice.") }
       out.append(dim)

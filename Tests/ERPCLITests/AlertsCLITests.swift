@@ -70,6 +70,10 @@ struct AlertsCLITests {
     #expect(failing.err.contains("exit status 3"))
     let kept = try #require(try JSONSerialization.jsonObject(with: Data(failing.out.utf8)) as? [[String: Any]])
     #expect(kept.count == 2, "the alerts are not lost")
+    // A command that exits without reading its input (a broken pipe for erpctl): still 74.
+    let early = try erpctl(["alerts", "--store", s, "--as-of", "2026-12-02", "--format", "json", "--notify", "exit 4"])
+    #expect(early.exited(74), "\(describe(early))")
+    #expect(early.err.contains("exit status 4"))
     // Nothing fires: the command is not run.
     let marker = dir.file("ran")
     let none = try erpctl(["alerts", "--store", s, "--as-of", "2026-10-10", "--notify", "touch '\(marker)'"])

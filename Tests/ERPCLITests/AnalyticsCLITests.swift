@@ -45,6 +45,13 @@ struct AnalyticsCLITests {
     #expect((doc["rows"] as? [[String: Any]])?.count == 12)
     #expect((doc["models"] as? [String: Any])?.keys.first == "total")
 
+    // Weekly: the last ISO week complete on Tuesday 2026-06-30 is 2026-W26.
+    let w = try erpctl(["forecast", "--store", s, "--interval", "week", "--horizon", "4", "--by", "total", "--format", "csv"] + asOf)
+    #expect(w.exited(0), "\(describe(w))")
+    #expect(w.outLines.dropFirst().map { String($0.split(separator: ",")[1]) } == ["2026-W27", "2026-W28", "2026-W29", "2026-W30"])
+    let unknown = try erpctl(["forecast", "--store", s, "--sku", "NOPE", "--format", "csv"] + asOf)
+    #expect(unknown.exited(0) && unknown.outLines.count == 1 && unknown.err.contains("'NOPE'"), "\(describe(unknown))")
+
     let b = try erpctl(["forecast", "--store", s, "--backtest", "--format", "csv", "--sku", "PMP-0001"] + asOf)
     #expect(b.exited(0), "\(describe(b))")
     #expect(b.outLines.first == "sku,model,mase,smape,naive_mase,naive_smape,owa")

@@ -116,8 +116,9 @@ struct AlertEngineTests {
     memory = memory.after(notifying: first, firing: first)
     #expect(memory.news(first).isEmpty, "the same alerts are not news")
     #expect(AlertMemory(bytes: memory.bytes) == memory)
-    // Five days later: the company's projection fell (worse), R-1's shortfall and P-B are new;
-    // the pace alert is unchanged.
+    // Five days later: the company's shortfall turned critical (elapsed 20/30 ≥ 0.625: worse),
+    // R-1's shortfall and P-B are new; the pace alert is unchanged (same completion, still a
+    // warning: 20/30 < 0.75).
     let later = try Self.alerts(s, Self.date(2026, 11, 20))
     #expect(Self.names(memory.news(later)) == [
       "target_shortfall company - revenue", "target_shortfall rep R-1 orders", "stock_reorder sku P-B available_stock",

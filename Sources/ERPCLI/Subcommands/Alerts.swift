@@ -103,13 +103,24 @@ extension ERPCommand.Alerts {
       p.standardInput = stdin
       p.standardOutput = FileHandle.standardError
       p.standardError = FileHandle.standardError
+      // A command that exits without reading all of its input must not kill erpctl: the write
+      // then fails with EPIPE, which is ignored (the command's exit status tells).
+      signal(SIGPIPE, SIG_IGN)
       do {
         try p.run()
       } catch {
         throw CLIError.io("--notify: cannot run /bin/sh: \(error.localizedDescription)")
       }
-      signal(SIGPIPE, SIG_IGN)
-      stdin.fileHandleForWriting.write(Data(input.utf8))
+      let fd = stdin.fileHandleForWriting.fileDescriptor
+      var bytes = Array(input.utf8)[...]
+      while !bytes.isEmpty {
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+          if errno == EINTR { continue }
+          break
+        }
+        bytes = bytes.dropFirst(n)
+      }
       try? stdin.fileHandleForWriting.close()
       p.waitUntilExit()
       guard p.terminationReason == .exit, p.terminationStatus == 0 else {

@@ -16,7 +16,7 @@ extension ERPCommand {
         hw_add_damped, hw_mul_damped, croston, sba); the `models` section says which and why.
         Columns: sku (or line, total), period, forecast, lo80, hi80, lo95, hi95, model.
         --backtest: rolling-origin evaluation instead; columns sku, model, mase, smape,
-        naive_mase, naive_smape, owa. See erpctl(1), FORECAST MODELS.
+        naive_mase, naive_smape, owa. See erpctl(1), FORECASTING AND REPLENISHMENT.
         Examples: erpctl forecast --sku P-100 --horizon 6
                   erpctl forecast --by line --format csv
                   erpctl forecast --backtest --interval month --format json
@@ -52,6 +52,10 @@ extension ERPCommand {
       o.origins = origins
       let p = InventoryProjection()
       let head = try s.replay([p], asOf: q.asOf)
+      let found = Set(ForecastReport.series(p, o).map(\.key))
+      for key in sku where !found.contains(key) {
+        Output.error("warning: '\(key)' has no demand in a period complete on \(q.asOf) (unknown, or nothing ordered yet)")
+      }
       let meta = q.meta(
         report: backtest ? "forecast-backtest" : "forecast", seq: head.seq, hash: Hex.encode(head.hash),
         extra: [("interval", interval.rawValue), ("horizon", String(horizon ?? interval.defaultHorizon))])
@@ -73,7 +77,7 @@ extension ERPCommand {
         forecast; safety stock = z(service level) x sigma(one-step forecast error) x
         sqrt(lead time in months); reorder point = demand + safety stock; the suggestion
         brings the position (on hand - reserved + on order) up to the reorder point in whole
-        packs. See erpctl(1), REPLENISHMENT.
+        packs. See erpctl(1), FORECASTING AND REPLENISHMENT.
         Examples: erpctl replenish --format csv > buy.csv
                   erpctl replenish --service-level 0.98 --review-days 14
         """)
@@ -115,6 +119,7 @@ extension ERPCommand {
       o.defaultLeadTimeDays = leadTimeDays
       o.backtest = !noBacktest
       o.skus = sku
+      for key in sku where p.products[key] == nil { Output.error("warning: no product '\(key)' is defined") }
       let meta = q.meta(
         report: "replenish", seq: head.seq, hash: Hex.encode(head.hash),
         extra: [("service_level", String(serviceLevel)), ("review_days", String(reviewDays))])

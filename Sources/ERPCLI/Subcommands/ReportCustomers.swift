@@ -17,7 +17,7 @@ extension ERPCommand.Report {
         --as-of. With --by region|channel|tier, one row per group instead. The JSON form adds
         the summary (customers, new customers, repurchase rate, Pareto share, dormant
         high-value customers, segment counts) and the sections model, cac, ltv_cac,
-        dormant_high_value and pareto_curve. See erpctl(1), CUSTOMER VALUE.
+        dormant_high_value and pareto_curve. See erpctl(1), CUSTOMER VALUE MODEL.
         Examples: erpctl report customers --sort clv --top 20
                   erpctl report customers --segment at_risk --format csv
                   erpctl report customers --status dormant --sort ltv_historical
@@ -66,10 +66,16 @@ extension ERPCommand.Report {
       o.moneyDigits = s.metadata.moneyDigits
       let meta = q.meta(
         report: "customers", seq: head.seq, hash: Hex.encode(head.hash),
-        extra: [("dormant_days", String(dormantDays)), ("horizon", String(horizon)), ("time_unit", timeUnit.rawValue)])
+        extra: [
+          ("dormant_days", String(dormantDays)), ("horizon", String(horizon)), ("discount_rate", String(discountRate)),
+          ("time_unit", timeUnit.rawValue),
+        ])
       let (built, result) = CustomerReport.document(p, o, meta: meta)
       var doc = built
       if let e = result.modelError { Output.error("warning: the CLV model was not fitted: \(e)") }
+      if result.model?.atBound == true {
+        Output.error("warning: the BG/NBD fit ended at a parameter bound (too little history?); p_alive, expected_purchases and clv are unreliable")
+      }
       if let e = result.model?.gammaGammaError {
         Output.error("warning: the Gamma-Gamma spend model was not fitted (clv is 0): \(e)")
       }

@@ -30,9 +30,10 @@ public struct Alert: Sendable, Equatable {
   /// How bad it is, in the rule's own terms (bigger is worse), for `--since-last`.
   public var badness: Double
 
-  /// What identifies "the same alert" from one night to the next.
+  /// What identifies "the same alert" from one night to the next: rule, scope, id, metric and
+  /// period — but not the moving window of `collection_rate`, which is the same alert each day.
   public var fingerprint: String {
-    [rule.rawValue, scope, id ?? "", metric, period ?? ""].joined(separator: "\u{1F}")
+    [rule.rawValue, scope, id ?? "", metric, rule == .collectionRate ? "" : period ?? ""].joined(separator: "\u{1F}")
   }
 }
 
@@ -170,11 +171,16 @@ public struct AlertEngine {
     return lang == .zh ? "\(zh) \(t.id)" : "\(en) \(t.id)"
   }
 
-  func alert(_ r: AlertRuleParameters, _ s: TargetStatus, severity: AlertSeverity, message: String, badness: Double) -> Alert {
+  /// A target alert. Its badness is the shortfall of completion (1 − completion): it gets
+  /// worse only when completion falls (a credit note, a cancellation), not as days pass — the
+  /// passing of time shows as the severity turning critical late in the period.
+  func alert(_ r: AlertRuleParameters, _ s: TargetStatus, severity: AlertSeverity, message: String) -> Alert {
     Alert(
       rule: r.rule, scope: s.target.scope, id: s.target.scope == "company" ? nil : s.target.id, metric: s.target.metric,
       period: s.target.period, actual: s.cell(s.actual), target: s.cell(s.value), completion: s.completion,
-      elapsed: s.elapsed, severity: severity, message: message, events: s.seqs, badness: badness)
+      elapsed: s.elapsed, severity: severity, message: message,
+      events: (s.seqs + (r.seq.map { [$0] } ?? [])).sorted(),
+      badness: 1 - Double(s.completion?.tenThousandths ?? 0) / 10_000)
   }
 
   /// The severity of a target alert: the rule's, raised to critical once the elapsed fraction
@@ -185,10 +191,12 @@ public struct AlertEngine {
     return late ? max(r.severity, .critical) : r.severity
   }
 
-  /// target_pace: elapsed ≥ checkpoint and completion < threshold.
+  /// target_pace: elapsed ≥ checkpoint and completion < threshold (cumulative metrics; a
+  /// collection_rate target is a rate, not accumulated over the period — the collection_rate
+  /// rule watches it).
   func targetPace(_ r: AlertRuleParameters) -> [Alert] {
     targets(current: true).compactMap { s in
-      guard let actual = s.actual, s.lengthDays > 0, Self.atLeast(s.elapsedDays, s.lengthDays, r.checkpoint),
+      guard s.target.metric != "collection_rate", let actual = s.actual, s.lengthDays > 0, Self.atLeast(s.elapsedDays, s.lengthDays, r.checkpoint),
         !Self.atLeast(actual, s.value, r.threshold), s.value > 0
       else { return nil }
       let done = s.completion?.percent ?? "-"
@@ -197,7 +205,7 @@ public struct AlertEngine {
         lang == .zh
         ? "\(scopeText(s)) 的 \(s.target.period) \(s.target.metric) 目标完成 \(done)，时间已过 \(gone)（阈值：过 \(pct(r.checkpoint)) 时应达 \(pct(r.threshold))）。"
         : "\(scopeText(s)) is at \(done) of its \(s.target.period) \(s.target.metric) target with \(gone) of the period gone (threshold \(pct(r.threshold)) by \(pct(r.checkpoint)))."
-      return alert(r, s, severity: targetSeverity(r, s), message: msg, badness: -Double(actual) / Double(s.value))
+      return alert(r, s, severity: targetSeverity(r, s), message: msg)
     }
   }
 
@@ -213,7 +221,7 @@ public struct AlertEngine {
         lang == .zh
         ? "\(scopeText(s)) 按当前进度预计 \(s.target.period) \(s.target.metric) 目标完成 \(projected?.percent ?? "-")，低于 \(pct(r.floor))。"
         : "\(scopeText(s)) is on course for \(projected?.percent ?? "-") of its \(s.target.period) \(s.target.metric) target, under the \(pct(r.floor)) floor."
-      return alert(r, s, severity: targetSeverity(r, s), message: msg, badness: -Double(projected?.tenThousandths ?? 0))
+      return alert(r, s, severity: targetSeverity(r, s), message: msg)
     }
   }
 
@@ -224,7 +232,7 @@ public struct AlertEngine {
     let (rows, facts) = SalesReport.rows(sales, .init(range: window, asOf: asOf, by: []), explain: [])
     guard let s = rows.first?.sums, let rate = Ratio4.of(s.matched, s.invoiced - s.credited) else { return [] }
     guard Int128(rate.tenThousandths) * 100 < Int128(r.floor.millionths) else { return [] }
-    let span = "\(window.from)..\(window.to.adding(days: -1))"
+    let span = "\(window.from) to \(window.to.adding(days: -1))"
     let msg =
       lang == .zh
       ? "\(span) 开出发票的回款率为 \(rate.percent)，低于 \(pct(r.floor))。"
@@ -232,7 +240,7 @@ public struct AlertEngine {
     let seqs = facts.filter { [.invoicedByIssue, .creditByIssue, .matchedByIssue].contains($0.measure) }.map(\.seq)
     return [
       Alert(
-        rule: r.rule, scope: "company", id: nil, metric: "collection_rate", period: span,
+        rule: r.rule, scope: "company", id: nil, metric: "collection_rate", period: window.description,
         actual: .rate(rate), target: .rate(Ratio4(tenThousandths: r.floor.millionths / 100)), completion: nil,
         elapsed: nil, severity: r.severity, message: msg, events: Array(Set(seqs + (r.seq.map { [$0] } ?? []))).sorted(),
         badness: -Double(rate.tenThousandths))

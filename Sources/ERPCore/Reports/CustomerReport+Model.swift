@@ -30,6 +30,12 @@ extension CustomerReport {
         repeatCustomers: repeaters.count)
     }
 
+    /// Whether the BG/NBD fit ended at the edge of the space it searches (r, a or b below 1e-5
+    /// or above 1e5): what thin or odd histories give; its predictions are then unreliable.
+    public var atBound: Bool {
+      [bgnbd.r, bgnbd.a, bgnbd.b].contains { $0 < 1e-5 || $0 > 1e5 }
+    }
+
     /// P(alive), E[X(30·H days)] and the discounted CLV (major units; 0 spend when the
     /// Gamma-Gamma model could not be fitted) of one customer.
     func predict(_ c: ModelInput, horizonMonths: Int, discountRate: Double, unit: TimeUnit)

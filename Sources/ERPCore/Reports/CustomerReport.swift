@@ -266,14 +266,17 @@ public enum CustomerReport {
     let byLTV = rows.sorted { $0.ltv != $1.ltv ? $0.ltv > $1.ltv : $0.customer.unicodeScalars.lexicographicallyPrecedes($1.customer.unicodeScalars) }
     let decile = byLTV.prefix(max(1, (rows.count + 9) / 10)).filter { $0.ltv > 0 }
     let dormantHigh = decile.filter(\.dormant)
-    // CAC by channel: campaign costs of the periods that start in the window, plus the
-    // acquisition costs of customers registered in it, over the channel's new customers.
+    // CAC by channel (SPEC 5): the campaign costs of the periods that start in the window over
+    // the channel's new customers. A channel with no campaign cost there uses the
+    // acquisition_cost of its customers registered in the window instead (never both, so a
+    // cost recorded both ways is not counted twice).
     var cost: [String: Int64] = [:]
     for c in p.campaignCosts {
       guard let r = PeriodUnit.parse(key: c.period)?.range, o.window.contains(r.from) else { continue }
       cost[c.channel, default: 0] += c.amount
     }
-    for (_, c) in p.customers where o.window.contains(c.registered) {
+    let campaigned = Set(cost.keys)
+    for (_, c) in p.customers where o.window.contains(c.registered) && !campaigned.contains(c.channel) {
       if let a = c.acquisitionCost { cost[c.channel, default: 0] += a }
     }
     var newBy: [String: [Row]] = [:]
