@@ -78,8 +78,8 @@ extension ERPCommand.Alerts {
       let customers = CustomerProjection()
       let inventory = InventoryProjection()
       let rules = AlertRulesProjection()
-      let salesAtHead = try s.replaySalesAtHead(asOf: day)
-      let head = try s.replay([customers, inventory, rules], asOf: day)
+      let sales = SalesProjection()
+      let head = try s.replay([sales, customers, inventory, rules], asOf: day)
       let inForce = rules.inForce
       var lines: [ReplenishReport.Line] = []
       if inForce.contains(where: { $0.rule == .stockReorder && $0.enabled }) {
@@ -87,10 +87,9 @@ extension ERPCommand.Alerts {
         o.backtest = false
         lines = ReplenishReport.lines(inventory, o)
       }
-      var engine = AlertEngine(asOf: day, moneyDigits: s.metadata.moneyDigits, sales: salesAtHead.projection, customers: customers, stock: lines)
+      var engine = AlertEngine(asOf: day, moneyDigits: s.metadata.moneyDigits, sales: sales, customers: customers, stock: lines)
       engine.lang = lang
-      // The two folds read two snapshots; a writer in between shows as a later head.
-      return (engine.evaluate(inForce), head.seq >= salesAtHead.head.seq ? head : salesAtHead.head)
+      return (engine.evaluate(inForce), head)
     }
 
     /// Runs `/bin/sh -c command` with `input` on its stdin; its output goes to stderr (stdout

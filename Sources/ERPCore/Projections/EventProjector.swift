@@ -12,3 +12,7 @@ extension EventProjector {
   /// The folded types of this projector's dynamic type.
   public var foldedTypes: Set<String> { Self.foldedTypes }
 }
+
+/// The sales projection folds like any projector, so a command that needs it beside others
+/// (`alerts`) reads the log once.
+extension SalesProjection: EventProjector {}

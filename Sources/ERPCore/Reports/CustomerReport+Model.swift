@@ -30,10 +30,12 @@ extension CustomerReport {
         repeatCustomers: repeaters.count)
     }
 
-    /// Whether the BG/NBD fit ended at the edge of the space it searches (r, a or b below 1e-5
-    /// or above 1e5): what thin or odd histories give; its predictions are then unreliable.
+    /// Whether the BG/NBD fit ended at the edge of the space it searches (r, a or b within 1 %
+    /// of `BGNBD.parameterBounds`): what thin or odd histories give; its predictions are then
+    /// unreliable.
     public var atBound: Bool {
-      [bgnbd.r, bgnbd.a, bgnbd.b].contains { $0 < 1e-5 || $0 > 1e5 }
+      let b = BGNBD.parameterBounds
+      return [bgnbd.r, bgnbd.a, bgnbd.b].contains { $0 <= b.lowerBound * 1.01 || $0 >= b.upperBound * 0.99 }
     }
 
     /// P(alive), E[X(30·H days)] and the discounted CLV (major units; 0 spend when the

@@ -28,9 +28,9 @@ extension ERPCommand.Target {
     func execute() throws {
       let s = try store.open(readOnly: true)
       let day = asOf.flatMap(CivilDate.parse) ?? Clock.today(in: s.metadata.timezone)
-      let (sales, head) = try s.replaySalesAtHead(asOf: day)
+      let sales = SalesProjection()
       let customers = CustomerProjection()
-      _ = try s.replay([customers], asOf: day)
+      let head = try s.replay([sales, customers], asOf: day)
       let engine = AlertEngine(asOf: day, moneyDigits: s.metadata.moneyDigits, sales: sales, customers: customers, stock: [])
       let statuses = engine.targets(current: false).filter { period == nil || $0.target.period == period }
       let columns = [
