@@ -18,6 +18,8 @@ enum ImportBench {
     var peakRSS: Int
     var peakAnon: Int
     var status: Int32
+    /// User + system CPU seconds of the child (a busy machine stretches `wall`, not this).
+    var cpu: Double = 0
   }
 
   static func spawn(_ binary: String, _ args: [String], stdout: String? = nil) -> ChildRun {
@@ -43,7 +45,10 @@ enum ImportBench {
       }
       usleep(20_000)
     }
-    return ChildRun(wall: now() - t0, peakRSS: Int(usage.ru_maxrss) * 1024, peakAnon: anon, status: (status >> 8) & 0xFF)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+      + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return ChildRun(
+      wall: now() - t0, peakRSS: Int(usage.ru_maxrss) * 1024, peakAnon: anon, status: (status >> 8) & 0xFF, cpu: cpu)
   }
 
   /// Generates about `events` primary events, imports them through the binary (atomic, and with

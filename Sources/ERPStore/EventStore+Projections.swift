@@ -73,12 +73,14 @@ extension EventStore {
       let head = try Self.readHead { try txn.get(meta, $0) }
       let key = Self.projKey(SalesProjection.name, "meta")
       var p = SalesProjection()
-      var stored = 0
+      // Facts before `base` are in full chunks, which the catch-up leaves as they are: only the
+      // last, partial chunk is read, to be rewritten with the new facts after it.
+      var base = 0
       if let m = try txn.get(proj, key).flatMap(ProjectionMeta.init), m.version == SalesProjection.version {
-        p = try loadSales(m, state: true) { try txn.get(proj, $0) } scan: { from, body in
+        base = m.facts / Self.chunkFacts * Self.chunkFacts
+        p = try loadSales(m, state: true, factsFrom: base) { try txn.get(proj, $0) } scan: { from, body in
           try txn.scan(proj, from: from, body)
         }
-        stored = m.facts
       } else {
         // Another version (or none): rebuild from seq 1.
         var old: [[UInt8]] = []
@@ -94,8 +96,9 @@ extension EventStore {
       // loaders use the transaction, so they are dropped before it ends.
       p.orderLoader = { [proj] id in try? txn.get(proj, Self.projKey(SalesProjection.name, "o") + [0] + Array(id.utf8)) }
       p.invoiceLoader = { [proj] id in try? txn.get(proj, Self.projKey(SalesProjection.name, "i") + [0] + Array(id.utf8)) }
+      let plan = salesFoldPlan()
       try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
-        try fold(v, seq: SeqKey.decode(k) ?? 0, into: p, asOf: nil)
+        try fold(v, seq: SeqKey.decode(k) ?? 0, into: p, asOf: nil, plan: plan)
       }
       p.orderLoader = nil
       p.invoiceLoader = nil
@@ -108,23 +111,31 @@ extension EventStore {
       }
       // Rewrite the last partial chunk and add the new ones.
       let n = Self.chunkFacts
-      var chunk = stored / n
-      while chunk * n < p.facts.count {
-        let slice = p.facts[(chunk * n)..<min(p.facts.count, (chunk + 1) * n)]
+      let total = base + p.facts.count
+      var chunk = base / n
+      while chunk * n < total {
+        let slice = p.facts[(chunk * n - base)..<(min(total, (chunk + 1) * n) - base)]
         try txn.put(proj, Self.chunkKey(SalesProjection.name, chunk), SalesProjection.encodeFacts(slice))
         chunk += 1
       }
       try txn.put(proj, Self.projKey(SalesProjection.name, "dims"), p.encodeDims())
       try txn.put(proj, Self.projKey(SalesProjection.name, "state"), p.encodeState())
-      try txn.put(proj, key, ProjectionMeta(
-          version: SalesProjection.version, checkpoint: p.checkpoint, facts: p.facts.count, maxDay: p.maxDay
-        ).bytes)
+      let m = ProjectionMeta(version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay)
+      try txn.put(proj, key, m.bytes)
+      // What a report reads: the facts of the full chunks before `base`, then the fold's.
+      var all = try loadFacts(from: 0, count: base, extra: p.facts.count, toEnd: false) { from, body in
+        try txn.scan(proj, from: from, body)
+      }
+      all += p.facts
+      p.setFacts(all)
       return (p, head)
     }
   }
 
+  /// The stored projection: its dimensions (and, with `state`, what folding more events
+  /// needs) and its facts from number `factsFrom` on (a multiple of `chunkFacts`).
   private func loadSales(
-    _ m: ProjectionMeta, state: Bool, get: ([UInt8]) throws -> [UInt8]?,
+    _ m: ProjectionMeta, state: Bool, factsFrom: Int = 0, get: ([UInt8]) throws -> [UInt8]?,
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
   ) throws -> SalesProjection {
     let p = SalesProjection()
@@ -139,34 +150,80 @@ extension EventStore {
         p.setCheckpoint(m.checkpoint, maxDay: m.maxDay)
       }
     } catch is SalesProjection.CodecError { throw unreadable }
-    var facts: [SalesFact] = []
-    facts.reserveCapacity(m.facts)
-    let prefix = Self.projKey(SalesProjection.name, "f") + [0]
-    var failed = false
-    try scan(prefix) { k, v in
-      guard k.starts(with: prefix) else { return false }
-      guard Self.decodeFacts(v, into: &facts) else {
-        failed = true
-        return false
-      }
-      return true
-    }
-    guard !failed, facts.count == m.facts else { throw unreadable }
-    p.setFacts(facts)
+    p.setFacts(try loadFacts(from: factsFrom, count: m.facts - factsFrom, scan: scan))
     return p
   }
 
+  /// The `count` stored facts from number `from` on (a multiple of `chunkFacts`), in an array
+  /// with room for `extra` more. With `toEnd`, they must be the last ones stored.
+  private func loadFacts(
+    from: Int, count: Int, extra: Int = 0, toEnd: Bool = true,
+    scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
+  ) throws -> [SalesFact] {
+    let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
+    guard count >= 0, extra >= 0 else { throw unreadable }
+    let prefix = Self.projKey(SalesProjection.name, "f") + [0]
+    var failed = false
+    var filled = 0
+    // Every chunk is decoded straight into the array's storage.
+    let facts = try [SalesFact](unsafeUninitializedCapacity: count + extra) { storage, initialized in
+      guard count > 0 || toEnd else { return }
+      try scan(Self.chunkKey(SalesProjection.name, from / Self.chunkFacts)) { k, v in
+        guard k.starts(with: prefix) else { return false }
+        guard v.count % SalesProjection.factWidth == 0, v.count / SalesProjection.factWidth <= count - filled,
+          Self.decodeFacts(v, into: UnsafeMutableBufferPointer(rebasing: storage[filled...]))
+        else {
+          failed = true
+          return false
+        }
+        filled += v.count / SalesProjection.factWidth
+        initialized = filled
+        return toEnd || filled < count
+      }
+    }
+    guard !failed, facts.count == count else { throw unreadable }
+    return facts
+  }
+
+  /// Whether a stored fact record has the layout of `SalesFact` in memory (little-endian, the
+  /// same offsets, measures stored as their case numbers), so chunks can be copied as they are.
+  private static let factsCopyAsIs: Bool = {
+    #if _endian(little)
+      let layout = MemoryLayout<SalesFact>.self
+      return layout.stride == SalesProjection.factWidth && layout.offset(of: \.seq) == 0
+        && layout.offset(of: \.day) == 8 && layout.offset(of: \.measure) == 12 && layout.offset(of: \.tuple) == 16
+        && layout.offset(of: \.item) == 20 && layout.offset(of: \.amount) == 24
+        && MemoryLayout<SalesMeasure>.size == 1
+        && SalesMeasure.allCases.allSatisfy { m in withUnsafeBytes(of: m) { $0[0] } == m.rawValue }
+    #else
+      return false
+    #endif
+  }()
+
   /// Decodes a chunk of fixed-width fact records (`SalesProjection.encodeFacts`) straight from
-  /// the LMDB value: the hot part of a warm report. `buf` is valid inside the scan callback that
-  /// hands it over, and nothing here keeps it.
-  static func decodeFacts(_ buf: UnsafeRawBufferPointer, into out: inout [SalesFact]) -> Bool {
+  /// the LMDB value into `out` (room for every record): the hot part of a warm report. `buf` is
+  /// valid inside the scan callback that hands it over, and nothing here keeps it.
+  static func decodeFacts(_ buf: UnsafeRawBufferPointer, into out: UnsafeMutableBufferPointer<SalesFact>) -> Bool {
     let width = SalesProjection.factWidth
-    guard buf.count % width == 0 else { return false }
-    out.reserveCapacity(out.count + buf.count / width)
+    guard buf.count % width == 0, buf.count / width <= out.count else { return false }
+    let measures = UInt8(SalesMeasure.allCases.count)
     var at = 0
+    if factsCopyAsIs {
+      // Check every measure before the bytes become facts.
+      while at < buf.count {
+        guard buf[at + 12] < measures else { return false }
+        at += width
+      }
+      if let src = buf.baseAddress, let dst = out.baseAddress {
+        UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: buf.count)
+      }
+      return true
+    }
+    guard let first = out.baseAddress else { return buf.isEmpty }
+    var i = 0
     while at < buf.count {
       guard let m = SalesMeasure(rawValue: buf[at + 12]) else { return false }
-      out.append(SalesFact(
+      (first + i).initialize(to: SalesFact(
         seq: UInt64(littleEndian: buf.loadUnaligned(fromByteOffset: at, as: UInt64.self)),
         day: Int32(littleEndian: buf.loadUnaligned(fromByteOffset: at + 8, as: Int32.self)),
         measure: m,
@@ -174,6 +231,7 @@ extension EventStore {
         item: UInt32(littleEndian: buf.loadUnaligned(fromByteOffset: at + 20, as: UInt32.self)),
         amount: Int64(littleEndian: buf.loadUnaligned(fromByteOffset: at + 24, as: Int64.self))))
       at += width
+      i += 1
     }
     return true
   }
@@ -191,32 +249,74 @@ extension EventStore {
 
   private func replay(through: UInt64?, asOf: CivilDate?) throws -> (projection: SalesProjection, head: ChainHead) {
     let p = SalesProjection()
+    let plan = salesFoldPlan()
     let head = try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
       try txn.scan(events, from: SeqKey.encode(1)) { k, v in
         let seq = SeqKey.decode(k) ?? 0
         if let through, seq > through { return false }
-        return try fold(v, seq: seq, into: p, asOf: asOf)
+        return try fold(v, seq: seq, into: p, asOf: asOf, plan: plan)
       }
       return head
     }
     return (p, head)
   }
 
+  /// What one pass over the log reads the same way for every record: the typed reader and
+  /// which types (by the reader's index) the pass folds.
+  struct FoldPlan {
+    let reader: TypedEventReader
+    let types: Set<String>
+    let folded: [Bool]
+
+    init(digits: Int, folding types: Set<String>) {
+      reader = TypedEventReader(digits: digits)
+      self.types = types
+      folded = reader.names.map { types.contains($0) }
+    }
+
+    /// The reader's index of a record's type (nil for a type the catalog does not name), and
+    /// whether the pass folds that type.
+    @inline(__always)
+    func type(_ head: TypedEventReader.Head) -> (index: Int?, folded: Bool) {
+      if let t = reader.index(of: head.type) { return (t, folded[t]) }
+      return (nil, types.contains(String(decoding: head.type, as: UTF8.self)))
+    }
+
+    /// The typed event of a record the pass folds: read straight from its bytes when the reader
+    /// can, else decoded the general way; nil for data that does not decode.
+    @inline(__always)
+    func event(
+      _ v: UnsafeRawBufferPointer, _ head: TypedEventReader.Head, index: Int?, general: () throws -> SalesEvent?
+    ) rethrows -> SalesEvent? {
+      if let index, let e = reader.event(v, head, type: index) { return e }
+      return try general()
+    }
+  }
+
+  func salesFoldPlan() -> FoldPlan { FoldPlan(digits: metadata.moneyDigits, folding: SalesProjection.foldedTypes) }
+
   /// Folds one stored record into `p`: events dated after `asOf` are left out, and events of a
   /// type the fold ignores move the checkpoint without being decoded. Returns true (go on).
-  private func fold(_ v: UnsafeRawBufferPointer, seq: UInt64, into p: SalesProjection, asOf: CivilDate?) throws -> Bool {
-    let head: (type: String, at: BusinessTime)
-    do throws(CodecError) { head = try EventCodec.decodeTypeAndAt(v) } catch {
+  private func fold(
+    _ v: UnsafeRawBufferPointer, seq: UInt64, into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan
+  ) throws -> Bool {
+    let head: TypedEventReader.Head
+    do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
       throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
     }
     let day = zone.date(of: head.at)
     if let asOf, asOf < day { return true }
-    guard SalesProjection.foldedTypes.contains(head.type) else {
+    let type = plan.type(head)
+    guard type.folded else {
       p.skip(seq: seq, day: day)
       return true
     }
-    if let typed = typedEvent(try decode(v, seq: seq)) { p.apply(seq: seq, day: day, typed) } else { p.skip(seq: seq, day: day) }
+    if let typed = try plan.event(v, head, index: type.index, general: { typedEvent(try decode(v, seq: seq)) }) {
+      p.apply(seq: seq, day: day, typed)
+    } else {
+      p.skip(seq: seq, day: day)
+    }
     return true
   }
 
@@ -271,19 +371,29 @@ extension EventStore {
   /// Nothing persisted is touched. Returns the head of the log the snapshot holds.
   public func replay(_ projectors: [any EventProjector], asOf: CivilDate?) throws -> ChainHead {
     let wanted = projectors.reduce(into: Set<String>()) { $0.formUnion($1.foldedTypes) }
+    let plan = FoldPlan(digits: metadata.moneyDigits, folding: wanted)
+    // The projectors of each type, by the reader's index.
+    let folding = plan.reader.names.map { t in projectors.filter { $0.foldedTypes.contains(t) } }
     return try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
       try txn.scan(events, from: SeqKey.encode(1)) { k, v in
         let seq = SeqKey.decode(k) ?? 0
-        let top: (type: String, at: BusinessTime)
-        do throws(CodecError) { top = try EventCodec.decodeTypeAndAt(v) } catch {
+        let top: TypedEventReader.Head
+        do throws(CodecError) { top = try TypedEventReader.head(v) } catch {
           throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
         }
-        guard wanted.contains(top.type) else { return true }
+        let type = plan.type(top)
+        guard type.folded else { return true }
         let day = zone.date(of: top.at)
         if let asOf, asOf < day { return true }
-        guard let typed = typedEvent(try decode(v, seq: seq)) else { return true }
-        for p in projectors where p.foldedTypes.contains(top.type) { p.apply(seq: seq, day: day, typed) }
+        guard let typed = try plan.event(v, top, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
+        else { return true }
+        if let t = type.index {
+          for p in folding[t] { p.apply(seq: seq, day: day, typed) }
+        } else {
+          let name = String(decoding: top.type, as: UTF8.self)
+          for p in projectors where p.foldedTypes.contains(name) { p.apply(seq: seq, day: day, typed) }
+        }
         return true
       }
       return head

@@ -17,11 +17,11 @@ extension SalesProjection {
     w.u32(UInt32(items.count))
     for i in items { w.string(i.sku); w.string(i.line) }
     w.u32(UInt32(customers.count))
-    for (k, c) in customers.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    for (k, c) in customers.sorted(by: { utf8Precedes($0.key, $1.key) }) {
       w.string(k); w.string(c.region); w.string(c.channel); w.string(c.tier)
     }
     w.u32(UInt32(reps.count))
-    for (k, r) in reps.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    for (k, r) in reps.sorted(by: { utf8Precedes($0.key, $1.key) }) {
       w.string(k); w.string(r.team); w.string(r.region)
     }
     w.u32(UInt32(targets.count))
@@ -70,7 +70,7 @@ extension SalesProjection {
     w.u64(checkpoint)
     w.u32(UInt32(bitPattern: maxDay))
     func sorted<V>(_ d: [String: V]) -> [(key: String, value: V)] {
-      d.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      d.sorted { utf8Precedes($0.key, $1.key) }
     }
     w.u32(UInt32(products.count))
     for (k, v) in sorted(products) { w.string(k); w.string(v) }
@@ -146,10 +146,10 @@ extension SalesProjection {
       changedInvoices.removeAll()
     }
     return (
-      changedOrders.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { id in
+      changedOrders.sorted { utf8Precedes($0, $1) }.compactMap { id in
         orders[id].map { (id, Self.encodeOrder($0)) }
       },
-      changedInvoices.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.compactMap { id in
+      changedInvoices.sorted { utf8Precedes($0, $1) }.compactMap { id in
         invoices[id].map { (id, Self.encodeInvoice(id, $0)) }
       }
     )
@@ -162,10 +162,10 @@ extension SalesProjection {
   /// Every order and invoice held, in their stored form and key order (to compare two folds).
   public func encodeRecords() -> [UInt8] {
     var out: [UInt8] = []
-    for (k, o) in orders.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    for (k, o) in orders.sorted(by: { utf8Precedes($0.key, $1.key) }) {
       out += Array(k.utf8) + [0] + Self.encodeOrder(o)
     }
-    for (k, i) in invoices.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+    for (k, i) in invoices.sorted(by: { utf8Precedes($0.key, $1.key) }) {
       out += Self.encodeInvoice(k, i)
     }
     return out
@@ -196,6 +196,16 @@ extension SalesProjection {
 
   /// Replaces the facts (the store loads them from its chunks).
   public func setFacts(_ f: [SalesFact]) { facts = f }
+}
+
+/// Whether `a`'s UTF-8 bytes sort before `b`'s (the order of the stored maps), comparing the
+/// strings' contiguous storage when they have it.
+func utf8Precedes(_ a: String, _ b: String) -> Bool {
+  let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
+    b.utf8.withContiguousStorageIfAvailable { y in x.lexicographicallyPrecedes(y) }
+  }
+  if let fast = fast ?? nil { return fast }
+  return a.utf8.lexicographicallyPrecedes(b.utf8)
 }
 
 /// Little-endian fixed-width fields and length-prefixed strings.

@@ -30,7 +30,7 @@ extension SalesProjection {
     invoices.compactMap { id, i in
       let o = Self.openInvoice(id, i)
       return o.open > 0 ? o : nil
-    }.sorted { $0.invoice.utf8.lexicographicallyPrecedes($1.invoice.utf8) }
+    }.sorted { utf8Precedes($0.invoice, $1.invoice) }
   }
 
   static func openInvoice(_ id: String, _ i: InvoiceInfo) -> OpenInvoice {
@@ -44,7 +44,7 @@ extension SalesProjection {
   /// The open invoices, for the stored dimensions.
   func encodeOpenInvoices(into w: inout BinaryWriter) {
     let open = invoices.filter { Self.openInvoice($0.key, $0.value).open > 0 }
-      .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+      .sorted { utf8Precedes($0.key, $1.key) }
     w.u32(UInt32(open.count))
     for (k, i) in open { Self.writeInvoice(k, i, into: &w) }
   }

@@ -89,7 +89,8 @@ public final class SalesProjection {
   var leads: [String: String] = [:]
   /// Orders and invoices the fold has read or changed. A stored projection keeps each in a
   /// record of its own, read through the loaders on demand and written back when changed, so a
-  /// catch-up costs what it touches, not the whole history.
+  /// catch-up costs what it touches, not the whole history. Changes are noted only while the
+  /// loaders are set (a fold in memory writes nothing back).
   var orders: [String: OrderInfo] = [:]
   var invoices: [String: InvoiceInfo] = [:]
   public var orderLoader: ((String) -> [UInt8]?)?
@@ -198,31 +199,32 @@ public final class SalesProjection {
       setOrder(e.order, info)
 
     case .shipped(let e):
-      guard var info = order(e.order) else { return }
-      info.shippedAny = true
-      for s in e.lines {
-        // The invoice's amount, split as the store allocates it: earliest lines first (SPEC 7).
-        var left = s.qty
-        for i in info.lines.indices where info.lines[i].sku == s.sku && left > 0 {
-          let take = min(info.lines[i].line.qty - info.lines[i].shipped, left)
-          guard take > 0 else { continue }
-          info.lines[i].shipped += take
-          left -= take
-          fact(.revenue, info.tuple, info.lines[i].item, info.lines[i].line.amount(qty: take).minorUnits)
+      // In place: one lookup, and the lines are not copied.
+      updateOrder(e.order) { info in
+        info.shippedAny = true
+        for s in e.lines {
+          // The invoice's amount, split as the store allocates it: earliest lines first (SPEC 7).
+          var left = s.qty
+          for i in info.lines.indices where info.lines[i].sku == s.sku && left > 0 {
+            let take = min(info.lines[i].line.qty - info.lines[i].shipped, left)
+            guard take > 0 else { continue }
+            info.lines[i].shipped += take
+            left -= take
+            fact(.revenue, info.tuple, info.lines[i].item, info.lines[i].line.amount(qty: take).minorUnits)
+          }
+          let item = info.lines.first { $0.sku == s.sku }?.item ?? 0
+          fact(.units, info.tuple, item, s.qty)
+          fact(.cogs, info.tuple, item, s.cogs?.minorUnits ?? 0)
         }
-        let item = info.lines.first { $0.sku == s.sku }?.item ?? 0
-        fact(.units, info.tuple, item, s.qty)
-        fact(.cogs, info.tuple, item, s.cogs?.minorUnits ?? 0)
       }
-      setOrder(e.order, info)
 
     case .returnReceived(let e):
-      guard var info = order(e.order) else { return }
-      let item = info.lines.first { $0.sku == e.sku }?.item ?? 0
-      fact(.units, info.tuple, item, -e.qty)
-      fact(.cogs, info.tuple, item, -(e.cogs?.minorUnits ?? 0))
-      info.lastReturnItem = item
-      setOrder(e.order, info)
+      updateOrder(e.order) { info in
+        let item = info.lines.first { $0.sku == e.sku }?.item ?? 0
+        fact(.units, info.tuple, item, -e.qty)
+        fact(.cogs, info.tuple, item, -(e.cogs?.minorUnits ?? 0))
+        info.lastReturnItem = item
+      }
 
     case .creditNoteIssued(let e):
       guard let info = order(e.order) else { return }
@@ -241,12 +243,12 @@ public final class SalesProjection {
       fact(.invoicedByIssue, info.tuple, 0, e.amount.minorUnits)
 
     case .paymentMatched(let e):
-      guard var i = invoice(e.invoice) else { return }
-      fact(.collections, i.tuple, 0, e.amount.minorUnits)
-      facts.append(SalesFact(
-        seq: seq, day: i.issueDay, measure: .matchedByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
-      i.matched += e.amount.minorUnits
-      setInvoice(e.invoice, i)
+      updateInvoice(e.invoice) { i in
+        fact(.collections, i.tuple, 0, e.amount.minorUnits)
+        facts.append(SalesFact(
+          seq: seq, day: i.issueDay, measure: .matchedByIssue, tuple: i.tuple, item: 0, amount: e.amount.minorUnits))
+        i.matched += e.amount.minorUnits
+      }
 
     default: break
     }
@@ -261,7 +263,19 @@ public final class SalesProjection {
 
   func setOrder(_ id: String, _ o: OrderInfo) {
     orders[id] = o
-    changedOrders.insert(id)
+    if orderLoader != nil { changedOrders.insert(id) }
+  }
+
+  /// Changes the order `id` in place (nothing when it is unknown).
+  func updateOrder(_ id: String, _ change: (inout OrderInfo) -> Void) {
+    var at = orders.index(forKey: id)
+    if at == nil, let bytes = orderLoader?(id), let o = try? Self.decodeOrder(bytes) {
+      orders[id] = o
+      at = orders.index(forKey: id)
+    }
+    guard let at else { return }
+    change(&orders.values[at])
+    if orderLoader != nil { changedOrders.insert(id) }
   }
 
   func invoice(_ id: String) -> InvoiceInfo? {
@@ -273,7 +287,19 @@ public final class SalesProjection {
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
     invoices[id] = i
-    changedInvoices.insert(id)
+    if invoiceLoader != nil { changedInvoices.insert(id) }
+  }
+
+  /// Changes the invoice `id` in place (nothing when it is unknown).
+  func updateInvoice(_ id: String, _ change: (inout InvoiceInfo) -> Void) {
+    var at = invoices.index(forKey: id)
+    if at == nil, let bytes = invoiceLoader?(id), let i = try? Self.decodeInvoice(bytes) {
+      invoices[id] = i
+      at = invoices.index(forKey: id)
+    }
+    guard let at else { return }
+    change(&invoices.values[at])
+    if invoiceLoader != nil { changedInvoices.insert(id) }
   }
 
   /// Moves the checkpoint over an event the fold cannot read (only the trusted API stores one).
@@ -285,12 +311,13 @@ public final class SalesProjection {
   /// ±1 order per order, per distinct SKU and per distinct line.
   private func countOrder(_ info: OrderInfo, sign: Int64, _ fact: (SalesMeasure, UInt32, UInt32, Int64) -> Void) {
     fact(.ordersOrder, info.tuple, 0, sign)
-    var skus: Set<UInt32> = []
-    var lines: Set<String> = []
-    for l in info.lines {
-      if skus.insert(l.item).inserted { fact(.ordersSKU, info.tuple, l.item, sign) }
+    // An order has a few lines: the earlier ones are searched instead of building sets.
+    let lines = info.lines
+    for (n, l) in lines.enumerated() {
+      let earlier = lines[..<n]
+      if !earlier.contains(where: { $0.item == l.item }) { fact(.ordersSKU, info.tuple, l.item, sign) }
       let line = items[Int(l.item)].line
-      if lines.insert(line).inserted {
+      if !earlier.contains(where: { items[Int($0.item)].line == line }) {
         fact(.ordersLine, info.tuple, intern(ItemKey(sku: "", line: line)), sign)
       }
     }

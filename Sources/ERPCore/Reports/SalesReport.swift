@@ -64,7 +64,6 @@ public enum SalesReport {
     var dayGroup: [Int32: UInt32] = [:]
     var timeKeys: [[String]] = []
     var timeIndex: [[String]: UInt32] = [:]
-    var sums: [UInt64: Sums] = [:]
 
     // The other dimensions' group of every tuple (or item) is worked out once, up front, when
     // they depend on the tuple alone (or the item alone); a pair lookup otherwise.
@@ -133,38 +132,63 @@ public enum SalesReport {
       return UInt64(g) << 32 | UInt64(lastTime)
     }
 
+    let byItem = q.byItem
     func wanted(_ f: SalesFact) -> Bool {
       guard f.day <= last, f.day >= from, f.day < to else { return false }
       switch f.measure {
       case .ordersOrder, .ordersSKU, .ordersLine: return f.measure == ordersMeasure
-      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue: return !q.byItem
+      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue: return !byItem
       default: return true
       }
     }
 
-    // Consecutive facts often share their group (one order's facts): sum them before storing.
-    var currentKey: UInt64?
-    var current = Sums()
+    // The sums of each group, in order of first appearance. When the other dimensions' groups
+    // are all known up front (and few), a table by time group and other group finds a group's
+    // sums without hashing; otherwise a dictionary by key.
+    var sums: [Sums] = []
+    var sumKeys: [UInt64] = []
+    var slots: [UInt64: Int] = [:]
+    let fixedGroups = otherDims.isEmpty || !tupleGroup.isEmpty || !itemGroup.isEmpty
+    let groupCount = otherKeys.count
+    let table = fixedGroups && groupCount <= 4096
+    var grid: [[Int32]] = []
+    func slot(_ k: UInt64) -> Int {
+      if table {
+        let t = Int(k & 0xFFFF_FFFF)
+        let g = Int(k >> 32)
+        while grid.count <= t { grid.append(Array(repeating: -1, count: groupCount)) }
+        if grid[t][g] >= 0 { return Int(grid[t][g]) }
+        grid[t][g] = Int32(sums.count)
+      } else {
+        if let i = slots[k] { return i }
+        slots[k] = sums.count
+      }
+      sums.append(Sums())
+      sumKeys.append(k)
+      return sums.count - 1
+    }
+
+    // Consecutive facts often share their group (one order's facts): one lookup for them all.
+    var currentKey: UInt64 = 0
+    var at = -1
     for f in p.facts where wanted(f) {
       let k = group(f)
-      if k != currentKey {
-        if let c = currentKey { sums[c] = current }
+      if at < 0 || k != currentKey {
         currentKey = k
-        current = sums[k] ?? Sums()
+        at = slot(k)
       }
       switch f.measure {
-      case .booked: current.booked += f.amount
-      case .ordersOrder, .ordersSKU, .ordersLine: current.orders += f.amount
-      case .revenue: current.revenue += f.amount
-      case .units: current.units += f.amount
-      case .cogs: current.cogs += f.amount
-      case .collections: current.collections += f.amount
-      case .invoicedByIssue: current.invoiced += f.amount
-      case .creditByIssue: current.credited += f.amount
-      case .matchedByIssue: current.matched += f.amount
+      case .booked: sums[at].booked += f.amount
+      case .ordersOrder, .ordersSKU, .ordersLine: sums[at].orders += f.amount
+      case .revenue: sums[at].revenue += f.amount
+      case .units: sums[at].units += f.amount
+      case .cogs: sums[at].cogs += f.amount
+      case .collections: sums[at].collections += f.amount
+      case .invoicedByIssue: sums[at].invoiced += f.amount
+      case .creditByIssue: sums[at].credited += f.amount
+      case .matchedByIssue: sums[at].matched += f.amount
       }
     }
-    if let c = currentKey { sums[c] = current }
 
     func keys(_ k: UInt64) -> [String] {
       var out = [String](repeating: "", count: q.by.count)
@@ -174,12 +198,13 @@ public enum SalesReport {
       }
       return out
     }
-    let rows = sums.map { Row(keys: keys($0.key), sums: $0.value) }.sorted { a, b in
+    // Keys are distinct per group, so the order of `sums` does not show.
+    let rows = zip(sumKeys, sums).map { Row(keys: keys($0.0), sums: $0.1) }.sorted { a, b in
       a.keys.lexicographicallyPrecedes(b.keys) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
     // The facts behind one row: a second pass, only when asked.
     var explained: [SalesFact] = []
-    if let explain, let k = sums.keys.first(where: { keys($0) == explain }) {
+    if let explain, let k = sumKeys.first(where: { keys($0) == explain }) {
       explained = p.facts.filter { wanted($0) && group($0) == k }
     }
     return (rows, explained)
