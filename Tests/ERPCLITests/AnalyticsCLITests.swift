@@ -73,6 +73,47 @@ struct AnalyticsCLITests {
     }
   }
 
+  @Test func customersThroughTheBinary() throws {
+    let dir = try TemporaryDirectory("erpctl-analytics")
+    defer { dir.remove() }
+    let s = try Self.store(dir)
+    let asOf = ["--as-of", "2026-06-30"]
+    let csv = try erpctl(["report", "customers", "--store", s, "--format", "csv"] + asOf)
+    #expect(csv.exited(0), "\(describe(csv))")
+    #expect(csv.outLines.first == "customer,orders,revenue,gross_profit,aov,first_order,last_order,recency_days,frequency,monetary,r,f,m,segment,ltv_historical,p_alive,expected_purchases,clv,status")
+    #expect(csv.outLines.count > 40)
+    let json = try erpctl(["report", "customers", "--store", s, "--format", "json", "--time-unit", "week", "--top", "5"] + asOf)
+    #expect(json.exited(0), "\(describe(json))")
+    let doc = try jsonObject(json.out)
+    #expect((doc["rows"] as? [Any])?.count == 5)
+    let model = try #require(doc["model"] as? [String: Any])
+    for k in ["r", "alpha", "a", "b", "p", "q", "v", "log_likelihood"] {
+      #expect((model[k] as? NSNumber)?.doubleValue ?? 0 > 0 || k == "log_likelihood", "model.\(k): \(model)")
+    }
+    #expect(model["time_unit"] as? String == "week")
+    let summary = try #require(doc["summary"] as? [String: Any])
+    #expect(summary["pareto_share"] is NSNumber && summary["repurchase_rate"] is NSNumber)
+    #expect(doc["pareto_curve"] is [String: Any] && doc["cac"] is [String: Any])
+    let meta = try #require(doc["meta"] as? [String: Any])
+    #expect(meta["as_of"] as? String == "2026-06-30" && meta["discount_rate"] as? String == "0.01")
+    // Filters keep what they say.
+    let dormant = try erpctl(["report", "customers", "--store", s, "--status", "dormant", "--format", "csv"] + asOf)
+    #expect(dormant.outLines.dropFirst().allSatisfy { $0.hasSuffix(",dormant") }, "\(dormant.out)")
+    let grouped = try erpctl(["report", "customers", "--store", s, "--by", "region", "--format", "csv", "--lang", "zh"] + asOf)
+    #expect(grouped.exited(0) && grouped.outLines.first?.hasPrefix("region,customers,new_customers") == true, "\(describe(grouped))")
+    let zh = try erpctl(["report", "customers", "--store", s, "--top", "3", "--lang", "zh"] + asOf)
+    #expect(zh.exited(0) && zh.out.contains("客户分群"), "\(describe(zh))")
+    for bad in [["--segment", "vip"], ["--status", "asleep"], ["--horizon", "0"], ["--discount-rate", "1.5"],
+      ["--time-unit", "month"], ["--by", "product"], ["--dormant-days", "-1"]]
+    {
+      let e = try erpctl(["report", "customers", "--store", s] + bad)
+      #expect(e.exited(64), "\(bad): \(describe(e))")
+      #expect(e.stdout.isEmpty)
+    }
+    let missing = try erpctl(["report", "customers", "--store", dir.file("none.lmdb")])
+    #expect(missing.exited(66), "\(describe(missing))")
+  }
+
   @Test func funnelThroughTheBinary() throws {
     let dir = try TemporaryDirectory("erpctl-analytics")
     defer { dir.remove() }
@@ -91,5 +132,9 @@ struct AnalyticsCLITests {
     #expect(a.exited(0), "\(describe(a))")
     #expect(a.outLines.first == "rep,calls,visits,emails,meetings,activities,won,won_revenue,activities_per_won")
     #expect(a.outLines.count == 6, "five reps")
+    for bad in [["--by", "product"], ["--activity", "--by", "source"], ["--period", "2025-13"]] {
+      let e = try erpctl(["report", "funnel", "--store", s] + bad)
+      #expect(e.exited(64), "\(bad): \(describe(e))")
+    }
   }
 }
