@@ -253,10 +253,10 @@ public struct AlertEngine {
     for i in sales.openInvoices where Int64(asOf.daysSinceEpoch - i.due.daysSinceEpoch) > r.days {
       let c = sales.tuples[Int(i.tuple)].customer
       by[c, default: (0, [])].open += i.open
-      by[c]!.invoices.append(i.invoice)
+      by[c, default: (0, [])].invoices.append(i.invoice)
     }
-    return by.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }.compactMap { c in
-      let (open, invoices) = by[c]!
+    return by.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }.compactMap { c, due in
+      let (open, invoices) = due
       guard open > r.amount.minorUnits else { return nil }
       let amount = Money(minorUnits: open).format(digits: moneyDigits)
       let msg =

@@ -32,7 +32,7 @@ extension Alert {
         forTable
         ? (a.events.count <= 3
           ? a.events.map(String.init).joined(separator: " ")
-          : "\(a.events.count): \(a.events.first!)…\(a.events.last!)")
+          : "\(a.events.count): \(a.events[0])…\(a.events[a.events.count - 1])")
         : a.events.map(String.init).joined(separator: " ")
       func plain(_ c: Cell) -> Cell {
         forTable ? .text(ReportRenderer.tableText(c, moneyDigits: moneyDigits)) : .text(ReportRenderer.csvField(c, moneyDigits: moneyDigits))
@@ -87,7 +87,7 @@ public struct AlertMemory: Sendable, Equatable {
 
   /// One line per alert: fingerprint, severity, badness, tab-separated, sorted.
   public var bytes: [UInt8] {
-    Array(notified.keys.sorted().map { k in "\(k)\t\(notified[k]!.severity.rawValue)\t\(notified[k]!.badness)\n" }.joined().utf8)
+    Array(notified.sorted { $0.key < $1.key }.map { k, v in "\(k)\t\(v.severity.rawValue)\t\(v.badness)\n" }.joined().utf8)
   }
 
   public init(bytes: [UInt8]) {

@@ -78,7 +78,9 @@ public final class InventoryProjection: EventProjector {
   }
 
   private func move(_ sku: String, _ seq: UInt64, _ change: (inout Stock) -> Void) {
-    change(&stock[sku, default: Stock()])
-    stock[sku]!.lastSeq = seq
+    var s = stock[sku] ?? Stock()
+    change(&s)
+    s.lastSeq = seq
+    stock[sku] = s
   }
 }

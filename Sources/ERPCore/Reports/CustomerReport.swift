@@ -76,7 +76,7 @@ public enum CustomerReport {
     for id in p.book.sequence {
       guard let ord = p.book[id], !ord.fullyCancelled else { continue }
       history[ord.customer, default: History()].days[ord.day, default: 0] += ord.value
-      history[ord.customer]!.orders += 1
+      history[ord.customer, default: History()].orders += 1
       guard o.window.contains(ord.day) else { continue }
       var r = rows[ord.customer] ?? Row(customer: ord.customer, first: ord.day, last: ord.day)
       r.orders += 1
@@ -93,9 +93,10 @@ public enum CustomerReport {
     }
     let asOf = o.asOf.daysSinceEpoch
     for (c, var r) in rows {
-      let h = history[c]!
-      r.first = h.days.keys.min()!
-      r.last = h.days.keys.max()!
+      // Every row's customer has a purchase in its history (the row came from one).
+      guard let days = history[c]?.days.keys, let first = days.min(), let last = days.max() else { continue }
+      r.first = first
+      r.last = last
       r.ltv = ltv[c] ?? 0
       r.dormant = Int(asOf - r.last.daysSinceEpoch) > o.dormantDays
       r.newInWindow = o.window.contains(r.first)
@@ -128,7 +129,7 @@ public enum CustomerReport {
     }
     if let fit {
       for (c, var r) in rows {
-        let input = inputs[c]!
+        guard let input = inputs[c] else { continue }
         let v = fit.predict(input, horizonMonths: o.horizonMonths, discountRate: o.discountRate, unit: o.timeUnit)
         r.pAlive = v.pAlive
         r.expectedPurchases = v.expected
@@ -163,13 +164,13 @@ public enum CustomerReport {
 
   /// SPEC 7's BG/NBD and Gamma-Gamma inputs of one history.
   static func modelInput(_ h: History, asOf: CivilDate, unit: TimeUnit, scale: Double) -> ModelInput {
-    let days = h.days.keys.sorted()
-    let first = days.first!
+    let days = h.days.sorted { $0.key < $1.key }
+    guard let first = days.first?.key, let last = days.last?.key else { return ModelInput(x: 0, tx: 0, T: 0, meanSpend: 0) }
     let repeatDays = days.dropFirst()
-    let spend = repeatDays.isEmpty ? 0 : Double(repeatDays.reduce(Int64(0)) { $0 + h.days[$1]! }) / Double(repeatDays.count) / scale
+    let spend = repeatDays.isEmpty ? 0 : Double(repeatDays.reduce(Int64(0)) { $0 + $1.value }) / Double(repeatDays.count) / scale
     return ModelInput(
       x: Double(repeatDays.count),
-      tx: Double(days.last!.daysSinceEpoch - first.daysSinceEpoch) / unit.days,
+      tx: Double(last.daysSinceEpoch - first.daysSinceEpoch) / unit.days,
       T: Double(asOf.daysSinceEpoch - first.daysSinceEpoch) / unit.days,
       meanSpend: spend)
   }
@@ -218,9 +219,10 @@ public enum CustomerReport {
       ]
       var groups: [[String]: [Row]] = [:]
       for r in rows { groups[o.by.map { dim(r, $0) }, default: []].append(r) }
-      let keys = groups.keys.sorted { $0.lexicographicallyPrecedes($1) { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) } }
-      cells = keys.map { k in
-        let g = groups[k]!
+      let sortedGroups = groups.sorted {
+        $0.key.lexicographicallyPrecedes($1.key) { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+      }
+      cells = sortedGroups.map { k, g in
         let orders = g.reduce(0) { $0 + $1.orders }, monetary = g.reduce(0) { $0 + $1.monetary }
         let clv = g.reduce(0.0) { $0 + ($1.clv ?? 0) }
         return k.map(Cell.text) + [

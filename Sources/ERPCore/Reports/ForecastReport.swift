@@ -35,7 +35,7 @@ public enum ForecastReport {
         let line = p.products[sku]?.line ?? ""
         for (d, q) in days { byLine[line, default: [:]][d, default: 0] += q }
       }
-      daily = byLine.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }.map { ($0, byLine[$0]!) }
+      daily = byLine.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }.map { ($0.key, $0.value) }
     case .total:
       var all: [CivilDate: Int64] = [:]
       for (_, days) in p.demand { for (d, q) in days { all[d, default: 0] += q } }

@@ -136,23 +136,22 @@ public enum FunnelReport {
       guard let o = p.book[id], let lead = o.lead, let rep = wonLeads[lead] else { continue }
       reps[rep, default: Rep()].revenue += o.value
     }
-    let names = reps.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+    let sorted = reps.sorted { $0.key.unicodeScalars.lexicographicallyPrecedes($1.key.unicodeScalars) }
     let columns = [Column("rep", .text)] + ["calls", "visits", "emails", "meetings"].map { Column($0, .int) } + [
       Column("activities", .int), Column("won", .int), Column("won_revenue", .money),
       Column("activities_per_won", .decimal),
     ]
-    let rows: [[Cell]] = names.map { n in
-      let r = reps[n]!
-      return [.text(n)] + r.kinds.map(Cell.int) + [
+    let rows: [[Cell]] = sorted.map { n, r in
+      [.text(n)] + r.kinds.map(Cell.int) + [
         .int(r.all), .int(r.won), .money(r.revenue), ReportMath.decimal(r.all, r.won, scale: 1),
       ]
     }
-    let xs = names.map { Double(reps[$0]!.all) }
-    let ys = names.map { Double(reps[$0]!.revenue) }
+    let xs = sorted.map { Double($0.value.all) }
+    let ys = sorted.map { Double($0.value.revenue) }
     let totalActivities = reps.values.reduce(0) { $0 + $1.all }
     let totalWon = reps.values.reduce(0) { $0 + $1.won }
     let summary: [(String, Cell)] = [
-      ("reps", .int(Int64(names.count))), ("activities", .int(totalActivities)), ("won", .int(totalWon)),
+      ("reps", .int(Int64(sorted.count))), ("activities", .int(totalActivities)), ("won", .int(totalWon)),
       ("activities_per_won", ReportMath.decimal(totalActivities, totalWon, scale: 1)),
       ("activity_revenue_correlation", pearson(xs, ys).map { ReportMath.decimal($0, scale: 4) } ?? .null),
     ]
