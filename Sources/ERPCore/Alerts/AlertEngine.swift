@@ -83,29 +83,73 @@ public struct AlertEngine {
   /// The status of every target in force, in log order; with `current`, only those whose
   /// period contains the as-of date.
   public func targets(current: Bool) -> [TargetStatus] {
-    sales.targets.compactMap { t in
+    var figures: [String: Figures] = [:]
+    if sales.targets.contains(where: { $0.metric == "new_customers" }) { figures[Self.firstOrdersKey] = firstOrders() }
+    return sales.targets.compactMap { t in
       guard let r = PeriodUnit.parse(key: t.period)?.range else { return nil }
       if current, !r.contains(asOf) { return nil }
-      return status(t, range: r)
+      return status(t, range: r, figures: &figures)
     }
   }
 
-  func status(_ t: SalesProjection.TargetInfo, range: DateRange) -> TargetStatus? {
+  /// The sales figures of one scope over one period, per scope value (the team, region or rep;
+  /// "" for the company), with the seqs of the facts behind each: what `report sales --by
+  /// SCOPE --period P --explain ID` gives, computed once for all the targets that share them.
+  struct Figures {
+    var sums: [String: SalesReport.Sums] = [:]
+    var seqs: [String: [UInt64]] = [:]
+    /// Under `firstOrdersKey`: each customer's first purchase (customer, day, rep, seq).
+    var first: [(customer: String, day: CivilDate, rep: String, seq: UInt64)] = []
+  }
+  static let firstOrdersKey = "\u{0}first"
+
+  func firstOrders() -> Figures {
+    var seen: Set<String> = []
+    var out = Figures()
+    for id in customers.book.sequence {
+      guard let o = customers.book[id], !o.fullyCancelled, seen.insert(o.customer).inserted else { continue }
+      out.first.append((o.customer, o.day, o.rep, o.seq))
+    }
+    return out
+  }
+
+  func figures(scope: String, range: DateRange) -> Figures {
+    var out = Figures()
+    let by = scope == "company" ? [] : [scope]
+    for row in SalesReport.rows(sales, .init(range: range, asOf: asOf, by: by)).rows {
+      out.sums[row.keys.first ?? ""] = row.sums
+    }
+    let from = range.from.daysSinceEpoch, to = min(range.to.daysSinceEpoch, asOf.daysSinceEpoch + 1)
+    let values: [String] = sales.tuples.map { t in
+      switch scope {
+      case "rep": t.rep
+      case "team": t.team
+      case "region": t.region
+      default: ""
+      }
+    }
+    for f in sales.facts where f.day >= from && f.day < to && f.measure != .ordersSKU && f.measure != .ordersLine {
+      out.seqs[values[Int(f.tuple)], default: []].append(f.seq)
+    }
+    return out
+  }
+
+  func status(_ t: SalesProjection.TargetInfo, range: DateRange, figures: inout [String: Figures]) -> TargetStatus? {
     guard let value = SalesTargets.value(t.value, metric: t.metric, digits: moneyDigits) else { return nil }
     let length = Int64(range.days)
     let elapsed = min(max(Int64(asOf.daysSinceEpoch) + 1 - Int64(range.from.daysSinceEpoch), 0), length)
     var actual: Int64?
     var seqs: [UInt64] = [t.seq]
     if t.metric == "new_customers" {
-      (actual, seqs) = newCustomers(t, range)
+      (actual, seqs) = newCustomers(t, range, figures[Self.firstOrdersKey]?.first ?? firstOrders().first)
       seqs.insert(t.seq, at: 0)
     } else {
-      let by = t.scope == "company" ? [] : [t.scope]
-      let keys = t.scope == "company" ? [] : [t.id]
-      let (rows, facts) = SalesReport.rows(sales, .init(range: range, asOf: asOf, by: by), explain: keys)
-      let sums = rows.first { $0.keys == keys }?.sums ?? SalesReport.Sums()
-      actual = SalesTargets.actual(sums, metric: t.metric)
-      seqs += facts.map(\.seq)
+      let cacheKey = "\(t.scope)\u{1F}\(range)"
+      let f = figures[cacheKey] ?? self.figures(scope: t.scope, range: range)
+      figures[cacheKey] = f
+      let id = t.scope == "company" ? "" : t.id
+      actual = SalesTargets.actual(f.sums[id] ?? SalesReport.Sums(), metric: t.metric)
+      seqs += f.seqs[id] ?? []
     }
     var s = TargetStatus(
       target: t, range: range, value: value, actual: actual, completion: nil, pace: nil, elapsedDays: elapsed,
@@ -120,22 +164,20 @@ public struct AlertEngine {
   /// Customers whose first purchase (a confirmed order not fully cancelled) falls in the range
   /// up to the as-of date, of the target's scope: the first order's rep (and the rep's team),
   /// or the customer's region.
-  func newCustomers(_ t: SalesProjection.TargetInfo, _ range: DateRange) -> (Int64, [UInt64]) {
-    var first: [String: OrderBook.Order] = [:]
-    for id in customers.book.sequence {
-      guard let o = customers.book[id], !o.fullyCancelled, first[o.customer] == nil else { continue }
-      first[o.customer] = o
-    }
+  func newCustomers(
+    _ t: SalesProjection.TargetInfo, _ range: DateRange,
+    _ first: [(customer: String, day: CivilDate, rep: String, seq: UInt64)]
+  ) -> (Int64, [UInt64]) {
     var seqs: [UInt64] = []
-    for (c, o) in first where range.contains(o.day) && o.day <= asOf {
+    for (c, day, rep, seq) in first where range.contains(day) && day <= asOf {
       let match: Bool
       switch t.scope {
       case "company": match = true
-      case "rep": match = o.rep == t.id
-      case "team": match = sales.reps[o.rep]?.team == t.id
+      case "rep": match = rep == t.id
+      case "team": match = sales.reps[rep]?.team == t.id
       default: match = customers.customers[c]?.region == t.id
       }
-      if match { seqs.append(o.seq) }
+      if match { seqs.append(seq) }
     }
     return (Int64(seqs.count), seqs)
   }
@@ -145,10 +187,11 @@ public struct AlertEngine {
   /// Every firing alert of the rules in force, rule by rule in `AlertRuleName` order.
   public func evaluate(_ rules: [AlertRuleParameters]) -> [Alert] {
     var out: [Alert] = []
+    let current = rules.contains { $0.enabled && [.targetPace, .targetShortfall].contains($0.rule) } ? targets(current: true) : []
     for r in rules where r.enabled {
       switch r.rule {
-      case .targetPace: out += targetPace(r)
-      case .targetShortfall: out += targetShortfall(r)
+      case .targetPace: out += targetPace(r, current)
+      case .targetShortfall: out += targetShortfall(r, current)
       case .collectionRate: out += collectionRate(r)
       case .overdue: out += overdue(r)
       case .dormantHighValue: out += dormant(r)
@@ -194,8 +237,8 @@ public struct AlertEngine {
   /// target_pace: elapsed ≥ checkpoint and completion < threshold (cumulative metrics; a
   /// collection_rate target is a rate, not accumulated over the period — the collection_rate
   /// rule watches it).
-  func targetPace(_ r: AlertRuleParameters) -> [Alert] {
-    targets(current: true).compactMap { s in
+  func targetPace(_ r: AlertRuleParameters, _ current: [TargetStatus]) -> [Alert] {
+    current.compactMap { s in
       guard s.target.metric != "collection_rate", let actual = s.actual, s.lengthDays > 0, Self.atLeast(s.elapsedDays, s.lengthDays, r.checkpoint),
         !Self.atLeast(actual, s.value, r.threshold), s.value > 0
       else { return nil }
@@ -210,8 +253,8 @@ public struct AlertEngine {
   }
 
   /// target_shortfall: elapsed ≥ checkpoint and completion / elapsed < floor (additive metrics).
-  func targetShortfall(_ r: AlertRuleParameters) -> [Alert] {
-    targets(current: true).compactMap { s in
+  func targetShortfall(_ r: AlertRuleParameters, _ current: [TargetStatus]) -> [Alert] {
+    current.compactMap { s in
       guard s.target.metric != "collection_rate", let actual = s.actual, s.elapsedDays > 0, s.value > 0,
         Self.atLeast(s.elapsedDays, s.lengthDays, r.checkpoint),
         !Self.atLeast(actual * s.lengthDays, s.value * s.elapsedDays, r.floor)
