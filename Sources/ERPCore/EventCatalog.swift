@@ -209,21 +209,26 @@ public enum EventCatalog {
   private static func checkObject(
     _ object: JSONObject, _ fields: [Field], path: @autoclosure () -> String, digits: Int, store: Bool
   ) throws(EventInputError) -> JSONObject {
+    // The value of each field, by its index in `fields`: what `object[field.name]` gives, found
+    // while checking the names (no second search per field).
+    var values = [JSONValue?](repeating: nil, count: fields.count)
     for member in object.members {
-      guard let field = fields.first(where: { $0.name == member.key }) else {
+      guard let index = fields.firstIndex(where: { $0.name == member.key }) else {
         throw EventInputError(field: "\(path()).\(member.key)", "unknown field")
       }
+      let field = fields[index]
       if field.storeWritten && !store {
         throw EventInputError(
           field: "\(path()).\(member.key)", "is written by the store and cannot be supplied")
       }
+      if JSONObject.same(field.name, member.key) { values[index] = member.value }
     }
     // Paths are only built for a message: this runs for every field of every imported event.
     var out = object
-    for field in fields {
-      guard let value = object[field.name], value != .null else {
+    for (index, field) in fields.enumerated() {
+      guard let value = values[index], value != .null else {
         if field.required { throw EventInputError(field: "\(path()).\(field.name)", "is required") }
-        if object[field.name] != nil { out[field.name] = nil }
+        if values[index] != nil { out[field.name] = nil }
         continue
       }
       let checked = try checkValue(value, field.kind, path: "\(path()).\(field.name)", digits: digits, store: store)
@@ -246,15 +251,17 @@ public enum EventCatalog {
     case .id:
       guard let s = value.stringValue, !s.isEmpty else { throw expected("a non-empty identifier") }
       guard s.utf8.count <= 200 else { throw EventInputError(field: path(), "longer than 200 bytes") }
-      guard !s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+      // Control characters are single ASCII bytes in UTF-8: checking the bytes is checking the
+      // scalars.
+      guard !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
         throw EventInputError(field: path(), "contains a control character")
       }
       return value
     case .text:
       guard let s = value.stringValue else { throw expected("a string") }
       guard
-        !s.unicodeScalars.contains(where: {
-          ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F
+        !s.utf8.contains(where: {
+          ($0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t")) || $0 == 0x7F
         })
       else { throw EventInputError(field: path(), "contains a control character") }
       return value

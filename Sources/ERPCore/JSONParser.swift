@@ -107,7 +107,10 @@ public struct JSONParser {
   private mutating func object() throws(JSONParseError) -> JSONValue {
     try enter()
     i += 1
-    var members: [(String, JSONValue)] = []
+    var members: [JSONObject.Member] = []
+    // Whether every name so far followed the previous one in `JSONObject` order (as erpctl and
+    // most writers emit them): then none repeats an earlier one and the members need no sorting.
+    var ordered = true
     skipSpace()
     if i < end && bytes[i] == UInt8(ascii: "}") {
       i += 1
@@ -128,10 +131,11 @@ public struct JSONParser {
       path.append(.key(key))
       let v = try value()
       path.removeLast()
-      if members.contains(where: { JSONObject.same($0.0, key) }) {
+      if ordered, let last = members.last, !JSONObject.less(last.key, key) { ordered = false }
+      if !ordered, members.contains(where: { JSONObject.same($0.key, key) }) {
         throw error("duplicate member name '\(key)'", at: keyStart)
       }
-      members.append((key, v))
+      members.append(JSONObject.Member(key, v))
       skipSpace()
       guard i < end else { throw error("unexpected end of input; expected ',' or '}'") }
       if bytes[i] == UInt8(ascii: ",") {
@@ -145,7 +149,8 @@ public struct JSONParser {
       throw error("expected ',' or '}'")
     }
     depth -= 1
-    return .object(JSONObject(members))
+    if ordered { return .object(JSONObject(sortedMembers: members)) }
+    return .object(JSONObject(members.map { ($0.key, $0.value) }))
   }
 
   private mutating func array() throws(JSONParseError) -> JSONValue {

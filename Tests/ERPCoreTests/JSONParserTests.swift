@@ -303,6 +303,17 @@ struct JSONParserErrorTests {
     #expect(parseError(bytes: Array("[1] x".utf8), start: 0, end: 5)?.column == 5)
   }
 
+  @Test func membersInAnyOrderGiveTheSameObject() throws {
+    let sorted = try JSONParser.parse(#"{"a":1,"b":{"x":"1","y":[2]},"c\u00e9":3,"d":null}"#)
+    let shuffled = try JSONParser.parse(#"{"d":null,"c\u00e9":3,"b":{"y":[2],"x":"1"},"a":1}"#)
+    #expect(sorted == shuffled)
+    #expect(sorted.objectValue?.keys == ["a", "b", "c\u{E9}", "d"])
+    #expect(shuffled.objectValue?["b"]?.objectValue?.keys == ["x", "y"])
+    // A repeat after names in order is still found, wherever it falls.
+    #expect(parseError(#"{"a":1,"b":2,"a":3}"#)?.message == "duplicate member name 'a'")
+    #expect(parseError(#"{"a":1,"b":2,"b":3}"#)?.column == 14)
+  }
+
   @Test func duplicateMemberIsReportedAtTheSecondName() throws {
     let e = try #require(parseError(#"{"order":"SO-1", "order":"SO-2"}"#))
     #expect(e.column == 18)

@@ -9,7 +9,9 @@ public struct StateKey: Hashable, Sendable, Comparable, CustomStringConvertible 
   }
 
   // Ids compare by their bytes, as LMDB keys do (not by Unicode canonical equivalence).
-  public static func == (a: StateKey, b: StateKey) -> Bool { a.kind == b.kind && JSONObject.same(a.id, b.id) }
+  public static func == (a: StateKey, b: StateKey) -> Bool {
+    a.kind == b.kind && StateID.sameBytes(a.id, b.id)
+  }
   // String's hash follows canonical equivalence, which byte equality refines: equal keys hash
   // alike.
   public func hash(into h: inout Hasher) {
@@ -17,9 +19,65 @@ public struct StateKey: Hashable, Sendable, Comparable, CustomStringConvertible 
     h.combine(id)
   }
   public static func < (a: StateKey, b: StateKey) -> Bool {
-    a.kind != b.kind ? a.kind.rawValue < b.kind.rawValue : a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+    a.kind != b.kind ? a.kind.rawValue < b.kind.rawValue : StateID.bytesPrecede(a.id, b.id)
   }
   public var description: String { "\(kind.rawValue):\(id)" }
+}
+
+/// The id of a record within its kind: compared by its bytes, as LMDB keys are (see `StateKey`).
+struct StateID: Hashable {
+  var id: String
+
+  @inline(__always)
+  init(_ id: String) { self.id = id }
+
+  static func == (a: StateID, b: StateID) -> Bool { sameBytes(a.id, b.id) }
+  func hash(into h: inout Hasher) { h.combine(id) }
+
+  /// Byte-wise equality over the strings' contiguous UTF-8 (every native or small string).
+  @inline(__always)
+  static func sameBytes(_ a: String, _ b: String) -> Bool {
+    let same = a.utf8.withContiguousStorageIfAvailable { pa in
+      b.utf8.withContiguousStorageIfAvailable { pb in
+        pa.count == pb.count && pa.elementsEqual(pb)
+      }
+    }
+    if let same, let same { return same }
+    return a.utf8.elementsEqual(b.utf8)
+  }
+
+  /// Byte-wise order, as LMDB sorts keys.
+  static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+    let less = a.utf8.withContiguousStorageIfAvailable { pa in
+      b.utf8.withContiguousStorageIfAvailable { pb in pa.lexicographicallyPrecedes(pb) }
+    }
+    if let less, let less { return less }
+    return a.utf8.lexicographicallyPrecedes(b.utf8)
+  }
+}
+
+extension StateKind {
+  /// Position in `allCases`: the state keeps one table per kind.
+  @inline(__always)
+  var index: Int {
+    switch self {
+    case .customer: 0
+    case .product: 1
+    case .rep: 2
+    case .lead: 3
+    case .quote: 4
+    case .order: 5
+    case .stock: 6
+    case .invoice: 7
+    case .payment: 8
+    case .shipment: 9
+    case .serviceCase: 10
+    case .purchaseOrder: 11
+    }
+  }
+
+  /// Every kind in the order of its name: the order `takeChanges` returns records in.
+  static let byName: [StateKind] = allCases.sorted { $0.rawValue < $1.rawValue }
 }
 
 /// The records the deciders read and `evolve` writes. In tests it is wholly in memory; the store
@@ -29,23 +87,37 @@ public struct StateKey: Hashable, Sendable, Comparable, CustomStringConvertible 
 public final class SalesState {
   public typealias Loader = (StateKey) throws -> JSONObject?
 
-  private var records: [StateKey: any StateRecord] = [:]
-  private var absent: Set<StateKey> = []
-  private var changed: Set<StateKey> = []
+  /// One table per kind (at `StateKind.index`), each holding the records of its one type, so a
+  /// lookup hashes the id once and reads the record without an existential cast.
+  private var tables: [RecordTableBase?] = Array(repeating: nil, count: StateKind.allCases.count)
   private let loader: Loader?
 
   public init(loader: Loader? = nil) { self.loader = loader }
 
+  @inline(__always)
+  private func table<R: StateRecord>(_: R.Type) -> RecordTable<R> {
+    let i = R.kind.index
+    if let t = tables[i] {
+      guard let typed = t as? RecordTable<R> else {
+        preconditionFailure("two state record types share the kind '\(R.kind.rawValue)'")
+      }
+      return typed
+    }
+    let t = RecordTable<R>()
+    tables[i] = t
+    return t
+  }
+
   public func get<R: StateRecord>(_: R.Type, _ id: String) throws -> R? {
-    let key = StateKey(R.kind, id)
-    if let r = records[key] { return r as? R }
-    if absent.contains(key) { return nil }
-    guard let loader, let json = try loader(key) else {
-      absent.insert(key)
+    let t = table(R.self)
+    let k = StateID(id)
+    if let i = t.slots.index(forKey: k) { return t.slots.values[i].record }
+    guard let loader, let json = try loader(StateKey(R.kind, id)) else {
+      t.slots[k] = RecordTable<R>.Slot(record: nil, changed: false)
       return nil
     }
     let r = try R(json: json)
-    records[key] = r
+    t.slots[k] = RecordTable<R>.Slot(record: r, changed: false)
     return r
   }
 
@@ -60,34 +132,52 @@ public final class SalesState {
   }
 
   public func put<R: StateRecord>(_ id: String, _ record: R) {
-    let key = StateKey(R.kind, id)
-    records[key] = record
-    absent.remove(key)
-    changed.insert(key)
+    let t = table(R.self)
+    let k = StateID(id)
+    if let i = t.slots.index(forKey: k) {
+      t.slots.values[i].record = record
+      guard !t.slots.values[i].changed else { return }
+      t.slots.values[i].changed = true
+    } else {
+      t.slots[k] = RecordTable<R>.Slot(record: record, changed: true)
+    }
+    t.changed.insert(k)
   }
 
-  /// Applies `body` to an existing record (a no-op when it does not exist).
+  /// Applies `body` to an existing record (a no-op when it does not exist). `body` must not read
+  /// this state: the record is out of its slot while it runs.
   public func update<R: StateRecord>(_ type: R.Type, _ id: String, _ body: (inout R) -> Void) throws {
-    guard var r = try get(type, id) else { return }
+    let t = table(R.self)
+    let k = StateID(id)
+    if t.slots.index(forKey: k) == nil, try get(type, id) == nil { return }
+    guard let i = t.slots.index(forKey: k), var r = t.slots.values[i].record else { return }
+    // Out of its slot, `r` holds the only reference to its arrays: `body` changes them in place
+    // instead of copying them (a customer's open invoices grow with every order).
+    t.slots.values[i].record = nil
     body(&r)
-    put(id, r)
+    t.slots.values[i].record = r
+    guard !t.slots.values[i].changed else { return }
+    t.slots.values[i].changed = true
+    t.changed.insert(k)
   }
 
-  /// The records changed since the last call, to be written back.
+  /// The records changed since the last call, to be written back, in key order.
   public func takeChanges() -> [(StateKey, JSONObject)] {
-    defer { changed.removeAll(keepingCapacity: true) }
-    return changed.sorted().compactMap { k in records[k].map { (k, $0.json) } }
+    var out: [(StateKey, JSONObject)] = []
+    for kind in StateKind.byName {
+      tables[kind.index]?.takeChanges(kind, into: &out)
+    }
+    return out
   }
 
   /// Number of records held in memory.
-  public var cachedCount: Int { records.count + absent.count }
+  public var cachedCount: Int { tables.reduce(0) { $0 + ($1?.count ?? 0) } }
 
   /// Forgets every cached record once they have been written back (`takeChanges`), so a long
   /// import keeps its memory flat; later reads go through the loader again.
   public func evict() {
-    precondition(changed.isEmpty, "evicting unsaved state")
-    records.removeAll()
-    absent.removeAll()
+    precondition(tables.allSatisfy { !($0?.hasChanges ?? false) }, "evicting unsaved state")
+    for t in tables { t?.removeAll() }
   }
 
   /// Forgets one record for good, as if it had never been read or written (nothing is written
@@ -95,12 +185,60 @@ public final class SalesState {
   /// again: `erpctl generate` drops shipped orders, paid invoices, applied payments, closed
   /// leads and cases, so that its memory stays flat over millions of events.
   public func forget<R: StateRecord>(_: R.Type, _ id: String) {
-    let key = StateKey(R.kind, id)
-    records[key] = nil
-    absent.remove(key)
-    changed.remove(key)
+    let t = table(R.self)
+    let k = StateID(id)
+    t.slots[k] = nil
+    t.changed.remove(k)
   }
 
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
-  public var snapshot: [StateKey: JSONObject] { records.mapValues { $0.json } }
+  public var snapshot: [StateKey: JSONObject] {
+    var out: [StateKey: JSONObject] = [:]
+    for kind in StateKind.allCases { tables[kind.index]?.snapshot(kind, into: &out) }
+    return out
+  }
+}
+
+/// The records of one kind, type-erased so that `SalesState` can hold every kind in one array.
+class RecordTableBase {
+  var count: Int { 0 }
+  var hasChanges: Bool { false }
+  func takeChanges(_ kind: StateKind, into out: inout [(StateKey, JSONObject)]) {}
+  func removeAll() {}
+  func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {}
+}
+
+/// The records of one type by id: a record, or nil once the loader said there is none.
+final class RecordTable<R: StateRecord>: RecordTableBase {
+  struct Slot {
+    var record: R?
+    /// Put since the last `takeChanges` (its id is then in `changed`).
+    var changed: Bool
+  }
+
+  var slots: [StateID: Slot] = [:]
+  var changed: Set<StateID> = []
+
+  override var count: Int { slots.count }
+  override var hasChanges: Bool { !changed.isEmpty }
+
+  override func takeChanges(_ kind: StateKind, into out: inout [(StateKey, JSONObject)]) {
+    guard !changed.isEmpty else { return }
+    let ids = changed.sorted { StateID.bytesPrecede($0.id, $1.id) }
+    changed.removeAll(keepingCapacity: true)
+    out.reserveCapacity(out.count + ids.count)
+    for k in ids {
+      guard let i = slots.index(forKey: k) else { continue }
+      slots.values[i].changed = false
+      if let r = slots.values[i].record { out.append((StateKey(kind, k.id), r.json)) }
+    }
+  }
+
+  override func removeAll() { slots.removeAll() }
+
+  override func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {
+    for (k, slot) in slots {
+      if let r = slot.record { out[StateKey(kind, k.id)] = r.json }
+    }
+  }
 }

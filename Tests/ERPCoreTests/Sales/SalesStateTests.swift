@@ -1,0 +1,73 @@
+import ERPCore
+import Testing
+
+/// The state's cache: one table per kind, ids compared by their bytes, changes in key order.
+struct SalesStateTests {
+  @Test func changesComeBackInKeyOrderOnceEach() throws {
+    let s = SalesState()
+    s.put("SO-2", ShipmentState(owner: "x"))
+    s.put("C-2", CustomerState(region: "r", channel: "c", tier: nil))
+    s.put("C-10", CustomerState(region: "r", channel: "c", tier: nil))
+    s.put("P-1", Exists<QuoteTag>(owner: "q"))
+    try s.update(CustomerState.self, "C-2") { $0.openInvoices.append("INV-1") }
+    let keys = s.takeChanges().map(\.0)
+    #expect(keys == [
+      StateKey(.customer, "C-10"), StateKey(.customer, "C-2"), StateKey(.quote, "P-1"),
+      StateKey(.shipment, "SO-2"),
+    ])
+    #expect(keys == keys.sorted())
+    #expect(s.takeChanges().isEmpty)
+    try s.update(CustomerState.self, "C-2") { $0.noteCredit = Money(minorUnits: 5) }
+    let again = s.takeChanges()
+    #expect(again.map(\.0) == [StateKey(.customer, "C-2")])
+    #expect(again.first?.1["open_invoices"] == .array(["INV-1"]))
+    #expect(again.first?.1["note_credit"] == .int(5))
+  }
+
+  @Test func idsThatDifferInBytesAreDifferentRecords() throws {
+    // "é" precomposed and decomposed: equal as Swift strings, different LMDB keys.
+    let composed = "C-\u{E9}"
+    let decomposed = "C-e\u{301}"
+    let s = SalesState()
+    s.put(composed, CustomerState(region: "a", channel: "c", tier: nil))
+    #expect(try s.get(CustomerState.self, decomposed) == nil)
+    s.put(decomposed, CustomerState(region: "b", channel: "c", tier: nil))
+    #expect(try s.get(CustomerState.self, composed)?.region == "a")
+    #expect(try s.get(CustomerState.self, decomposed)?.region == "b")
+    #expect(s.takeChanges().count == 2)
+  }
+
+  @Test func updateLeavesTheCopiesReadBeforeUnchanged() throws {
+    let s = SalesState()
+    s.put("C-1", CustomerState(region: "r", channel: "c", tier: nil))
+    let before = try s.require(CustomerState.self, "C-1", "customer")
+    try s.update(CustomerState.self, "C-1") { $0.openInvoices.append("INV-1") }
+    try s.update(CustomerState.self, "C-404") { $0.openInvoices.append("INV-2") }
+    #expect(before.openInvoices.isEmpty)
+    #expect(try s.get(CustomerState.self, "C-1")?.openInvoices == ["INV-1"])
+    #expect(try s.get(CustomerState.self, "C-404") == nil)
+    #expect(s.takeChanges().map(\.0) == [StateKey(.customer, "C-1")])
+  }
+
+  @Test func theLoaderIsAskedOnceAndEvictionForgets() throws {
+    var asked: [StateKey] = []
+    let s = SalesState { k in
+      asked.append(k)
+      return k.id == "C-1" ? CustomerState(region: "r", channel: "c", tier: nil).json : nil
+    }
+    #expect(try s.get(CustomerState.self, "C-1")?.region == "r")
+    #expect(try s.get(CustomerState.self, "C-1")?.region == "r")
+    #expect(try s.get(CustomerState.self, "C-9") == nil)
+    #expect(try s.get(CustomerState.self, "C-9") == nil)
+    #expect(asked == [StateKey(.customer, "C-1"), StateKey(.customer, "C-9")])
+    #expect(s.cachedCount == 2)
+    s.forget(CustomerState.self, "C-9")
+    #expect(s.cachedCount == 1)
+    s.evict()
+    #expect(s.cachedCount == 0)
+    _ = try s.get(CustomerState.self, "C-1")
+    #expect(asked.count == 3)
+    let c1 = CustomerState(region: "r", channel: "c", tier: nil)
+    #expect(s.snapshot == [StateKey(.customer, "C-1"): c1.json])
+  }
+}
