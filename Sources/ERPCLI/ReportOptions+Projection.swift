@@ -13,4 +13,13 @@ extension ReportOptions {
     let current = try s.salesProjectionAtHead()
     return current.projection.maxDay > asOf.daysSinceEpoch ? try s.replaySalesAtHead(asOf: asOf) : current
   }
+
+  /// The same choice for a report that needs only the month sums of the pre-aggregate
+  /// (`SalesReport.Query.monthSumsSuffice`): the persisted sums for today, a replay (with its
+  /// facts) otherwise.
+  func salesMonthSums(_ s: EventStore, asOf: CivilDate) throws -> (projection: SalesProjection, head: ChainHead) {
+    guard self.asOf == nil else { return try s.replaySalesAtHead(asOf: asOf) }
+    let current = try s.salesMonthSumsAtHead()
+    return current.projection.maxDay > asOf.daysSinceEpoch ? try s.replaySalesAtHead(asOf: asOf) : current
+  }
 }

@@ -4,6 +4,9 @@ import ERPCore
 /// projection lives in the `proj` database under `sales\0…`: `meta` (version, checkpoint, fact
 /// count), `dims` and `state` (rewritten at each catch-up) and the facts in chunks of
 /// `chunkFacts` records under `f` + chunk number (appended; only the last chunk is rewritten).
+/// The month pre-aggregate (SalesProjection+Aggregate) is one record per month under `a` + the
+/// month, and the first tuple of each customer-less key under `k` + the key; a catch-up rewrites
+/// the months its new facts fall in.
 /// Everything of one catch-up is written in the transaction that reads the events it folds, so
 /// the checkpoint and the state never disagree, even after a crash: each event is folded once.
 extension EventStore {
@@ -12,6 +15,12 @@ extension EventStore {
 
   private static func projKey(_ name: String, _ part: String) -> [UInt8] {
     Array(name.utf8) + [0] + Array(part.utf8)
+  }
+  /// The month's first day, sign bit flipped and big-endian, so the records sort by month.
+  private static func monthKey(_ name: String, _ month: Int32) -> [UInt8] {
+    let m = UInt32(bitPattern: month) ^ 0x8000_0000
+    return projKey(name, "a") + [0, UInt8(truncatingIfNeeded: m >> 24), UInt8(truncatingIfNeeded: m >> 16),
+      UInt8(truncatingIfNeeded: m >> 8), UInt8(truncatingIfNeeded: m)]
   }
   private static func chunkKey(_ name: String, _ n: Int) -> [UInt8] {
     projKey(name, "f") + [0, UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
@@ -56,14 +65,28 @@ extension EventStore {
   /// `salesProjection()` with the head of the log it was folded to (the same snapshot), for a
   /// report's `meta`.
   public func salesProjectionAtHead() throws -> (projection: SalesProjection, head: ChainHead) {
+    try salesProjectionAtHead(monthSums: false)
+  }
+
+  /// `salesProjectionAtHead()` with the month sums of the pre-aggregate in place of the facts
+  /// (`factsAreMonthSums`), for reports whose grouping needs no finer detail than the month. A
+  /// read-only store gets a replay in memory (with its facts) instead.
+  public func salesMonthSumsAtHead() throws -> (projection: SalesProjection, head: ChainHead) {
+    try salesProjectionAtHead(monthSums: true)
+  }
+
+  private func salesProjectionAtHead(monthSums: Bool) throws -> (projection: SalesProjection, head: ChainHead) {
     // Up to date: read it without taking the write lock.
     let current: (SalesProjection, ChainHead)? = try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
       guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init),
         m.version == SalesProjection.version, m.checkpoint == head.seq
       else { return nil }
-      let p = try loadSales(m, state: false) { try txn.get(proj, $0) } scan: { from, body in
+      let p = try loadSales(m, state: false, facts: !monthSums) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
+      }
+      if monthSums {
+        p.setMonthSums(try loadMonthSums { from, body in try txn.scan(proj, from: from, body) })
       }
       return (p, head)
     }
@@ -76,8 +99,11 @@ extension EventStore {
       // Facts before `base` are in full chunks, which the catch-up leaves as they are: only the
       // last, partial chunk is read, to be rewritten with the new facts after it.
       var base = 0
+      // The facts stored before this catch-up; those after them are the new ones.
+      var stored = 0
       if let m = try txn.get(proj, key).flatMap(ProjectionMeta.init), m.version == SalesProjection.version {
         base = m.facts / Self.chunkFacts * Self.chunkFacts
+        stored = m.facts
         p = try loadSales(m, state: true, factsFrom: base) { try txn.get(proj, $0) } scan: { from, body in
           try txn.scan(proj, from: from, body)
         }
@@ -118,10 +144,38 @@ extension EventStore {
         try txn.put(proj, Self.chunkKey(SalesProjection.name, chunk), SalesProjection.encodeFacts(slice))
         chunk += 1
       }
+      // The new facts into the months they fall in.
+      var added: SalesProjection.Aggregate = [:]
+      var firsts: [UInt32: UInt32] = [:]
+      try SalesProjection.aggregate(p.facts[(stored - base)...], first: { (t: UInt32) throws -> UInt32 in
+        if let f = firsts[t] { return f }
+        let k = Self.projKey(SalesProjection.name, "k") + [0] + SalesProjection.customerlessKey(p.tuples[Int(t)])
+        let f: UInt32
+        if let v = try txn.get(proj, k), v.count == 4 {
+          f = v.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        } else {
+          f = t
+          try txn.put(proj, k, (0..<4).map { UInt8(truncatingIfNeeded: t >> (8 * $0)) })
+        }
+        firsts[t] = f
+        return f
+      }, into: &added)
+      for (month, cells) in added {
+        let k = Self.monthKey(SalesProjection.name, month)
+        do {
+          try txn.put(proj, k, try SalesProjection.mergeCells(try txn.get(proj, k) ?? [], month: month, adding: cells))
+        } catch is SalesProjection.CodecError {
+          throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
+        }
+      }
       try txn.put(proj, Self.projKey(SalesProjection.name, "dims"), p.encodeDims())
       try txn.put(proj, Self.projKey(SalesProjection.name, "state"), p.encodeState())
       let m = ProjectionMeta(version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay)
       try txn.put(proj, key, m.bytes)
+      if monthSums {
+        p.setMonthSums(try loadMonthSums { from, body in try txn.scan(proj, from: from, body) })
+        return (p, head)
+      }
       // What a report reads: the facts of the full chunks before `base`, then the fold's.
       var all = try loadFacts(from: 0, count: base, extra: p.facts.count, toEnd: false) { from, body in
         try txn.scan(proj, from: from, body)
@@ -135,14 +189,15 @@ extension EventStore {
   /// The stored projection: its dimensions (and, with `state`, what folding more events
   /// needs) and its facts from number `factsFrom` on (a multiple of `chunkFacts`).
   private func loadSales(
-    _ m: ProjectionMeta, state: Bool, factsFrom: Int = 0, get: ([UInt8]) throws -> [UInt8]?,
+    _ m: ProjectionMeta, state: Bool, factsFrom: Int = 0, facts: Bool = true, get: ([UInt8]) throws -> [UInt8]?,
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
   ) throws -> SalesProjection {
     let p = SalesProjection()
     let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
     guard let dims = try get(Self.projKey(SalesProjection.name, "dims")) else { throw unreadable }
     do {
-      try p.decodeDims(dims, forFolding: state)
+      // The open invoices are part of what a report reads, but not of the month sums' reports.
+      try p.decodeDims(dims, forFolding: state, openInvoices: state || facts)
       if state {
         guard let s = try get(Self.projKey(SalesProjection.name, "state")) else { throw unreadable }
         try p.decodeState(s)
@@ -150,8 +205,34 @@ extension EventStore {
         p.setCheckpoint(m.checkpoint, maxDay: m.maxDay)
       }
     } catch is SalesProjection.CodecError { throw unreadable }
-    p.setFacts(try loadFacts(from: factsFrom, count: m.facts - factsFrom, scan: scan))
+    if facts { p.setFacts(try loadFacts(from: factsFrom, count: m.facts - factsFrom, scan: scan)) }
     return p
+  }
+
+  /// Every stored month record of the pre-aggregate, as fact records, months in order.
+  private func loadMonthSums(
+    scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
+  ) throws -> [SalesFact] {
+    let prefix = Self.projKey(SalesProjection.name, "a") + [0]
+    var out: [SalesFact] = []
+    var failed = false
+    let blank = SalesFact(seq: 0, day: 0, measure: .booked, tuple: 0, item: 0, amount: 0)
+    try scan(prefix) { k, v in
+      guard k.starts(with: prefix) else { return false }
+      let n = v.count / SalesProjection.factWidth
+      let at = out.count
+      out.append(contentsOf: repeatElement(blank, count: n))
+      let ok = out.withUnsafeMutableBufferPointer { b in
+        Self.decodeFacts(v, into: UnsafeMutableBufferPointer(rebasing: b[at...]))
+      }
+      guard ok else {
+        failed = true
+        return false
+      }
+      return true
+    }
+    if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
+    return out
   }
 
   /// The `count` stored facts from number `from` on (a multiple of `chunkFacts`), in an array
@@ -332,7 +413,7 @@ extension EventStore {
   /// `verify`'s projection check: the persisted sales projection equals a replay from scratch of
   /// the events up to its checkpoint. Nil when it checks out (or none is stored yet).
   func verifySalesProjection() throws -> String? {
-    let stored: SalesProjection? = try env.read { txn in
+    let loaded: (SalesProjection, [([UInt8], [UInt8])])? = try env.read { txn in
       guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init)
       else { return nil }
       guard m.version == SalesProjection.version else { return nil }  // rebuilt at next use
@@ -356,12 +437,36 @@ extension EventStore {
         }
         if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
       }
-      return p
+      // And every record of the pre-aggregate, as stored.
+      var aggregate: [([UInt8], [UInt8])] = []
+      for kind in ["a", "k"] {
+        let prefix = Self.projKey(SalesProjection.name, kind) + [0]
+        try txn.scan(proj, from: prefix) { k, v in
+          guard k.starts(with: prefix) else { return false }
+          aggregate.append((Array(k), Array(v)))
+          return true
+        }
+      }
+      return (p, aggregate)
     }
-    guard let stored else { return nil }
+    guard let (stored, aggregate) = loaded else { return nil }
     let replay = try replaySales(through: stored.checkpoint)
-    return replay.sameFold(as: stored)
-      ? nil : "the sales projection differs from a replay of events 1–\(stored.checkpoint)"
+    guard replay.sameFold(as: stored) else {
+      return "the sales projection differs from a replay of events 1–\(stored.checkpoint)"
+    }
+    // The pre-aggregate against the sums of the replay's facts.
+    let (sums, firsts) = replay.monthSumsFromFacts()
+    let months = sums.keys.sorted().map { month in
+      (Self.monthKey(SalesProjection.name, month), SalesProjection.encodeCells(month: month, sums[month] ?? [:]))
+    }
+    let keys = firsts.map { key, t in
+      (Self.projKey(SalesProjection.name, "k") + [0] + key, (0..<4).map { UInt8(truncatingIfNeeded: t >> (8 * $0)) })
+    }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+    let expected = months + keys
+    guard expected.count == aggregate.count, zip(expected, aggregate).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
+      return "the sales pre-aggregate differs from the sums of a replay of events 1–\(stored.checkpoint)"
+    }
+    return nil
   }
 }
 

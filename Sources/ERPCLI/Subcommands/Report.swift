@@ -52,8 +52,15 @@ extension ERPCommand.Report {
       let s = try store.open()
       let today = Clock.today(in: s.metadata.timezone)
       let q = try report.resolve(today: today, dimensions: SalesReport.dimensions)
-      let (p, head) = try report.salesProjection(s, asOf: q.asOf)
       let query = SalesReport.Query(range: q.range, asOf: q.asOf, by: q.by, current: q.attribution == "current")
+      // The month sums of the pre-aggregate answer when no row needs finer detail: not for
+      // --explain (it lists facts), day or week groups, or a window (or, for product classes, a
+      // previous window) that is not made of whole months.
+      let previousRange = q.range.flatMap { r in q.by == ["product"] || q.by == ["line"] ? Self.previous(r) : nil }
+      let monthSums = explain == nil && query.monthSumsSuffice
+        && previousRange.map { SalesReport.Query(range: $0, asOf: q.asOf, by: q.by).monthSumsSuffice } ?? true
+      let (p, head) = try monthSums
+        ? report.salesMonthSums(s, asOf: q.asOf) : report.salesProjection(s, asOf: q.asOf)
       let meta = ReportMeta(
         seq: head.seq, hash: Hex.encode(head.hash), asOf: q.asOf, period: q.range, report: "sales",
         extra: [("attribution", q.attribution)])
@@ -81,10 +88,8 @@ extension ERPCommand.Report {
       }
 
       var previous: [SalesReport.Row]?
-      if let r = q.range, q.by == ["product"] || q.by == ["line"] {
-        previous = SalesReport.rows(
-          p, SalesReport.Query(range: Self.previous(r), asOf: q.asOf, by: q.by, current: query.current)
-        ).rows
+      if let r = previousRange {
+        previous = SalesReport.rows(p, SalesReport.Query(range: r, asOf: q.asOf, by: q.by, current: query.current)).rows
       }
       var doc = SalesReport.document(
         p, query, meta: meta, moneyDigits: digits, previous: previous, targetMetric: targetMetric)

@@ -34,7 +34,9 @@ extension SalesProjection {
 
   /// - Parameter forFolding: also index the tuples and items (what folding more events needs;
   ///   a report only reads them by number).
-  public func decodeDims(_ bytes: [UInt8], forFolding: Bool = true) throws(CodecError) {
+  /// - Parameter openInvoices: also read the open invoices (receivables); a report that reads
+  ///   none may skip them.
+  public func decodeDims(_ bytes: [UInt8], forFolding: Bool = true, openInvoices: Bool = true) throws(CodecError) {
     var r = BinaryReader(bytes)
     tuples = []
     tupleIndex = [:]
@@ -62,7 +64,7 @@ extension SalesProjection {
         scope: try r.string(), id: try r.string(), metric: try r.string(), period: try r.string(),
         value: try r.string(), seq: try r.u64()))
     }
-    try decodeOpenInvoices(from: &r)
+    if openInvoices { try decodeOpenInvoices(from: &r) }
   }
 
   public func encodeState() -> [UInt8] {
@@ -195,7 +197,16 @@ extension SalesProjection {
   }
 
   /// Replaces the facts (the store loads them from its chunks).
-  public func setFacts(_ f: [SalesFact]) { facts = f }
+  public func setFacts(_ f: [SalesFact]) {
+    facts = f
+    factsAreMonthSums = false
+  }
+
+  /// Replaces the facts by the month sums of the pre-aggregate (the store loads them).
+  public func setMonthSums(_ f: [SalesFact]) {
+    facts = f
+    factsAreMonthSums = true
+  }
 }
 
 /// Whether `a`'s UTF-8 bytes sort before `b`'s (the order of the stored maps), comparing the

@@ -67,13 +67,17 @@ public final class SalesProjection {
   /// rebuilt from seq 1.
   /// 3: invoices carry their amount, due day and matched and credited sums (receivables).
   /// 4: orders and invoices stored as records of their own.
-  public static let version: UInt32 = 4
+  /// 5: the month pre-aggregate (SalesProjection+Aggregate) stored beside the facts.
+  public static let version: UInt32 = 5
 
   /// The last seq folded.
   public internal(set) var checkpoint: UInt64 = 0
   /// The latest business day of any event folded (a report as of an earlier day replays).
   public internal(set) var maxDay: Int32 = Int32.min
   public internal(set) var facts: [SalesFact] = []
+  /// Whether `facts` holds the month sums of the pre-aggregate (seq 0, dated by the month's first
+  /// day; SalesProjection+Aggregate) instead of the facts themselves.
+  public internal(set) var factsAreMonthSums = false
   /// Dimension tuples and items, indexed by the facts (item 0 is "no item").
   public internal(set) var tuples: [DimTuple] = []
   public internal(set) var items: [ItemKey] = [ItemKey(sku: "", line: "")]

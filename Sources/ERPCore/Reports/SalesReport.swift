@@ -41,6 +41,21 @@ public enum SalesReport {
 
     /// Product-level groups: order-level measures (collections) do not split by product.
     public var byItem: Bool { by.contains("product") || by.contains("line") }
+
+    /// Whether the month sums of the pre-aggregate (SalesProjection+Aggregate) give this query's
+    /// rows exactly, given a projection whose facts are all dated on or before `asOf`: no
+    /// customer, product or line, no time dimension finer than the month, no dimension the
+    /// current attribution takes from the customer, and a window made of whole months.
+    public var monthSumsSuffice: Bool {
+      let allowed: Set<String> =
+        current
+        ? ["rep", "team", "promotion", "source", "month", "quarter", "year"]
+        : ["rep", "team", "region", "channel", "tier", "promotion", "source", "month", "quarter", "year"]
+      guard by.allSatisfy(allowed.contains) else { return false }
+      guard let range else { return true }
+      func monthStart(_ d: CivilDate) -> Bool { PeriodUnit.month.range(of: d).from == d }
+      return monthStart(range.from) && monthStart(range.to)
+    }
   }
 
   /// Groups the facts in the query's window by its dimensions; rows sorted by their keys.

@@ -35,6 +35,9 @@ public enum SalesTargets {
     default: return rows.map { _ in nil }
     }
     let candidates = p.targets.filter { $0.scope == scope && $0.metric == metric }
+    // The latest target per (id, period): one lookup per row instead of a scan of all targets.
+    var latest: [String: SalesProjection.TargetInfo] = [:]
+    for t in candidates { latest[t.id + "\u{0}" + t.period] = t }
     return rows.map { row in
       let id = others.first.map { row.keys[$0.offset] } ?? ""
       let period: String
@@ -45,7 +48,7 @@ public enum SalesTargets {
         else { return nil }
         period = match.period
       }
-      guard let t = candidates.last(where: { $0.id == id && $0.period == period }),
+      guard let t = latest[id + "\u{0}" + period],
         let range = PeriodUnit.parse(key: t.period)?.range,
         let target = value(t.value, metric: metric, digits: moneyDigits)
       else { return nil }

@@ -1,0 +1,134 @@
+import ERPCore
+import ERPTestSupport
+import Foundation
+import Testing
+
+@testable import ERPStore
+
+/// The month pre-aggregate of the sales projection (SalesProjection+Aggregate): kept in the
+/// catch-up's transaction, it equals the sums of the facts whatever chunks the log is caught up
+/// in, reports grouped from it equal reports grouped from the facts, and `verify` finds a
+/// tampered month.
+@Suite("sales pre-aggregate")
+struct SalesAggregateTests {
+  static let end = CivilDate(year: 2026, month: 12, day: 31)!
+
+  static func history(seed: UInt64) throws -> [NewEvent] {
+    var events: [NewEvent] = []
+    _ = try HistoryGenerator.run(
+      GenerateOptions(months: 4, customers: 40, reps: 4, products: 15, seed: seed,
+        start: CivilDate(year: 2026, month: 1, day: 1)!)
+    ) { events.append($0) }
+    return events
+  }
+
+  static func month(_ y: Int, _ m: Int) -> CivilDate { CivilDate(year: y, month: m, day: 1)! }
+
+  /// Queries the month sums answer, in every kind of grouping.
+  static let queries: [SalesReport.Query] = [
+    .init(range: nil, asOf: end, by: ["rep", "month"]),
+    .init(range: nil, asOf: end, by: ["region"]),
+    .init(range: nil, asOf: end, by: ["channel", "quarter"]),
+    .init(range: nil, asOf: end, by: []),
+    .init(range: DateRange(from: month(2026, 1), to: month(2026, 4)), asOf: end, by: []),
+    .init(range: DateRange(from: month(2026, 2), to: month(2026, 4)), asOf: end, by: ["rep", "month"]),
+    .init(range: nil, asOf: end, by: ["team", "year"], current: true),
+    .init(range: nil, asOf: end, by: ["rep", "promotion", "source"], current: true),
+    .init(range: nil, asOf: end, by: ["tier", "channel", "promotion", "source", "team"]),
+    .init(range: DateRange(from: month(2026, 3), to: month(2026, 4)), asOf: end, by: ["rep"]),
+  ]
+
+  @Test(arguments: [UInt64(3), 17, 29])
+  func monthSumsEqualTheFactsCaughtUpInRandomChunks(seed: UInt64) throws {
+    let dir = try TemporaryDirectory("erpctl-agg")
+    defer { dir.remove() }
+    let events = try Self.history(seed: seed)
+    let s = try makeStore(dir)
+    var rng = SplitMix64(seed: seed &+ 101)
+    var at = 0
+    while at < events.count {
+      let n = Int(rng.int(1...400))
+      _ = try s.append(Array(events[at..<min(events.count, at + n)]), clock: { fixedInstant })
+      at += n
+      // Catch up now and then, through either reader; the sums always equal the facts'.
+      if rng.chance(30) { _ = try s.salesProjection() }
+      if rng.chance(30) {
+        let sums = try s.salesMonthSumsAtHead().projection
+        #expect(sums.factsAreMonthSums)
+        let expected = try s.replaySales().monthSumFacts()
+        #expect(sums.facts == expected)
+      }
+    }
+    let sums = try s.salesMonthSumsAtHead()
+    let replay = try s.replaySales()
+    #expect(sums.projection.factsAreMonthSums && !replay.factsAreMonthSums)
+    #expect(sums.projection.checkpoint == replay.checkpoint && sums.head.seq == replay.checkpoint)
+    #expect(sums.projection.facts == replay.monthSumFacts())
+    #expect(sums.projection.facts.count < replay.facts.count)
+    // The sums, summed again by measure, are the facts' totals.
+    for m in SalesMeasure.allCases where m != .ordersSKU && m != .ordersLine {
+      #expect(
+        sums.projection.facts.filter { $0.measure == m }.reduce(0) { $0 + $1.amount }
+          == replay.facts.filter { $0.measure == m }.reduce(0) { $0 + $1.amount })
+    }
+    // Reports from the month sums equal reports from the facts.
+    for q in Self.queries {
+      #expect(q.monthSumsSuffice)
+      #expect(SalesReport.rows(sums.projection, q).rows == SalesReport.rows(replay, q).rows, "\(q.by)")
+      #expect(SalesTargets.apply(SalesReport.rows(sums.projection, q).rows, sums.projection, q, metric: "revenue", moneyDigits: 2)
+        == SalesTargets.apply(SalesReport.rows(replay, q).rows, replay, q, metric: "revenue", moneyDigits: 2))
+    }
+    #expect(try s.verify().ok)
+  }
+
+  @Test func monthSumsDoNotAnswerFinerQueries() {
+    let e = Self.end
+    #expect(!SalesReport.Query(range: nil, asOf: e, by: ["rep", "day"]).monthSumsSuffice)
+    #expect(!SalesReport.Query(range: nil, asOf: e, by: ["week"]).monthSumsSuffice)
+    let mid = DateRange(from: CivilDate(year: 2026, month: 1, day: 15)!, to: Self.month(2026, 3))
+    #expect(!SalesReport.Query(range: mid, asOf: e, by: ["rep"]).monthSumsSuffice)
+    let open = DateRange(from: Self.month(2026, 1), to: CivilDate(year: 2026, month: 3, day: 2)!)
+    #expect(!SalesReport.Query(range: open, asOf: e, by: []).monthSumsSuffice)
+    for by in [["product"], ["line"], ["customer"], ["rep", "product"]] {
+      #expect(!SalesReport.Query(range: nil, asOf: e, by: by).monthSumsSuffice)
+    }
+    #expect(!SalesReport.Query(range: nil, asOf: e, by: ["region"], current: true).monthSumsSuffice)
+    #expect(SalesReport.Query(range: nil, asOf: e, by: ["rep", "team"], current: true).monthSumsSuffice)
+    #expect(SalesReport.Query(range: DateRange(from: Self.month(2026, 7), to: Self.month(2026, 10)), asOf: e, by: ["region"])
+      .monthSumsSuffice)
+  }
+
+  @Test func verifyFindsATamperedMonth() throws {
+    let dir = try TemporaryDirectory("erpctl-agg")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try s.append(try Self.history(seed: 5), clock: { fixedInstant })
+    _ = try s.salesMonthSumsAtHead()
+    #expect(try s.verify().ok)
+    let prefix = Array("sales".utf8) + [0] + Array("a".utf8) + [0]
+    try s.env.write { txn in
+      var first: [UInt8]?
+      try txn.scan(s.proj, from: prefix) { k, _ in
+        if k.starts(with: prefix) { first = Array(k) }
+        return false
+      }
+      let key = try #require(first)
+      var bytes = try #require(try txn.get(s.proj, key))
+      bytes[24] ^= 1  // the first cell's amount
+      try txn.put(s.proj, key, bytes)
+    }
+    let report = try s.verify()
+    #expect(!report.ok)
+    #expect(report.problem?.contains("pre-aggregate differs") == true)
+    // A month missing altogether is found too.
+    try s.env.write { txn in
+      var first: [UInt8]?
+      try txn.scan(s.proj, from: prefix) { k, _ in
+        if k.starts(with: prefix) { first = Array(k) }
+        return false
+      }
+      try txn.delete(s.proj, try #require(first))
+    }
+    #expect(try s.verify().problem?.contains("pre-aggregate differs") == true)
+  }
+}
