@@ -52,7 +52,8 @@ extension ERPCommand {
       o.origins = origins
       let p = InventoryProjection()
       let head = try s.replay([p], asOf: q.asOf)
-      let found = Set(ForecastReport.series(p, o).map(\.key))
+      let series = ForecastReport.series(p, o)
+      let found = Set(series.map(\.key))
       for key in sku where !found.contains(key) {
         Output.error("warning: '\(key)' has no demand in a period complete on \(q.asOf) (unknown, or nothing ordered yet)")
       }
@@ -61,8 +62,8 @@ extension ERPCommand {
         extra: [("interval", interval.rawValue), ("horizon", String(horizon ?? interval.defaultHorizon))])
       var doc =
         backtest
-        ? ForecastReport.backtestDocument(ForecastReport.backtests(p, o), o, meta: meta)
-        : ForecastReport.document(ForecastReport.forecasts(p, o), o, meta: meta)
+        ? ForecastReport.backtestDocument(ForecastReport.backtests(series, o), o, meta: meta)
+        : ForecastReport.document(ForecastReport.forecasts(series, o), o, meta: meta)
       try report.emit(&doc, q)
     }
   }

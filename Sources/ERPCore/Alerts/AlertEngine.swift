@@ -321,10 +321,7 @@ public struct AlertEngine {
     o.dormantDays = Int(r.days)
     o.moneyDigits = moneyDigits
     let rows = CustomerReport.compute(customers, o, model: false).rows
-    let ranked = rows.filter { $0.ltv > 0 }.sorted {
-      $0.ltv != $1.ltv ? $0.ltv > $1.ltv : $0.customer.unicodeScalars.lexicographicallyPrecedes($1.customer.unicodeScalars)
-    }
-    let decile = ranked.prefix(max(1, (rows.count + 9) / 10))
+    let decile = CustomerReport.highValue(rows)
     var orderSeqs: [String: [UInt64]] = [:]
     for id in customers.book.sequence {
       if let ord = customers.book[id] { orderSeqs[ord.customer, default: []].append(ord.seq) }

@@ -54,14 +54,15 @@ extension Alert {
 /// a lower completion or collection rate). Alerts that stopped firing are forgotten, so they are
 /// news again when they come back.
 public struct AlertMemory: Sendable, Equatable {
-  public var notified: [String: (severity: AlertSeverity, badness: Double)]
+  /// What an alert was last notified with.
+  public struct Sent: Sendable, Equatable {
+    public var severity: AlertSeverity
+    public var badness: Double
+  }
+
+  public var notified: [String: Sent]
 
   public init() { notified = [:] }
-
-  public static func == (a: AlertMemory, b: AlertMemory) -> Bool {
-    a.notified.count == b.notified.count
-      && a.notified.allSatisfy { k, v in b.notified[k].map { $0.severity == v.severity && $0.badness == v.badness } ?? false }
-  }
 
   /// The alerts that are news.
   public func news(_ alerts: [Alert]) -> [Alert] {
@@ -77,7 +78,7 @@ public struct AlertMemory: Sendable, Equatable {
     let sent = Set(news.map(\.fingerprint))
     for a in firing {
       if sent.contains(a.fingerprint) || notified[a.fingerprint] == nil {
-        next.notified[a.fingerprint] = (a.severity, a.badness)
+        next.notified[a.fingerprint] = Sent(severity: a.severity, badness: a.badness)
       } else {
         next.notified[a.fingerprint] = notified[a.fingerprint]
       }
@@ -95,7 +96,7 @@ public struct AlertMemory: Sendable, Equatable {
     for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
       let f = line.split(separator: "\t", omittingEmptySubsequences: false)
       guard f.count == 3, let s = AlertSeverity(rawValue: String(f[1])), let b = Double(f[2]) else { continue }
-      notified[String(f[0])] = (s, b)
+      notified[String(f[0])] = Sent(severity: s, badness: b)
     }
   }
 }

@@ -36,13 +36,10 @@ public final class CustomerProjection: EventProjector {
   public private(set) var campaignCosts: [CampaignCost] = []
   /// The seq of each invoice's InvoiceIssued (the events behind an overdue alert).
   public private(set) var invoiceSeqs: [String: UInt64] = [:]
-  /// The last seq folded.
-  public private(set) var checkpoint: UInt64 = 0
 
   public init() {}
 
   public func apply(seq: UInt64, day: CivilDate, _ event: SalesEvent) {
-    checkpoint = seq
     switch event {
     case .customerRegistered(let e):
       let registered = customers[e.customer]?.registered ?? day
@@ -86,7 +83,7 @@ public final class FunnelProjection: EventProjector {
     public var created: CivilDate
     public var source, rep, region: String
     /// Every stage entered, in order, with its day; the first is `new` at creation.
-    public var transitions: [(stage: LeadStage, day: CivilDate, seq: UInt64)]
+    public var transitions: [Transition]
     public var lostReason: String?
 
     /// The furthest open stage reached (a lead that reached a later stage reached the earlier
@@ -94,18 +91,16 @@ public final class FunnelProjection: EventProjector {
     public var furthest: LeadStage {
       transitions.filter { $0.stage != .lost }.max { $0.stage.rank < $1.stage.rank }?.stage ?? .new
     }
-    public var won: (day: CivilDate, seq: UInt64)? {
-      transitions.first { $0.stage == .won }.map { ($0.day, $0.seq) }
-    }
-    public var lost: (day: CivilDate, seq: UInt64)? {
-      transitions.first { $0.stage == .lost }.map { ($0.day, $0.seq) }
-    }
+    public var won: Transition? { transitions.first { $0.stage == .won } }
+    public var lost: Transition? { transitions.first { $0.stage == .lost } }
 
-    public static func == (a: Lead, b: Lead) -> Bool {
-      a.id == b.id && a.seq == b.seq && a.created == b.created && a.source == b.source && a.rep == b.rep
-        && a.region == b.region && a.lostReason == b.lostReason
-        && a.transitions.elementsEqual(b.transitions) { $0.stage == $1.stage && $0.day == $1.day && $0.seq == $1.seq }
-    }
+  }
+
+  /// A stage a lead entered, when, and the event that says so.
+  public struct Transition: Sendable, Equatable {
+    public var stage: LeadStage
+    public var day: CivilDate
+    public var seq: UInt64
   }
 
   public struct Activity: Sendable, Equatable {
@@ -120,22 +115,20 @@ public final class FunnelProjection: EventProjector {
   public private(set) var leadOrder: [String] = []
   public private(set) var activities: [Activity] = []
   public private(set) var book = OrderBook()
-  public private(set) var checkpoint: UInt64 = 0
 
   public init() {}
 
   public func apply(seq: UInt64, day: CivilDate, _ event: SalesEvent) {
-    checkpoint = seq
     switch event {
     case .leadCreated(let e):
       guard leads[e.lead] == nil else { return }
       leads[e.lead] = Lead(
         id: e.lead, seq: seq, created: day, source: e.source, rep: e.rep, region: e.region ?? "",
-        transitions: [(.new, day, seq)])
+        transitions: [Transition(stage: .new, day: day, seq: seq)])
       leadOrder.append(e.lead)
     case .leadStageChanged(let e):
       guard var l = leads[e.lead] else { return }
-      l.transitions.append((e.stage, day, seq))
+      l.transitions.append(Transition(stage: e.stage, day: day, seq: seq))
       if e.stage == .lost { l.lostReason = e.reason ?? "" }
       leads[e.lead] = l
     case .activityLogged(let e):

@@ -20,7 +20,7 @@ public final class InventoryProjection: EventProjector {
     public var onOrder: Int64 { openPOs.values.reduce(0) { $0 + max(0, $1) } }
     /// Open quantity per purchase order.
     public var openPOs: [String: Int64] = [:]
-    /// The seqs of the events that moved this SKU's stock (for the alerts' `events`).
+    /// The seq of the last event that moved this SKU's stock (for the alerts' `events`).
     public var lastSeq: UInt64 = 0
   }
 
@@ -33,12 +33,10 @@ public final class InventoryProjection: EventProjector {
   /// The seqs of the confirmations (and cancellations) behind each SKU's demand.
   public private(set) var demandSeqs: [String: [UInt64]] = [:]
   public private(set) var book = OrderBook()
-  public private(set) var checkpoint: UInt64 = 0
 
   public init() {}
 
   public func apply(seq: UInt64, day: CivilDate, _ event: SalesEvent) {
-    checkpoint = seq
     switch event {
     case .productDefined(let e):
       if products[e.sku] == nil { skus.append(e.sku) }

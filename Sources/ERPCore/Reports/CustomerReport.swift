@@ -57,9 +57,16 @@ public enum CustomerReport {
 
   /// The purchase history of one customer up to the as-of date: purchase days with the summed
   /// value of that day's orders (minor units).
-  struct History {
-    var days: [CivilDate: Int64] = [:]
-    var orders = 0
+  typealias History = [CivilDate: Int64]
+
+  /// Every customer's purchase history (a purchase: a confirmed order not fully cancelled).
+  static func histories(_ p: CustomerProjection) -> [String: History] {
+    var out: [String: History] = [:]
+    for id in p.book.sequence {
+      guard let ord = p.book[id], !ord.fullyCancelled else { continue }
+      out[ord.customer, default: [:]][ord.day, default: 0] += ord.value
+    }
+    return out
   }
 
   /// Everything `document` computes, before it is laid out (tests read it).
@@ -71,13 +78,10 @@ public enum CustomerReport {
   }
 
   public static func compute(_ p: CustomerProjection, _ o: Options, model fitModel: Bool = true) -> Result {
-    var history: [String: History] = [:]
+    let history = histories(p)
     var rows: [String: Row] = [:]
     for id in p.book.sequence {
-      guard let ord = p.book[id], !ord.fullyCancelled else { continue }
-      history[ord.customer, default: History()].days[ord.day, default: 0] += ord.value
-      history[ord.customer, default: History()].orders += 1
-      guard o.window.contains(ord.day) else { continue }
+      guard let ord = p.book[id], !ord.fullyCancelled, o.window.contains(ord.day) else { continue }
       var r = rows[ord.customer] ?? Row(customer: ord.customer, first: ord.day, last: ord.day)
       r.orders += 1
       r.monetary += ord.value
@@ -94,7 +98,7 @@ public enum CustomerReport {
     let asOf = o.asOf.daysSinceEpoch
     for (c, var r) in rows {
       // Every row's customer has a purchase in its history (the row came from one).
-      guard let days = history[c]?.days.keys, let first = days.min(), let last = days.max() else { continue }
+      guard let days = history[c]?.keys, let first = days.min(), let last = days.max() else { continue }
       r.first = first
       r.last = last
       r.ltv = ltv[c] ?? 0
@@ -119,7 +123,7 @@ public enum CustomerReport {
     var fit: ModelFit?
     var modelError: String?
     let scale = pow10(o.moneyDigits)
-    let inputs = history.mapValues { h in modelInput(h, asOf: o.asOf, unit: o.timeUnit, scale: scale) }
+    let inputs = fitModel ? modelInputs(history, o) : [:]
     if fitModel {
       do {
         fit = try ModelFit.fit(Array(inputs.values), unit: o.timeUnit)
@@ -153,18 +157,17 @@ public enum CustomerReport {
   /// SPEC 7's BG/NBD and Gamma-Gamma inputs of every customer with a purchase up to the
   /// as-of date (money in major units), by customer.
   public static func modelInputs(_ p: CustomerProjection, _ o: Options) -> [String: ModelInput] {
-    var history: [String: History] = [:]
-    for id in p.book.sequence {
-      guard let ord = p.book[id], !ord.fullyCancelled else { continue }
-      history[ord.customer, default: History()].days[ord.day, default: 0] += ord.value
-    }
+    modelInputs(histories(p), o)
+  }
+
+  static func modelInputs(_ history: [String: History], _ o: Options) -> [String: ModelInput] {
     let scale = pow10(o.moneyDigits)
     return history.mapValues { modelInput($0, asOf: o.asOf, unit: o.timeUnit, scale: scale) }
   }
 
   /// SPEC 7's BG/NBD and Gamma-Gamma inputs of one history.
   static func modelInput(_ h: History, asOf: CivilDate, unit: TimeUnit, scale: Double) -> ModelInput {
-    let days = h.days.sorted { $0.key < $1.key }
+    let days = h.sorted { $0.key < $1.key }
     guard let first = days.first?.key, let last = days.last?.key else { return ModelInput(x: 0, tx: 0, T: 0, meanSpend: 0) }
     let repeatDays = days.dropFirst()
     let spend = repeatDays.isEmpty ? 0 : Double(repeatDays.reduce(Int64(0)) { $0 + $1.value }) / Double(repeatDays.count) / scale
@@ -242,6 +245,15 @@ public enum CustomerReport {
     return (doc, result)
   }
 
+  /// The high-value customers among `rows`: the top decile by historical gross profit (the
+  /// first ⌈n / 10⌉ by ltv_historical, at least one, ties by id), those with a positive one.
+  public static func highValue(_ rows: [Row]) -> [Row] {
+    let ranked = rows.filter { $0.ltv > 0 }.sorted {
+      $0.ltv != $1.ltv ? $0.ltv > $1.ltv : $0.customer.unicodeScalars.lexicographicallyPrecedes($1.customer.unicodeScalars)
+    }
+    return Array(ranked.prefix(max(1, (rows.count + 9) / 10)))
+  }
+
   static func dim(_ r: Row, _ d: String) -> String {
     switch d {
     case "region": r.region
@@ -264,10 +276,7 @@ public enum CustomerReport {
     let monetary = rows.reduce(0) { $0 + $1.monetary }
     let profits = rows.map(\.grossProfit)
     let pareto = Pareto.share(profits)
-    // The top decile by historical LTV (at least one customer), dormant.
-    let byLTV = rows.sorted { $0.ltv != $1.ltv ? $0.ltv > $1.ltv : $0.customer.unicodeScalars.lexicographicallyPrecedes($1.customer.unicodeScalars) }
-    let decile = byLTV.prefix(max(1, (rows.count + 9) / 10)).filter { $0.ltv > 0 }
-    let dormantHigh = decile.filter(\.dormant)
+    let dormantHigh = highValue(rows).filter(\.dormant)
     // CAC by channel (SPEC 5): the campaign costs of the periods that start in the window over
     // the channel's new customers. A channel with no campaign cost there uses the
     // acquisition_cost of its customers registered in the window instead (never both, so a

@@ -53,8 +53,13 @@ public enum ForecastReport {
   }
 
   public static func forecasts(_ p: InventoryProjection, _ o: Options) -> [Forecast] {
+    forecasts(series(p, o), o)
+  }
+
+  /// The forecast of each of `series` (built by `series(_:_:)` with the same options).
+  public static func forecasts(_ series: [DemandSeries], _ o: Options) -> [Forecast] {
     let h = o.horizon ?? o.interval.defaultHorizon
-    return series(p, o).compactMap { s in
+    return series.compactMap { s in
       guard let c = Forecaster.choose(s.values, seasonLength: o.interval.seasonLength, horizon: h) else { return nil }
       return Forecast(series: s, choice: c, points: c.fit.forecast(h))
     }
@@ -96,8 +101,13 @@ public enum ForecastReport {
   }
 
   public static func backtests(_ p: InventoryProjection, _ o: Options) -> [Backtest] {
+    backtests(series(p, o), o)
+  }
+
+  /// The backtest of each of `series` (built by `series(_:_:)` with the same options).
+  public static func backtests(_ series: [DemandSeries], _ o: Options) -> [Backtest] {
     let h = o.horizon ?? o.interval.defaultHorizon
-    return series(p, o).compactMap { s in
+    return series.compactMap { s in
       Forecaster.backtest(s.values, seasonLength: o.interval.seasonLength, horizon: h, origins: o.origins)
         .map { Backtest(key: s.key, result: $0) }
     }
@@ -177,7 +187,7 @@ public enum ReplenishReport {
       let input = ReplenishmentInput(
         sku: sku, onHand: Int(stock.onHand), reserved: Int(stock.reserved), onOrder: Int(stock.onOrder),
         leadTimeDays: lead, reviewDays: o.reviewDays, packSize: Int(product?.packSize ?? 1), forecast: forecast,
-        sigma: sigma, periodDays: 365.25 / 12, serviceLevel: o.serviceLevel, overstockDays: o.overstockDays)
+        sigma: sigma, periodDays: interval.days, serviceLevel: o.serviceLevel, overstockDays: o.overstockDays)
       var seqs = p.demandSeqs[sku] ?? []
       if stock.lastSeq > 0 { seqs.append(stock.lastSeq) }
       return Line(plan: Replenishment.plan(input), model: model, mase: mase, seqs: seqs.sorted())

@@ -1,4 +1,5 @@
 import Foundation
+import ERPTestSupport
 import Testing
 
 @testable import ERPCore
@@ -239,16 +240,11 @@ struct CustomersBGNBDTests {
 
 /// A seeded simulation of customers from a BG/NBD population (tests only).
 enum Simulate {
-  struct SplitMix64 {
-    var state: UInt64
+  /// Continuous draws over ERPTestSupport's SplitMix64.
+  struct Draws {
+    var bits: SplitMix64
 
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { bits.next() }
 
     mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
 
@@ -280,7 +276,7 @@ enum Simulate {
   /// `n` customers in whole days, first purchase uniformly within the last `span` days; repeat
   /// purchases counted in distinct days as SPEC 7 does.
   static func bgnbd(_ n: Int, _ p: BGNBDParameters, span: Int, seed: UInt64) -> [BGNBDCustomer] {
-    var g = SplitMix64(state: seed)
+    var g = Draws(bits: SplitMix64(seed: seed))
     return (0..<n).map { _ in
       let lambda = g.gamma(p.r) / p.alpha
       let dropout = g.beta(p.a, p.b)
