@@ -2,16 +2,23 @@ import ERPCore
 
 /// Persisted projections (SPEC 1: "projection read models with their checkpoints"). The sales
 /// projection lives in the `proj` database under `sales\0…`: `meta` (version, checkpoint, fact
-/// count), `dims` and `state` (rewritten at each catch-up) and the facts in chunks of
-/// `chunkFacts` records under `f` + chunk number (appended; only the last chunk is rewritten).
+/// and tuple counts), the records of SalesProjection+Codec (one per order, invoice, open invoice,
+/// customer, product, lead and tuple, plus `items` and `master`), read on demand by a catch-up
+/// and rewritten only when changed, and the facts in chunks of `chunkFacts` records under `f` +
+/// chunk number (appended; only the last chunk is rewritten).
 /// The month pre-aggregate (SalesProjection+Aggregate) is one record per month under `a` + the
-/// month, and the first tuple of each customer-less key under `k` + the key; a catch-up rewrites
-/// the months its new facts fall in.
+/// month, and the first tuple of each customer-less key under `k` + the key. A catch-up writes the
+/// sums of its new facts in a small record of their own after the month's (`a` + the month + a
+/// 4-byte number), and merges those into the month's record once there are `maxMonthDeltas` of
+/// them or they reach a quarter of its size: a catch-up costs what it adds, not the month.
 /// Everything of one catch-up is written in the transaction that reads the events it folds, so
 /// the checkpoint and the state never disagree, even after a crash: each event is folded once.
 extension EventStore {
   static let projectionDatabase = "proj"
   static let chunkFacts = 4096
+  /// How many records of new month sums a month gathers before a catch-up merges them into the
+  /// month's record (sooner when they add up to a quarter of it).
+  static let maxMonthDeltas = 32
 
   private static func projKey(_ name: String, _ part: String) -> [UInt8] {
     Array(name.utf8) + [0] + Array(part.utf8)
@@ -34,6 +41,8 @@ extension EventStore {
     var facts: Int
     /// The latest business day folded.
     var maxDay: Int32
+    /// The number of tuples made.
+    var tuples: UInt32
 
     var bytes: [UInt8] {
       var out: [UInt8] = []
@@ -41,19 +50,22 @@ extension EventStore {
       for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: checkpoint >> (8 * i))) }
       for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: UInt64(facts) >> (8 * i))) }
       for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: UInt32(bitPattern: maxDay) >> (8 * i))) }
+      for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: tuples >> (8 * i))) }
       return out
     }
 
-    init(version: UInt32, checkpoint: UInt64, facts: Int, maxDay: Int32) {
-      (self.version, self.checkpoint, self.facts, self.maxDay) = (version, checkpoint, facts, maxDay)
+    init(version: UInt32, checkpoint: UInt64, facts: Int, maxDay: Int32, tuples: UInt32) {
+      (self.version, self.checkpoint, self.facts, self.maxDay, self.tuples) = (version, checkpoint, facts, maxDay, tuples)
     }
 
+    /// Nil for a meta of another layout (an older version: the projection is rebuilt).
     init?(_ b: [UInt8]) {
-      guard b.count == 24 else { return nil }
+      guard b.count == 28 else { return nil }
       version = b[0..<4].reversed().reduce(0) { $0 << 8 | UInt32($1) }
       checkpoint = b[4..<12].reversed().reduce(0) { $0 << 8 | UInt64($1) }
       facts = Int(b[12..<20].reversed().reduce(0) { $0 << 8 | UInt64($1) })
       maxDay = Int32(bitPattern: b[20..<24].reversed().reduce(0) { $0 << 8 | UInt32($1) })
+      tuples = b[24..<28].reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
   }
 
@@ -76,17 +88,15 @@ extension EventStore {
   }
 
   private func salesProjectionAtHead(monthSums: Bool) throws -> (projection: SalesProjection, head: ChainHead) {
+    let key = Self.projKey(SalesProjection.name, "meta")
     // Up to date: read it without taking the write lock.
     let current: (SalesProjection, ChainHead)? = try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
-      guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init),
+      guard let m = try txn.get(proj, key).flatMap(ProjectionMeta.init),
         m.version == SalesProjection.version, m.checkpoint == head.seq
       else { return nil }
-      let p = try loadSales(m, state: false, facts: !monthSums) { try txn.get(proj, $0) } scan: { from, body in
+      let p = try loadSales(m, monthSums: monthSums) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
-      }
-      if monthSums {
-        p.setMonthSums(try loadMonthSums { from, body in try txn.scan(proj, from: from, body) })
       }
       return (p, head)
     }
@@ -94,19 +104,17 @@ extension EventStore {
     if env.readOnly { return try replaySalesAtHead(asOf: nil) }
     return try env.write { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
-      let key = Self.projKey(SalesProjection.name, "meta")
-      var p = SalesProjection()
-      // Facts before `base` are in full chunks, which the catch-up leaves as they are: only the
-      // last, partial chunk is read, to be rewritten with the new facts after it.
-      var base = 0
+      let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
+      let p = SalesProjection()
       // The facts stored before this catch-up; those after them are the new ones.
       var stored = 0
       if let m = try txn.get(proj, key).flatMap(ProjectionMeta.init), m.version == SalesProjection.version {
-        base = m.facts / Self.chunkFacts * Self.chunkFacts
         stored = m.facts
-        p = try loadSales(m, state: true, factsFrom: base) { try txn.get(proj, $0) } scan: { from, body in
-          try txn.scan(proj, from: from, body)
-        }
+        p.resume(checkpoint: m.checkpoint, maxDay: m.maxDay, tupleCount: m.tuples)
+        do {
+          if let items = try txn.get(proj, Self.projKey(SalesProjection.name, "items")) { try p.decodeItems(items) }
+          if let master = try txn.get(proj, Self.projKey(SalesProjection.name, "master")) { try p.decodeMaster(master) }
+        } catch is SalesProjection.CodecError { throw unreadable }
       } else {
         // Another version (or none): rebuild from seq 1.
         var old: [[UInt8]] = []
@@ -118,38 +126,21 @@ extension EventStore {
         }
         for k in old { try txn.delete(proj, k) }
       }
-      // Orders and invoices are read from their records when the fold first names them. The
-      // loaders use the transaction, so they are dropped before it ends.
-      p.orderLoader = { [proj] id in try? txn.get(proj, Self.projKey(SalesProjection.name, "o") + [0] + Array(id.utf8)) }
-      p.invoiceLoader = { [proj] id in try? txn.get(proj, Self.projKey(SalesProjection.name, "i") + [0] + Array(id.utf8)) }
+      // The fold reads the records it names through the transaction, so the loader is dropped
+      // before the transaction ends.
+      p.loader = { [proj] kind, id in try? txn.get(proj, Self.projKey(SalesProjection.name, "") + kind.key(id)) }
+      defer { p.loader = nil }
       let plan = salesFoldPlan()
       try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
         try fold(v, seq: SeqKey.decode(k) ?? 0, into: p, asOf: nil, plan: plan)
       }
-      p.orderLoader = nil
-      p.invoiceLoader = nil
-      let changed = p.takeChangedRecords()
-      for (id, bytes) in changed.orders {
-        try txn.put(proj, Self.projKey(SalesProjection.name, "o") + [0] + Array(id.utf8), bytes)
-      }
-      for (id, bytes) in changed.invoices {
-        try txn.put(proj, Self.projKey(SalesProjection.name, "i") + [0] + Array(id.utf8), bytes)
-      }
-      // Rewrite the last partial chunk and add the new ones.
-      let n = Self.chunkFacts
-      let total = base + p.facts.count
-      var chunk = base / n
-      while chunk * n < total {
-        let slice = p.facts[(chunk * n - base)..<(min(total, (chunk + 1) * n) - base)]
-        try txn.put(proj, Self.chunkKey(SalesProjection.name, chunk), SalesProjection.encodeFacts(slice))
-        chunk += 1
-      }
-      // The new facts into the months they fall in.
-      var added: SalesProjection.Aggregate = [:]
+      let tupleCount = p.tupleBase + UInt32(p.tuples.count)
+      // The customer-less key of each new fact's tuple, read before the tuples are written back.
       var firsts: [UInt32: UInt32] = [:]
-      try SalesProjection.aggregate(p.facts[(stored - base)...], first: { (t: UInt32) throws -> UInt32 in
+      var added: SalesProjection.Aggregate = [:]
+      try SalesProjection.aggregate(p.facts, first: { (t: UInt32) throws -> UInt32 in
         if let f = firsts[t] { return f }
-        let k = Self.projKey(SalesProjection.name, "k") + [0] + SalesProjection.customerlessKey(p.tuples[Int(t)])
+        let k = Self.projKey(SalesProjection.name, "k") + [0] + SalesProjection.customerlessKey(p.tuple(t))
         let f: UInt32
         if let v = try txn.get(proj, k), v.count == 4 {
           f = v.reversed().reduce(0) { $0 << 8 | UInt32($1) }
@@ -160,79 +151,172 @@ extension EventStore {
         firsts[t] = f
         return f
       }, into: &added)
+      for (k, v) in p.takeChangedRecords() {
+        let full = Self.projKey(SalesProjection.name, "") + k
+        if let v { try txn.put(proj, full, v) } else { try txn.delete(proj, full) }
+      }
+      // The new facts after the stored ones: the last partial chunk is rewritten.
+      let n = Self.chunkFacts
+      let base = stored / n * n
+      var tail = try loadFacts(from: base, count: stored - base, extra: p.facts.count) { from, body in
+        try txn.scan(proj, from: from, body)
+      }
+      tail += p.facts
+      let total = base + tail.count
+      var chunk = base / n
+      while chunk * n < total {
+        let slice = tail[(chunk * n - base)..<(min(total, (chunk + 1) * n) - base)]
+        try txn.put(proj, Self.chunkKey(SalesProjection.name, chunk), SalesProjection.encodeFacts(slice))
+        chunk += 1
+      }
+      // The new facts into the months they fall in: a small record of their own beside the
+      // month's, merged into it once the month has gathered enough of them.
       for (month, cells) in added {
         let k = Self.monthKey(SalesProjection.name, month)
         do {
-          try txn.put(proj, k, try SalesProjection.mergeCells(try txn.get(proj, k) ?? [], month: month, adding: cells))
-        } catch is SalesProjection.CodecError {
-          throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
-        }
+          guard let base = try txn.get(proj, k) else {
+            try txn.put(proj, k, SalesProjection.encodeCells(month: month, cells))
+            continue
+          }
+          var deltas: [([UInt8], [UInt8])] = []
+          try txn.scan(proj, from: k + [0, 0, 0, 0]) { dk, dv in
+            guard dk.count == k.count + 4, dk.starts(with: k) else { return false }
+            deltas.append((Array(dk), Array(dv)))
+            return true
+          }
+          let pending = deltas.reduce(0) { $0 + $1.1.count }
+          if deltas.count < Self.maxMonthDeltas && pending < max(base.count / 4, 1 << 16) {
+            let n = deltas.count
+            try txn.put(proj, k + [UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
+              UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)], SalesProjection.encodeCells(month: month, cells))
+          } else {
+            var all = cells
+            for (_, dv) in deltas { all.merge(try SalesProjection.decodeCells(dv, month: month), uniquingKeysWith: +) }
+            try txn.put(proj, k, try SalesProjection.mergeCells(base, month: month, adding: all))
+            for (dk, _) in deltas { try txn.delete(proj, dk) }
+          }
+        } catch is SalesProjection.CodecError { throw unreadable }
       }
-      try txn.put(proj, Self.projKey(SalesProjection.name, "dims"), p.encodeDims())
-      try txn.put(proj, Self.projKey(SalesProjection.name, "state"), p.encodeState())
-      let m = ProjectionMeta(version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay)
+      let m = ProjectionMeta(
+        version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay, tuples: tupleCount)
       try txn.put(proj, key, m.bytes)
-      if monthSums {
-        p.setMonthSums(try loadMonthSums { from, body in try txn.scan(proj, from: from, body) })
-        return (p, head)
-      }
-      // What a report reads: the facts of the full chunks before `base`, then the fold's.
-      var all = try loadFacts(from: 0, count: base, extra: p.facts.count, toEnd: false) { from, body in
+      // What a report reads, from what was just written.
+      let read = try loadSales(m, monthSums: monthSums) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
       }
-      all += p.facts
-      p.setFacts(all)
-      return (p, head)
+      return (read, head)
     }
   }
 
-  /// The stored projection: its dimensions (and, with `state`, what folding more events
-  /// needs) and its facts from number `factsFrom` on (a multiple of `chunkFacts`).
+  /// The stored projection as a report reads it: with `monthSums`, the reps, the targets, the
+  /// month sums and the tuples they name; otherwise every tuple, item, customer and open
+  /// invoice, and the facts.
   private func loadSales(
-    _ m: ProjectionMeta, state: Bool, factsFrom: Int = 0, facts: Bool = true, get: ([UInt8]) throws -> [UInt8]?,
+    _ m: ProjectionMeta, monthSums: Bool, get: ([UInt8]) throws -> [UInt8]?,
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
   ) throws -> SalesProjection {
     let p = SalesProjection()
     let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
-    guard let dims = try get(Self.projKey(SalesProjection.name, "dims")) else { throw unreadable }
     do {
-      // The open invoices are part of what a report reads, but not of the month sums' reports.
-      try p.decodeDims(dims, forFolding: state, openInvoices: state || facts)
-      if state {
-        guard let s = try get(Self.projKey(SalesProjection.name, "state")) else { throw unreadable }
-        try p.decodeState(s)
-      } else {
-        p.setCheckpoint(m.checkpoint, maxDay: m.maxDay)
+      if let master = try get( Self.projKey(SalesProjection.name, "master")) { try p.decodeMaster(master) }
+      if monthSums {
+        let (sums, tuples) = try loadMonthSums(scan: scan)
+        p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: [])
+        p.setMonthSums(sums, tuples: tuples)
+        return p
+      }
+      if let items = try get(Self.projKey(SalesProjection.name, "items")) { try p.decodeItems(items) }
+      var tuples: [DimTuple] = []
+      tuples.reserveCapacity(Int(m.tuples))
+      try scanRecords(.tuple, scan: scan) { id, v in
+        guard id.count == 4, SalesProjection.tupleKey(UInt32(tuples.count)).elementsEqual(id) else {
+          throw SalesProjection.CodecError()
+        }
+        tuples.append(try SalesProjection.decodeTuple(Array(v)))
+      }
+      guard tuples.count == Int(m.tuples) else { throw unreadable }
+      p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: tuples)
+      for kind in [SalesProjection.RecordKind.customer, .openInvoice] {
+        try scanRecords(kind, scan: scan) { id, v in try p.loadRecord(kind, id: Array(id), Array(v)) }
       }
     } catch is SalesProjection.CodecError { throw unreadable }
-    if facts { p.setFacts(try loadFacts(from: factsFrom, count: m.facts - factsFrom, scan: scan)) }
+    p.setFacts(try loadFacts(from: 0, count: m.facts, scan: scan))
     return p
   }
 
-  /// Every stored month record of the pre-aggregate, as fact records, months in order.
+  /// Calls `body` with the id and bytes of every stored record of `kind`, in key order.
+  private func scanRecords(
+    _ kind: SalesProjection.RecordKind,
+    scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void,
+    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void
+  ) throws {
+    let prefix = Self.projKey(SalesProjection.name, "") + kind.key([])
+    try withoutActuallyEscaping(body) { body in
+      try scan(prefix) { k, v in
+        guard k.starts(with: prefix) else { return false }
+        try body(UnsafeRawBufferPointer(rebasing: k[prefix.count...]), v)
+        return true
+      }
+    }
+  }
+
+  /// Every stored month record of the pre-aggregate, as fact records, months in order, with
+  /// the tuples the sums name: numbered from 0 in the order of their customer-less keys, each
+  /// with those dimensions and an empty customer (the sums have none).
   private func loadMonthSums(
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
-  ) throws -> [SalesFact] {
-    let prefix = Self.projKey(SalesProjection.name, "a") + [0]
-    var out: [SalesFact] = []
+  ) throws -> ([SalesFact], [DimTuple]) {
+    let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
+    // The first tuple of each customer-less key, renumbered (by the first tuple's number).
+    var tuples: [DimTuple] = []
+    var number: [UInt32] = []
+    let keys = Self.projKey(SalesProjection.name, "k") + [0]
     var failed = false
-    let blank = SalesFact(seq: 0, day: 0, measure: .booked, tuple: 0, item: 0, amount: 0)
-    try scan(prefix) { k, v in
-      guard k.starts(with: prefix) else { return false }
-      let n = v.count / SalesProjection.factWidth
-      let at = out.count
-      out.append(contentsOf: repeatElement(blank, count: n))
-      let ok = out.withUnsafeMutableBufferPointer { b in
-        Self.decodeFacts(v, into: UnsafeMutableBufferPointer(rebasing: b[at...]))
-      }
-      guard ok else {
+    try scan(keys) { k, v in
+      guard k.starts(with: keys) else { return false }
+      let first = Int(v.reversed().reduce(0) { $0 << 8 | UInt32($1) })
+      guard v.count == 4, first < 1 << 28, let t = SalesProjection.customerlessTuple(Array(k[keys.count...])) else {
         failed = true
         return false
       }
+      if first >= number.count { number += repeatElement(UInt32.max, count: first + 1 - number.count) }
+      number[first] = UInt32(tuples.count)
+      tuples.append(t)
       return true
     }
-    if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
-    return out
+    if failed { throw unreadable }
+    // The months' records, measured first so they are decoded into one array of the right size.
+    let prefix = Self.projKey(SalesProjection.name, "a") + [0]
+    var total = 0
+    try scan(prefix) { k, v in
+      guard k.starts(with: prefix) else { return false }
+      total += v.count / SalesProjection.factWidth
+      return true
+    }
+    let out = try [SalesFact](unsafeUninitializedCapacity: total) { storage, initialized in
+      try scan(prefix) { k, v in
+        guard k.starts(with: prefix) else { return false }
+        let n = v.count / SalesProjection.factWidth
+        guard initialized + n <= total,
+          Self.decodeFacts(v, into: UnsafeMutableBufferPointer(rebasing: storage[initialized..<(initialized + n)]))
+        else {
+          failed = true
+          return false
+        }
+        for i in initialized..<(initialized + n) {
+          let t = Int(storage[i].tuple)
+          guard t < number.count, number[t] != UInt32.max else {
+            failed = true
+            return false
+          }
+          storage[i].tuple = number[t]
+        }
+        initialized += n
+        return true
+      }
+    }
+    if failed || out.count != total { throw unreadable }
+    return (out, tuples)
   }
 
   /// The `count` stored facts from number `from` on (a multiple of `chunkFacts`), in an array
@@ -411,60 +495,72 @@ extension EventStore {
   }
 
   /// `verify`'s projection check: the persisted sales projection equals a replay from scratch of
-  /// the events up to its checkpoint. Nil when it checks out (or none is stored yet).
+  /// the events up to its checkpoint, record by record. Nil when it checks out (or none is
+  /// stored yet).
   func verifySalesProjection() throws -> String? {
-    let loaded: (SalesProjection, [([UInt8], [UInt8])])? = try env.read { txn in
+    let prefix = Array(SalesProjection.name.utf8) + [0]
+    let loaded: (ProjectionMeta, [SalesFact], [([UInt8], [UInt8])], [([UInt8], [UInt8])])? = try env.read { txn in
       guard let m = try txn.get(proj, Self.projKey(SalesProjection.name, "meta")).flatMap(ProjectionMeta.init)
       else { return nil }
       guard m.version == SalesProjection.version else { return nil }  // rebuilt at next use
-      let p = try loadSales(m, state: true) { try txn.get(proj, $0) } scan: { from, body in
-        try txn.scan(proj, from: from, body)
-      }
-      // Every order and invoice record, to compare them all with the replay.
-      for kind in ["o", "i"] {
-        let prefix = Self.projKey(SalesProjection.name, kind) + [0]
-        var failed = false
-        try txn.scan(proj, from: prefix) { k, v in
-          guard k.starts(with: prefix) else { return false }
-          let id = String(decoding: UnsafeRawBufferPointer(rebasing: k[prefix.count...]), as: UTF8.self)
-          do {
-            if kind == "o" { try p.loadRecord(order: id, Array(v)) } else { try p.loadRecord(invoice: id, Array(v)) }
-          } catch {
-            failed = true
-            return false
-          }
-          return true
-        }
-        if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
-      }
-      // And every record of the pre-aggregate, as stored.
-      var aggregate: [([UInt8], [UInt8])] = []
-      for kind in ["a", "k"] {
-        let prefix = Self.projKey(SalesProjection.name, kind) + [0]
-        try txn.scan(proj, from: prefix) { k, v in
-          guard k.starts(with: prefix) else { return false }
+      let facts = try loadFacts(from: 0, count: m.facts) { from, body in try txn.scan(proj, from: from, body) }
+      // Every other record: the fold's, and the pre-aggregate's.
+      var records: [([UInt8], [UInt8])] = []
+      var aggregate: [([UInt8], [UInt8])] = []  // as stored
+      try txn.scan(proj, from: prefix) { k, v in
+        guard k.starts(with: prefix) else { return false }
+        let key = Array(k[prefix.count...])
+        if key.starts(with: Array("a".utf8) + [0]) || key.starts(with: Array("k".utf8) + [0]) {
           aggregate.append((Array(k), Array(v)))
-          return true
+        } else if !key.starts(with: Array("f".utf8) + [0]), key != Array("meta".utf8) {
+          records.append((key, Array(v)))
         }
+        return true
       }
-      return (p, aggregate)
+      return (m, facts, records, aggregate)
     }
-    guard let (stored, aggregate) = loaded else { return nil }
-    let replay = try replaySales(through: stored.checkpoint)
-    guard replay.sameFold(as: stored) else {
-      return "the sales projection differs from a replay of events 1–\(stored.checkpoint)"
+    guard let (m, facts, records, stored) = loaded else { return nil }
+    let replay = try replaySales(through: m.checkpoint)
+    let expected = replay.allRecords()
+    guard facts == replay.facts, m.checkpoint == replay.checkpoint, m.maxDay == replay.maxDay,
+      m.tuples == UInt32(replay.tuples.count), expected.count == records.count,
+      zip(expected, records).allSatisfy({ $0.key == $1.0 && $0.value == $1.1 })
+    else {
+      return "the sales projection differs from a replay of events 1–\(m.checkpoint)"
     }
-    // The pre-aggregate against the sums of the replay's facts.
+    // The pre-aggregate against the sums of the replay's facts, each month's records summed.
     let (sums, firsts) = replay.monthSumsFromFacts()
     let months = sums.keys.sorted().map { month in
       (Self.monthKey(SalesProjection.name, month), SalesProjection.encodeCells(month: month, sums[month] ?? [:]))
     }
+    var aggregate: [([UInt8], [UInt8])] = []
+    do {
+      var at = 0
+      while at < stored.count {
+        let k = stored[at].0
+        guard k.count == Self.monthKey(SalesProjection.name, 0).count, k.starts(with: Self.projKey(SalesProjection.name, "a")) else {
+          aggregate.append(stored[at])
+          at += 1
+          continue
+        }
+        let month = Int32(bitPattern: k.suffix(4).reduce(0) { $0 << 8 | UInt32($1) } ^ 0x8000_0000)
+        var cells = try SalesProjection.decodeCells(stored[at].1, month: month)
+        at += 1
+        while at < stored.count, stored[at].0.count == k.count + 4, stored[at].0.starts(with: k) {
+          cells.merge(try SalesProjection.decodeCells(stored[at].1, month: month), uniquingKeysWith: +)
+          at += 1
+        }
+        aggregate.append((k, SalesProjection.encodeCells(month: month, cells)))
+      }
+    } catch is SalesProjection.CodecError {
+      return "the sales pre-aggregate is unreadable"
+    }
     let keys = firsts.map { key, t in
       (Self.projKey(SalesProjection.name, "k") + [0] + key, (0..<4).map { UInt8(truncatingIfNeeded: t >> (8 * $0)) })
     }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-    let expected = months + keys
-    guard expected.count == aggregate.count, zip(expected, aggregate).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
-      return "the sales pre-aggregate differs from the sums of a replay of events 1–\(stored.checkpoint)"
+    let sumsExpected = months + keys
+    guard sumsExpected.count == aggregate.count, zip(sumsExpected, aggregate).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
+      return "the sales pre-aggregate differs from the sums of a replay of events 1–\(m.checkpoint)"
     }
     return nil
   }

@@ -126,7 +126,7 @@ struct SalesProjectionTests {
       let persisted = try s.salesProjection()
       let replay = try s.replaySales()
       // What reports read (facts and dimensions); verify compares the working state too.
-      #expect(persisted.facts == replay.facts && persisted.encodeDims() == replay.encodeDims(), "round \(round)")
+      #expect(persisted.sameReadModel(as: replay), "round \(round)")
       #expect(persisted.checkpoint == (try s.head().seq))
       // A second read folds nothing and loads the same facts.
       #expect(try s.salesProjection().facts == replay.facts)
@@ -148,7 +148,7 @@ struct SalesProjectionTests {
       m.checkpoint = 3
       try txn.put(s.proj, metaKey, m.bytes)
     }
-    #expect(try s.salesProjection().sameFold(as: first))
+    #expect(try s.salesProjection().sameReadModel(as: first))
     // A changed fact: verify reports that the projection differs from a replay.
     let chunk = Array("sales".utf8) + [0] + Array("f".utf8) + [0, 0, 0, 0, 0]
     try s.env.write { txn in
@@ -183,7 +183,7 @@ struct SalesProjectionTests {
     }
     let persisted = try s.salesProjection()
     let replay = try s.replaySales()
-    #expect(persisted.facts == replay.facts && persisted.encodeDims() == replay.encodeDims())
+    #expect(persisted.sameReadModel(as: replay))
     #expect(!replay.facts.isEmpty)
     // The store skips the types the fold ignores without decoding them: the same as folding all.
     let everything = SalesProjection()

@@ -11,7 +11,8 @@
 /// (`encodeFacts`) with seq 0, item 0 and the month's first day as its day, so the report groups
 /// cells exactly as it groups facts: integer sums do not depend on how they are split, and a
 /// cell exists as soon as one fact falls in it (even when its sum is 0), so the same groups
-/// appear. The per-SKU and per-line order counts (read only by product and line groupings) are
+/// appear (the store may keep a month in several records, whose cells add up the same way). The
+/// per-SKU and per-line order counts (read only by product and line groupings) are
 /// left out. Cells are sorted by tuple and measure: the bytes are a function of the fold.
 extension SalesProjection {
   /// Where a fact's amount is summed within its month.
@@ -39,6 +40,19 @@ extension SalesProjection {
     var w = BinaryWriter()
     for f in [t.rep, t.team, t.region, t.channel, t.tier, t.promotion, t.source] { w.string(f) }
     return w.bytes
+  }
+
+  /// The tuple a customer-less key stands for, with an empty customer (nil for bytes that are
+  /// not one).
+  public static func customerlessTuple(_ key: [UInt8]) -> DimTuple? {
+    var r = BinaryReader(key)
+    var f: [String] = []
+    for _ in 0..<7 {
+      guard let s = try? r.string() else { return nil }
+      f.append(s)
+    }
+    guard r.atEnd else { return nil }
+    return DimTuple(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: "", tier: f[4], promotion: f[5], source: f[6])
   }
 
   /// Adds `facts` to `aggregate`; `first` names the cell's tuple of a fact's tuple.
@@ -89,6 +103,22 @@ extension SalesProjection {
   /// The stored record of one month.
   public static func encodeCells(month: Int32, _ cells: [CellKey: Int64]) -> [UInt8] {
     encodeFacts(cellFacts(month: month, cells)[...])
+  }
+
+  /// The cells of a stored month record (or of a record of sums added to it since).
+  public static func decodeCells(_ bytes: [UInt8], month: Int32) throws(CodecError) -> [CellKey: Int64] {
+    guard bytes.count % factWidth == 0 else { throw CodecError() }
+    var r = BinaryReader(bytes)
+    var cells: [CellKey: Int64] = [:]
+    while !r.atEnd {
+      guard try r.u64() == 0, Int32(bitPattern: try r.u32()) == month else { throw CodecError() }
+      let m = try r.u8()
+      _ = try r.take(3)
+      let k = CellKey(tuple: try r.u32(), measure: m)
+      guard SalesMeasure(rawValue: m) != nil, try r.u32() == 0 else { throw CodecError() }
+      cells[k, default: 0] += try r.i64()
+    }
+    return cells
   }
 
   /// A stored month record with `added` summed into it, in one pass over its cells (which are

@@ -1,25 +1,105 @@
-/// The stored form of the sales projection (ERPStore keeps the parts under its own keys): the
-/// dimensions and the open invoices (read by every report), the fold's working state (read only
-/// to catch up), and the facts in fixed-width records (appended, never rewritten). Maps are
-/// written in key order so the bytes are a function of the fold.
+/// The stored form of the sales projection (ERPStore keeps the records under its own prefix):
+/// one record per order, invoice, open invoice, customer, product, lead and dimension tuple, so a
+/// catch-up reads and writes only what its events touch; the items and the master data a report
+/// reads (reps and targets) in one record each, rewritten only when they change; and the facts
+/// in fixed-width records (appended, never rewritten). Every record's bytes are a function of the
+/// fold, so `verify` compares a stored projection with a replay record by record.
 extension SalesProjection {
   public struct CodecError: Error, Sendable, CustomStringConvertible {
+    public init() {}
     public var description: String { "unreadable sales projection" }
   }
+
+  /// The records kept one per id: the key is the kind's letter, a 0 byte and the id.
+  public enum RecordKind: String, Sendable, CaseIterable {
+    case order = "o", invoice = "i", customer = "c", product = "p", lead = "l"
+    /// The invoices with an open balance (the same bytes as their invoice record), for
+    /// receivables: a report reads these without the others.
+    case openInvoice = "O"
+    /// A tuple by its number (4 bytes, big-endian).
+    case tuple = "t"
+    /// The numbers (4 bytes each, big-endian, ascending) of the tuples whose fields hash to the
+    /// id (`tupleHash`), to find a tuple's number without reading them all.
+    case tupleIndex = "T"
+
+    public func key(_ id: [UInt8]) -> [UInt8] { Array(rawValue.utf8) + [0] + id }
+  }
+
+  /// The keys of the two records that are not one per id.
+  public static let itemsKey = Array("items".utf8)
+  public static let masterKey = Array("master".utf8)
 
   /// Bytes per fact record.
   public static let factWidth = 32
 
-  public func encodeDims() -> [UInt8] {
+  // MARK: Records
+
+  static func encodeTuple(_ t: DimTuple) -> [UInt8] {
     var w = BinaryWriter()
-    w.u32(UInt32(tuples.count))
-    for t in tuples { for f in t.fields { w.string(f) } }
+    for f in t.fields { w.string(f) }
+    return w.bytes
+  }
+
+  public static func decodeTuple(_ bytes: [UInt8]) throws(CodecError) -> DimTuple {
+    var r = BinaryReader(bytes)
+    var f: [String] = []
+    for _ in 0..<8 { f.append(try r.string()) }
+    guard r.atEnd else { throw CodecError() }
+    return DimTuple(fields: f)
+  }
+
+  public static func tupleKey(_ i: UInt32) -> [UInt8] {
+    [UInt8(truncatingIfNeeded: i >> 24), UInt8(truncatingIfNeeded: i >> 16), UInt8(truncatingIfNeeded: i >> 8),
+      UInt8(truncatingIfNeeded: i)]
+  }
+
+  /// FNV-1a (64 bits, big-endian) of a tuple's encoded fields: the id of its `tupleIndex`
+  /// record. Fields can be longer than an LMDB key; tuples that share a hash share the record.
+  static func tupleHash(_ fields: [UInt8]) -> [UInt8] {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in fields { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return (0..<8).map { UInt8(truncatingIfNeeded: h >> (56 - 8 * $0)) }
+  }
+
+  static func encodeCustomer(_ c: CustomerDims) -> [UInt8] {
+    var w = BinaryWriter()
+    w.string(c.region); w.string(c.channel); w.string(c.tier)
+    return w.bytes
+  }
+
+  static func decodeCustomer(_ bytes: [UInt8]) throws(CodecError) -> CustomerDims {
+    var r = BinaryReader(bytes)
+    let c = CustomerDims(region: try r.string(), channel: try r.string(), tier: try r.string())
+    guard r.atEnd else { throw CodecError() }
+    return c
+  }
+
+  /// A product's line or a lead's source: the text's bytes.
+  static func decodeText(_ bytes: [UInt8]) throws(CodecError) -> String {
+    guard let s = String(validating: bytes, as: UTF8.self) else { throw CodecError() }
+    return s
+  }
+
+  func encodeItems() -> [UInt8] {
+    var w = BinaryWriter()
     w.u32(UInt32(items.count))
     for i in items { w.string(i.sku); w.string(i.line) }
-    w.u32(UInt32(customers.count))
-    for (k, c) in customers.sorted(by: { utf8Precedes($0.key, $1.key) }) {
-      w.string(k); w.string(c.region); w.string(c.channel); w.string(c.tier)
-    }
+    return w.bytes
+  }
+
+  /// Reads the items, indexed for folding.
+  public func decodeItems(_ bytes: [UInt8]) throws(CodecError) {
+    var r = BinaryReader(bytes)
+    var list: [ItemKey] = []
+    for _ in 0..<(try r.u32()) { list.append(ItemKey(sku: try r.string(), line: try r.string())) }
+    guard r.atEnd, list.first == ItemKey(sku: "", line: "") else { throw CodecError() }
+    items = list
+    itemIndex = Dictionary(list.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+    changes.itemsStored = list.count
+  }
+
+  func encodeMaster() -> [UInt8] {
+    var w = BinaryWriter()
     w.u32(UInt32(reps.count))
     for (k, r) in reps.sorted(by: { utf8Precedes($0.key, $1.key) }) {
       w.string(k); w.string(r.team); w.string(r.region)
@@ -28,34 +108,12 @@ extension SalesProjection {
     for t in targets {
       w.string(t.scope); w.string(t.id); w.string(t.metric); w.string(t.period); w.string(t.value); w.u64(t.seq)
     }
-    encodeOpenInvoices(into: &w)
     return w.bytes
   }
 
-  /// - Parameter forFolding: also index the tuples and items (what folding more events needs;
-  ///   a report only reads them by number).
-  /// - Parameter openInvoices: also read the open invoices (receivables); a report that reads
-  ///   none may skip them.
-  public func decodeDims(_ bytes: [UInt8], forFolding: Bool = true, openInvoices: Bool = true) throws(CodecError) {
+  /// Reads the reps and the targets.
+  public func decodeMaster(_ bytes: [UInt8]) throws(CodecError) {
     var r = BinaryReader(bytes)
-    tuples = []
-    tupleIndex = [:]
-    for _ in 0..<(try r.u32()) {
-      var f: [String] = []
-      for _ in 0..<8 { f.append(try r.string()) }
-      tuples.append(DimTuple(fields: f))
-    }
-    items = []
-    itemIndex = [:]
-    for _ in 0..<(try r.u32()) { items.append(ItemKey(sku: try r.string(), line: try r.string())) }
-    if forFolding {
-      tupleIndex = Dictionary(tuples.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
-      itemIndex = Dictionary(items.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
-    }
-    customers = [:]
-    for _ in 0..<(try r.u32()) {
-      customers[try r.string()] = CustomerDims(region: try r.string(), channel: try r.string(), tier: try r.string())
-    }
     reps = [:]
     for _ in 0..<(try r.u32()) { reps[try r.string()] = RepDims(team: try r.string(), region: try r.string()) }
     targets = []
@@ -64,31 +122,103 @@ extension SalesProjection {
         scope: try r.string(), id: try r.string(), metric: try r.string(), period: try r.string(),
         value: try r.string(), seq: try r.u64()))
     }
-    if openInvoices { try decodeOpenInvoices(from: &r) }
+    guard r.atEnd else { throw CodecError() }
   }
 
-  public func encodeState() -> [UInt8] {
-    var w = BinaryWriter()
-    w.u64(checkpoint)
-    w.u32(UInt32(bitPattern: maxDay))
-    func sorted<V>(_ d: [String: V]) -> [(key: String, value: V)] {
-      d.sorted { utf8Precedes($0.key, $1.key) }
+  // MARK: Loading for a report
+
+  /// Prepares a projection loaded from the store for reading: folded to `checkpoint`, its
+  /// tuples given from number 0.
+  public func setLoaded(checkpoint: UInt64, maxDay: Int32, tuples: [DimTuple]) {
+    self.checkpoint = checkpoint
+    self.maxDay = maxDay
+    self.tuples = tuples
+    tupleBase = 0
+  }
+
+  /// Adds stored records of a kind a report reads: customers and open invoices.
+  public func loadRecord(_ kind: RecordKind, id: [UInt8], _ bytes: [UInt8]) throws(CodecError) {
+    let name = String(decoding: id, as: UTF8.self)
+    switch kind {
+    case .customer: customers[name] = try Self.decodeCustomer(bytes)
+    case .openInvoice, .invoice: invoices[name] = try Self.decodeInvoice(bytes)
+    default: throw CodecError()
     }
-    w.u32(UInt32(products.count))
-    for (k, v) in sorted(products) { w.string(k); w.string(v) }
-    w.u32(UInt32(leads.count))
-    for (k, v) in sorted(leads) { w.string(k); w.string(v) }
-    return w.bytes
   }
 
-  public func decodeState(_ bytes: [UInt8]) throws(CodecError) {
-    var r = BinaryReader(bytes)
-    checkpoint = try r.u64()
-    maxDay = Int32(bitPattern: try r.u32())
-    products = [:]
-    for _ in 0..<(try r.u32()) { products[try r.string()] = try r.string() }
-    leads = [:]
-    for _ in 0..<(try r.u32()) { leads[try r.string()] = try r.string() }
+  /// Prepares a fresh projection to catch up a stored one: folded to `checkpoint` with
+  /// `tupleCount` tuples made, its other records read through `loader`.
+  public func resume(checkpoint: UInt64, maxDay: Int32, tupleCount: UInt32) {
+    self.checkpoint = checkpoint
+    self.maxDay = maxDay
+    tupleBase = tupleCount
+    tuples = []
+  }
+
+  // MARK: Writing back
+
+  /// The records changed since the catch-up began (or the last call), key and bytes, a nil value
+  /// for a record to delete; sorted by key. Reads the tuple index records it extends through
+  /// the loader.
+  public func takeChangedRecords() -> [(key: [UInt8], value: [UInt8]?)] {
+    var out: [(key: [UInt8], value: [UInt8]?)] = []
+    for id in changes.orders { if let o = orders[id] { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(o))) } }
+    for id in changes.invoices {
+      guard let i = invoices[id] else { continue }
+      let bytes = Self.encodeInvoice(id, i)
+      out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
+      out.append((RecordKind.openInvoice.key(Array(id.utf8)), Self.openInvoice(id, i).open > 0 ? bytes : nil))
+    }
+    for id in changes.customers {
+      if let c = customers[id] { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(c))) }
+    }
+    for id in changes.products { if let p = products[id] { out.append((RecordKind.product.key(Array(id.utf8)), Array(p.utf8))) } }
+    for id in changes.leads { if let l = leads[id] { out.append((RecordKind.lead.key(Array(id.utf8)), Array(l.utf8))) } }
+    var buckets: [[UInt8]: [UInt8]] = [:]
+    for (n, t) in tuples.enumerated() {
+      let i = tupleBase + UInt32(n)
+      let fields = Self.encodeTuple(t)
+      out.append((RecordKind.tuple.key(Self.tupleKey(i)), fields))
+      let h = Self.tupleHash(fields)
+      if buckets[h] == nil { buckets[h] = loader?(.tupleIndex, h) ?? [] }
+      buckets[h]! += Self.tupleKey(i)
+    }
+    for (h, v) in buckets { out.append((RecordKind.tupleIndex.key(h), v)) }
+    if items.count != changes.itemsStored { out.append((Self.itemsKey, encodeItems())) }
+    if changes.master { out.append((Self.masterKey, encodeMaster())) }
+    changes = Changes()
+    changes.itemsStored = items.count
+    tupleBase += UInt32(tuples.count)
+    for (n, t) in tuples.enumerated() { olderTuples[tupleBase - UInt32(tuples.count) + UInt32(n)] = t }
+    tuples = []
+    return out.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+  }
+
+  /// Every record a stored projection of this fold holds (all but its meta, facts and month
+  /// sums), sorted by key: what `verify` compares with the store. The fold must hold every
+  /// tuple (a replay in memory does).
+  public func allRecords() -> [(key: [UInt8], value: [UInt8])] {
+    var out: [(key: [UInt8], value: [UInt8])] = []
+    for (id, o) in orders { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(o))) }
+    for (id, i) in invoices {
+      let bytes = Self.encodeInvoice(id, i)
+      out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
+      if Self.openInvoice(id, i).open > 0 { out.append((RecordKind.openInvoice.key(Array(id.utf8)), bytes)) }
+    }
+    for (id, c) in customers { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(c))) }
+    for (id, p) in products { out.append((RecordKind.product.key(Array(id.utf8)), Array(p.utf8))) }
+    for (id, l) in leads { out.append((RecordKind.lead.key(Array(id.utf8)), Array(l.utf8))) }
+    var buckets: [[UInt8]: [UInt8]] = [:]
+    for (n, t) in tuples.enumerated() {
+      let i = tupleBase + UInt32(n)
+      let fields = Self.encodeTuple(t)
+      out.append((RecordKind.tuple.key(Self.tupleKey(i)), fields))
+      buckets[Self.tupleHash(fields), default: []] += Self.tupleKey(i)
+    }
+    for (h, v) in buckets { out.append((RecordKind.tupleIndex.key(h), v)) }
+    if items.count > 1 { out.append((Self.itemsKey, encodeItems())) }
+    if !reps.isEmpty || !targets.isEmpty { out.append((Self.masterKey, encodeMaster())) }
+    return out.sorted { $0.key.lexicographicallyPrecedes($1.key) }
   }
 
   /// One order's record.
@@ -141,38 +271,6 @@ extension SalesProjection {
     return try readInvoice(from: &r).1
   }
 
-  /// The records of the orders and invoices changed since the last call, to be written back.
-  public func takeChangedRecords() -> (orders: [(String, [UInt8])], invoices: [(String, [UInt8])]) {
-    defer {
-      changedOrders.removeAll()
-      changedInvoices.removeAll()
-    }
-    return (
-      changedOrders.sorted { utf8Precedes($0, $1) }.compactMap { id in
-        orders[id].map { (id, Self.encodeOrder($0)) }
-      },
-      changedInvoices.sorted { utf8Precedes($0, $1) }.compactMap { id in
-        invoices[id].map { (id, Self.encodeInvoice(id, $0)) }
-      }
-    )
-  }
-
-  /// Adds stored records (for `verify`, which compares every record with a replay).
-  public func loadRecord(order id: String, _ bytes: [UInt8]) throws(CodecError) { orders[id] = try Self.decodeOrder(bytes) }
-  public func loadRecord(invoice id: String, _ bytes: [UInt8]) throws(CodecError) { invoices[id] = try Self.decodeInvoice(bytes) }
-
-  /// Every order and invoice held, in their stored form and key order (to compare two folds).
-  public func encodeRecords() -> [UInt8] {
-    var out: [UInt8] = []
-    for (k, o) in orders.sorted(by: { utf8Precedes($0.key, $1.key) }) {
-      out += Array(k.utf8) + [0] + Self.encodeOrder(o)
-    }
-    for (k, i) in invoices.sorted(by: { utf8Precedes($0.key, $1.key) }) {
-      out += Self.encodeInvoice(k, i)
-    }
-    return out
-  }
-
   public static func encodeFacts(_ facts: ArraySlice<SalesFact>) -> [UInt8] {
     var w = BinaryWriter()
     w.bytes.reserveCapacity(facts.count * factWidth)
@@ -188,24 +286,19 @@ extension SalesProjection {
     return w.bytes
   }
 
-
-
-  /// The checkpoint of a projection loaded without its working state (for reading only).
-  public func setCheckpoint(_ seq: UInt64, maxDay: Int32) {
-    checkpoint = seq
-    self.maxDay = maxDay
-  }
-
   /// Replaces the facts (the store loads them from its chunks).
   public func setFacts(_ f: [SalesFact]) {
     facts = f
     factsAreMonthSums = false
   }
 
-  /// Replaces the facts by the month sums of the pre-aggregate (the store loads them).
-  public func setMonthSums(_ f: [SalesFact]) {
+  /// Replaces the facts by the month sums of the pre-aggregate and the tuples by those the sums
+  /// name (the store loads them).
+  public func setMonthSums(_ f: [SalesFact], tuples: [DimTuple]) {
     facts = f
     factsAreMonthSums = true
+    self.tuples = tuples
+    tupleBase = 0
   }
 }
 

@@ -1,10 +1,10 @@
 /// The invoices of the sales projection as receivables (SPEC 5: open invoice balances).
 ///
-/// The fold keeps every invoice in its working state (`invoices`, stored with the state: a credit
-/// note may still name an invoice after it is settled). The invoices still open are also written
-/// into the stored dimensions, the part every report loads, so `report receivables` on an
-/// up-to-date projection reads them without loading the working state: a projection loaded
-/// without its state knows only its open invoices, which is all a report asks of it.
+/// The fold keeps every invoice (`invoices`, each in a record of its own when stored: a credit
+/// note may still name an invoice after it is settled). The invoices still open are also kept in
+/// records of their own (`RecordKind.openInvoice`), so `report receivables` on an up-to-date
+/// projection reads them without the others: a projection loaded for reading knows only its open
+/// invoices, which is all a report asks of it.
 extension SalesProjection {
   /// An invoice with an open balance, as folded so far.
   public struct OpenInvoice: Sendable, Hashable {
@@ -40,24 +40,6 @@ extension SalesProjection {
   }
 
   // MARK: Stored form
-
-  /// The open invoices, for the stored dimensions.
-  func encodeOpenInvoices(into w: inout BinaryWriter) {
-    let open = invoices.filter { Self.openInvoice($0.key, $0.value).open > 0 }
-      .sorted { utf8Precedes($0.key, $1.key) }
-    w.u32(UInt32(open.count))
-    for (k, i) in open { Self.writeInvoice(k, i, into: &w) }
-  }
-
-  /// Reads the open invoices of the stored dimensions into `invoices`; a working state decoded
-  /// after them replaces them with every invoice.
-  func decodeOpenInvoices(from r: inout BinaryReader) throws(CodecError) {
-    invoices = [:]
-    for _ in 0..<(try r.u32()) {
-      let (id, info) = try Self.readInvoice(from: &r)
-      invoices[id] = info
-    }
-  }
 
   static func writeInvoice(_ id: String, _ i: InvoiceInfo, into w: inout BinaryWriter) {
     w.string(id)

@@ -68,7 +68,8 @@ public final class SalesProjection {
   /// 3: invoices carry their amount, due day and matched and credited sums (receivables).
   /// 4: orders and invoices stored as records of their own.
   /// 5: the month pre-aggregate (SalesProjection+Aggregate) stored beside the facts.
-  public static let version: UInt32 = 5
+  /// 6: customers, products, leads, tuples and open invoices in records of their own.
+  public static let version: UInt32 = 6
 
   /// The last seq folded.
   public internal(set) var checkpoint: UInt64 = 0
@@ -78,9 +79,14 @@ public final class SalesProjection {
   /// Whether `facts` holds the month sums of the pre-aggregate (seq 0, dated by the month's first
   /// day; SalesProjection+Aggregate) instead of the facts themselves.
   public internal(set) var factsAreMonthSums = false
-  /// Dimension tuples and items, indexed by the facts (item 0 is "no item").
+  /// Dimension tuples and items, indexed by the facts (item 0 is "no item"). What a report reads
+  /// always starts at tuple 0; while a stored projection catches up, `tuples` holds only the
+  /// tuples made since it was stored (numbers from `tupleBase` on) and the older ones are read
+  /// through the loader when the fold names them (`tuple(_:)`).
   public internal(set) var tuples: [DimTuple] = []
   public internal(set) var items: [ItemKey] = [ItemKey(sku: "", line: "")]
+  /// The number of the first tuple of `tuples` (0 except while a stored projection catches up).
+  public internal(set) var tupleBase: UInt32 = 0
   /// Current master data, for `--attribution current`.
   public internal(set) var customers: [String: CustomerDims] = [:]
   public internal(set) var reps: [String: RepDims] = [:]
@@ -88,19 +94,34 @@ public final class SalesProjection {
   public internal(set) var targets: [TargetInfo] = []
 
   var tupleIndex: [DimTuple: UInt32] = [:]
+  /// Tuples older than `tupleBase` read through the loader.
+  var olderTuples: [UInt32: DimTuple] = [:]
   var itemIndex: [ItemKey: UInt32] = [ItemKey(sku: "", line: ""): 0]
   var products: [String: String] = [:]
   var leads: [String: String] = [:]
-  /// Orders and invoices the fold has read or changed. A stored projection keeps each in a
-  /// record of its own, read through the loaders on demand and written back when changed, so a
-  /// catch-up costs what it touches, not the whole history. Changes are noted only while the
-  /// loaders are set (a fold in memory writes nothing back).
+  /// Orders and invoices the fold has read or changed.
   var orders: [String: OrderInfo] = [:]
   var invoices: [String: InvoiceInfo] = [:]
-  public var orderLoader: ((String) -> [UInt8]?)?
-  public var invoiceLoader: ((String) -> [UInt8]?)?
-  public internal(set) var changedOrders: Set<String> = []
-  public internal(set) var changedInvoices: Set<String> = []
+  /// A stored projection keeps each order, invoice, customer, product, lead and tuple in a
+  /// record of its own (SalesProjection+Codec), read through `loader` (record kind, id) when the
+  /// fold first names it and written back when changed, so a catch-up costs what it touches, not
+  /// the size of the history. Changes are noted only while the loader is set (a fold in memory
+  /// writes nothing back).
+  public var loader: ((RecordKind, [UInt8]) -> [UInt8]?)?
+  var changes = Changes()
+
+  struct Changes {
+    var orders: Set<String> = []
+    var invoices: Set<String> = []
+    var customers: Set<String> = []
+    var products: Set<String> = []
+    var leads: Set<String> = []
+    /// Reps or targets changed (they are stored together).
+    var master = false
+    /// The number of items when the catch-up began (items are stored together, rewritten when
+    /// one is added).
+    var itemsStored = 1
+  }
 
   public struct CustomerDims: Sendable, Hashable {
     public var region, channel, tier: String
@@ -158,12 +179,16 @@ public final class SalesProjection {
     switch event {
     case .customerRegistered(let e):
       customers[e.customer] = CustomerDims(region: e.region, channel: e.channel, tier: e.tier ?? "")
+      if loader != nil { changes.customers.insert(e.customer) }
     case .repRegistered(let e):
       reps[e.rep] = RepDims(team: e.team, region: e.region)
+      changes.master = true
     case .productDefined(let e):
       products[e.sku] = e.line
+      if loader != nil { changes.products.insert(e.sku) }
     case .leadCreated(let e):
       leads[e.lead] = e.source
+      if loader != nil { changes.leads.insert(e.lead) }
     case .targetSet(let e):
       let value: String
       switch e.value {
@@ -177,16 +202,17 @@ public final class SalesProjection {
       } else {
         targets.append(t)
       }
+      changes.master = true
 
     case .orderConfirmed(let e):
-      let c = customers[e.customer]
+      let c = customer(e.customer)
       let t = intern(DimTuple(
         rep: e.rep, team: reps[e.rep]?.team ?? "", region: e.region ?? c?.region ?? "",
         channel: e.channel ?? c?.channel ?? "", customer: e.customer, tier: c?.tier ?? "",
-        promotion: e.promotion ?? "", source: e.lead.flatMap { leads[$0] } ?? ""))
+        promotion: e.promotion ?? "", source: e.lead.flatMap { lead($0) } ?? ""))
       var info = OrderInfo(tuple: t, lines: [])
       for l in e.lines {
-        let item = intern(ItemKey(sku: l.sku, line: products[l.sku] ?? ""))
+        let item = intern(ItemKey(sku: l.sku, line: product(l.sku) ?? ""))
         info.lines.append(LineInfo(sku: l.sku, item: item, line: l))
         fact(.booked, t, item, l.amount.minorUnits)
       }
@@ -258,52 +284,80 @@ public final class SalesProjection {
     }
   }
 
+  /// What the loader gives for a record, decoded (nil when there is no loader, no record, or it
+  /// does not decode: `verify` compares every stored record with a replay).
+  private func load<T>(_ kind: RecordKind, _ id: String, _ decode: ([UInt8]) throws(CodecError) -> T) -> T? {
+    guard let loader, let bytes = loader(kind, Array(id.utf8)) else { return nil }
+    return try? decode(bytes)
+  }
+
+  func customer(_ id: String) -> CustomerDims? {
+    if let c = customers[id] { return c }
+    guard let c = load(.customer, id, Self.decodeCustomer) else { return nil }
+    customers[id] = c
+    return c
+  }
+
+  func product(_ sku: String) -> String? {
+    if let p = products[sku] { return p }
+    guard let p = load(.product, sku, Self.decodeText) else { return nil }
+    products[sku] = p
+    return p
+  }
+
+  func lead(_ id: String) -> String? {
+    if let l = leads[id] { return l }
+    guard let l = load(.lead, id, Self.decodeText) else { return nil }
+    leads[id] = l
+    return l
+  }
+
   func order(_ id: String) -> OrderInfo? {
     if let o = orders[id] { return o }
-    guard let bytes = orderLoader?(id), let o = try? Self.decodeOrder(bytes) else { return nil }
+    guard let o = load(.order, id, Self.decodeOrder) else { return nil }
     orders[id] = o
     return o
   }
 
   func setOrder(_ id: String, _ o: OrderInfo) {
     orders[id] = o
-    if orderLoader != nil { changedOrders.insert(id) }
+    if loader != nil { changes.orders.insert(id) }
   }
 
   /// Changes the order `id` in place (nothing when it is unknown).
   func updateOrder(_ id: String, _ change: (inout OrderInfo) -> Void) {
     var at = orders.index(forKey: id)
-    if at == nil, let bytes = orderLoader?(id), let o = try? Self.decodeOrder(bytes) {
+    if at == nil, let o = load(.order, id, Self.decodeOrder) {
       orders[id] = o
       at = orders.index(forKey: id)
     }
     guard let at else { return }
     change(&orders.values[at])
-    if orderLoader != nil { changedOrders.insert(id) }
+    if loader != nil { changes.orders.insert(id) }
   }
 
   func invoice(_ id: String) -> InvoiceInfo? {
     if let i = invoices[id] { return i }
-    guard let bytes = invoiceLoader?(id), let i = try? Self.decodeInvoice(bytes) else { return nil }
+    guard let i = load(.invoice, id, Self.decodeInvoice) else { return nil }
     invoices[id] = i
     return i
   }
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
     invoices[id] = i
-    if invoiceLoader != nil { changedInvoices.insert(id) }
+    if loader != nil { changes.invoices.insert(id) }
   }
 
   /// Changes the invoice `id` in place (nothing when it is unknown).
   func updateInvoice(_ id: String, _ change: (inout InvoiceInfo) -> Void) {
     var at = invoices.index(forKey: id)
-    if at == nil, let bytes = invoiceLoader?(id), let i = try? Self.decodeInvoice(bytes) {
+    if at == nil, let i = load(.invoice, id, Self.decodeInvoice) {
       invoices[id] = i
       at = invoices.index(forKey: id)
     }
     guard let at else { return }
     change(&invoices.values[at])
-    if invoiceLoader != nil { changedInvoices.insert(id) }
+    if loader != nil { changes.invoices.insert(id) }
   }
 
   /// Moves the checkpoint over an event the fold cannot read (only the trusted API stores one).
@@ -329,10 +383,32 @@ public final class SalesProjection {
 
   func intern(_ t: DimTuple) -> UInt32 {
     if let i = tupleIndex[t] { return i }
-    let i = UInt32(tuples.count)
+    // A stored tuple: its number is under the hash of its fields, with any others that share it.
+    let fields = Self.encodeTuple(t)
+    if let loader, let bytes = loader(.tupleIndex, Self.tupleHash(fields)), bytes.count % 4 == 0 {
+      for at in stride(from: 0, to: bytes.count, by: 4) {
+        let i = bytes[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }  // big-endian
+        if tuple(i) == t {
+          tupleIndex[t] = i
+          return i
+        }
+      }
+    }
+    let i = tupleBase + UInt32(tuples.count)
     tuples.append(t)
     tupleIndex[t] = i
     return i
+  }
+
+  /// Tuple number `i` (read through the loader when it is older than the catch-up; an empty
+  /// tuple for a number that names none, which only a damaged store can hold).
+  public func tuple(_ i: UInt32) -> DimTuple {
+    if i >= tupleBase, Int(i - tupleBase) < tuples.count { return tuples[Int(i - tupleBase)] }
+    if let t = olderTuples[i] { return t }
+    let blank = DimTuple(rep: "", team: "", region: "", channel: "", customer: "", tier: "", promotion: "", source: "")
+    guard let loader, let bytes = loader(.tuple, Self.tupleKey(i)), let t = try? Self.decodeTuple(bytes) else { return blank }
+    olderTuples[i] = t
+    return t
   }
 
   func intern(_ k: ItemKey) -> UInt32 {
@@ -343,9 +419,18 @@ public final class SalesProjection {
     return i
   }
 
-  /// Whether two projections hold the same fold (for `verify`), compared in their stored form.
+  /// Whether two projections give a report the same figures: facts, dimensions, master data,
+  /// targets and open invoices (for tests: a projection loaded for reading holds only these).
+  public func sameReadModel(as other: SalesProjection) -> Bool {
+    facts == other.facts && checkpoint == other.checkpoint && maxDay == other.maxDay && tuples == other.tuples
+      && items == other.items && customers == other.customers && reps == other.reps && targets == other.targets
+      && openInvoices == other.openInvoices
+  }
+
+  /// Whether two projections hold the same fold (for `verify` and tests), compared in their
+  /// stored form.
   public func sameFold(as other: SalesProjection) -> Bool {
-    facts == other.facts && encodeDims() == other.encodeDims() && encodeState() == other.encodeState()
-      && encodeRecords() == other.encodeRecords()
+    facts == other.facts && checkpoint == other.checkpoint && maxDay == other.maxDay
+      && allRecords().elementsEqual(other.allRecords(), by: { $0.key == $1.key && $0.value == $1.value })
   }
 }
