@@ -1,5 +1,9 @@
 import ERPCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Persisted projections (SPEC 1: "projection read models with their checkpoints"). The sales
 /// projection lives in the `proj` database under `sales\0…`: `meta` (version, checkpoint, fact
 /// and tuple counts), the records of SalesProjection+Codec (one per order, invoice, open invoice,
@@ -102,7 +106,8 @@ extension EventStore {
     }
     if let current { return current }
     if env.readOnly { return try replaySalesAtHead(asOf: nil) }
-    return try env.write { txn in
+    // A catch-up lost in a system crash is folded again at the next read: no meta-page flush.
+    return try env.write(durable: false) { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
       let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
       let p = SalesProjection()
@@ -294,6 +299,7 @@ extension EventStore {
       return true
     }
     let out = try [SalesFact](unsafeUninitializedCapacity: total) { storage, initialized in
+      Self.adviseHugePages(storage)
       try scan(prefix) { k, v in
         guard k.starts(with: prefix) else { return false }
         let n = v.count / SalesProjection.factWidth
@@ -332,6 +338,7 @@ extension EventStore {
     var filled = 0
     // Every chunk is decoded straight into the array's storage.
     let facts = try [SalesFact](unsafeUninitializedCapacity: count + extra) { storage, initialized in
+      Self.adviseHugePages(storage)
       guard count > 0 || toEnd else { return }
       try scan(Self.chunkKey(SalesProjection.name, from / Self.chunkFacts)) { k, v in
         guard k.starts(with: prefix) else { return false }
@@ -348,6 +355,22 @@ extension EventStore {
     }
     guard !failed, facts.count == count else { throw unreadable }
     return facts
+  }
+
+  /// Asks the kernel to back the whole 2 MiB pages inside a large, fresh buffer with huge pages
+  /// (where transparent huge pages are enabled "madvise"): a warm report fills tens or hundreds
+  /// of megabytes of facts, and faulting them in 4 KiB at a time was a third of its time. Only
+  /// advice: nothing changes where the kernel declines.
+  static func adviseHugePages<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
+    #if os(Linux)
+      let huge = 2 << 20
+      let bytes = buffer.count * MemoryLayout<T>.stride
+      guard bytes >= 2 * huge, let base = buffer.baseAddress else { return }
+      let start = (Int(bitPattern: base) + huge - 1) & ~(huge - 1)
+      let end = (Int(bitPattern: base) + bytes) & ~(huge - 1)
+      guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
+      _ = madvise(p, end - start, MADV_HUGEPAGE)
+    #endif
   }
 
   /// Whether a stored fact record has the layout of `SalesFact` in memory (little-endian, the

@@ -128,7 +128,15 @@ final class LMDBEnvironment {
   /// Runs `body` in a write transaction and commits. When the map is full the transaction is
   /// aborted, the map doubled and `body` run again from the start, so it must not have effects
   /// outside the transaction. LMDB's writer lock serialises writers across processes.
-  func write<T>(_ body: (WriteTransaction) throws -> T) throws -> T {
+  /// - Parameter durable: false for a transaction that may be lost in a system crash as long as
+  ///   it is lost whole (a projection's catch-up, redone at the next read): its pages are synced
+  ///   but not the meta page that makes it current (MDB_NOMETASYNC), one disk flush instead of
+  ///   two. A crash keeps the store consistent either way.
+  func write<T>(durable: Bool = true, _ body: (WriteTransaction) throws -> T) throws -> T {
+    if !durable {
+      try check(mdb_env_set_flags(env, UInt32(MDB_NOMETASYNC), 1), "mdb_env_set_flags")
+    }
+    defer { if !durable { mdb_env_set_flags(env, UInt32(MDB_NOMETASYNC), 0) } }
     var attempts = 0
     while true {
       var txn: OpaquePointer?

@@ -10,6 +10,7 @@ extension ERPCommand {
     struct Set: RecordCommand {
       var eventType: String { "AlertRuleSet" }
       static let configuration = CommandConfiguration(
+        commandName: "set",
         abstract: "Set the parameters of an alert rule (the latest for a rule is in force; what it leaves out takes the rule's default).",
         discussion: """
           Rules and the parameters they read (defaults in brackets); every rule also reads --enabled [true]:

@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand {
   struct Alerts: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "alerts",
       abstract: "KPI alerts for cron: targets behind pace, collections, overdue, dormant customers, stock.",
       subcommands: [Check.self, Rules.self, AlertRule.self], defaultSubcommand: Check.self)
   }
@@ -130,6 +131,7 @@ extension ERPCommand.Alerts {
 
   struct Rules: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "rules",
       abstract: "List the alert rules in force with their parameters (defaults, or the latest AlertRuleSet).")
     @OptionGroup var store: StoreLocation
     @Option(help: "table, csv or json.") var format: ReportFormat = .table

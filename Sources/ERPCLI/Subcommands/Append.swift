@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand {
   struct Append: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "append",
       abstract: "Append events (JSON Lines) to the log, all or nothing.",
       discussion: """
         Each line is {"type", "at", "data"} with optional "key" and "v". Every line is checked

@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand {
   struct Demo: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "demo",
       abstract: "Create a store in a fresh directory from a generated two-year history and summarise it.",
       discussion: """
         Makes a new directory (under $TMPDIR, or --dir), initialises a store there (CNY, \

@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand {
   struct Export: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "export",
       abstract: "Write the log as canonical JSON Lines (or CSV) to standard output.",
       discussion: """
         Each JSON line is the event's RFC 8785 form with its hash, exactly what the hash chain

@@ -7,6 +7,7 @@ extension DemandSeries.Interval: ExpressibleByArgument {}
 extension ERPCommand {
   struct Forecast: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "forecast",
       abstract: "Demand forecast per SKU (or line, or in total) with 80 % and 95 % intervals.",
       discussion: """
         Demand = confirmed order quantity per period (orders cancelled before shipping all of
@@ -70,6 +71,7 @@ extension ERPCommand {
 
   struct Replenish: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "replenish",
       abstract: "Purchase suggestions per SKU from the demand forecast: reorder point, quantity, cover.",
       discussion: """
         Columns: sku, on_hand, reserved, on_order, lead_time_days, demand_over_lead_time,

@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand {
   struct Generate: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "generate",
       abstract: "Write a realistic, seeded sales history as JSON Lines of primary events.",
       discussion: """
         A day-by-day simulation of a distributor's sales cycle: master data, targets, campaign

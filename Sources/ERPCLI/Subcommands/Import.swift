@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand {
   struct Import: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "import",
       abstract: "Import primary events (JSON Lines or CSV) from files: idempotent, atomic, every error listed.",
       discussion: """
         Each record gets a key: its own "key", else one derived from the file's SHA-256 and the \

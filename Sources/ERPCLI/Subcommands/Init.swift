@@ -34,6 +34,7 @@ struct NewStoreOptions: ParsableArguments {
 extension ERPCommand {
   struct Init: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "init",
       abstract: "Create a new, empty store.",
       discussion: "The directory is created with mode 0700 and its files 0600.")
 

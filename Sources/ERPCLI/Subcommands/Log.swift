@@ -40,6 +40,7 @@ struct EventFilter: ParsableArguments {
 extension ERPCommand {
   struct Log: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "log",
       abstract: "Show the events of the log, as a table for people or as JSON Lines.")
 
     @OptionGroup var store: StoreLocation

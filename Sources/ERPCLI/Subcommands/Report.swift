@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "report",
       abstract: "Reports folded from the log (see REPORT CONVENTIONS in erpctl(1)).",
       subcommands: [Sales.self, Customers.self, Funnel.self, Receivables.self, Pivot.self])
   }
@@ -14,6 +15,7 @@ extension ERPCommand {
 extension ERPCommand.Report {
   struct Sales: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "sales",
       abstract: "Booked, orders, AOV, revenue, units, COGS, margin, collections by any dimensions.",
       discussion: """
         Columns (SPEC 6): the --by dimensions, then booked, orders, aov, revenue, units, cogs, \

@@ -7,6 +7,7 @@ extension CustomerReport.TimeUnit: ExpressibleByArgument {}
 extension ERPCommand.Report {
   struct Customers: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "customers",
       abstract: "Customer value: RFM scores and segments, historical LTV, BG/NBD + Gamma-Gamma CLV.",
       discussion: """
         Columns: customer, orders, revenue, gross_profit, aov, first_order, last_order,

@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand.Report {
   struct Funnel: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "funnel",
       abstract: "The sales funnel of the leads created in the period, from their stage transitions.",
       discussion: """
         Columns: the --by dimensions (source, rep, region: the lead's), then stage, reached,

@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand.Report {
   struct Pivot: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "pivot",
       abstract: "One sales measure by row dimensions and a column dimension, with totals.",
       discussion: """
         Columns: the --rows dimensions, then one column per value of the --cols dimension

@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand.Report {
   struct Receivables: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "receivables",
       abstract: "Open invoice balances as of a date: current, overdue and aged, with DSO.",
       discussion: """
         Columns: the --by dimensions (default customer; also rep, team, region, channel, tier,

@@ -6,6 +6,7 @@ import Foundation
 extension ERPCommand {
   struct Restore: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "restore",
       abstract: "Load a whole export into a new or empty store, checking the hash chain.",
       discussion: """
         The store must not exist yet (it is created with the --currency, --timezone and

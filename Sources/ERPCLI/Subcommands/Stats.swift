@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand {
   struct Stats: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "stats",
       abstract: "Event counts by type, store size and the chain head.")
 
     @OptionGroup var store: StoreLocation

@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand {
   struct Verify: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "verify",
       abstract: "Check the sequence, every hash of the chain and the key index; exit 1 on a problem.")
 
     @OptionGroup var store: StoreLocation

@@ -213,10 +213,32 @@ public enum SalesReport {
       }
       return out
     }
-    // Keys are distinct per group, so the order of `sums` does not show.
-    let rows = zip(sumKeys, sums).map { Row(keys: keys($0.0), sums: $0.1) }.sorted { a, b in
-      a.keys.lexicographicallyPrecedes(b.keys) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    // Rows sorted by their keys' UTF-8 bytes, dimension by dimension (keys are distinct per
+    // group, so the order of `sums` does not show). Each group's keys are ranked once, so the
+    // sort compares integers.
+    func ranks(_ groups: [[String]]) -> [[Int]] {
+      guard let width = groups.first?.count else { return [] }
+      var out = Array(repeating: [Int](repeating: 0, count: width), count: groups.count)
+      for j in 0..<width {
+        let order = groups.indices.sorted { groups[$0][j].utf8.lexicographicallyPrecedes(groups[$1][j].utf8) }
+        var rank = 0
+        for (n, g) in order.enumerated() {
+          if n > 0, groups[g][j] != groups[order[n - 1]][j] { rank += 1 }
+          out[g][j] = rank
+        }
+      }
+      return out
     }
+    let otherRanks = ranks(otherKeys)
+    let timeRanks = ranks(timeKeys)
+    func sortKey(_ k: UInt64) -> [Int] {
+      var out = [Int](repeating: 0, count: q.by.count)
+      for (j, d) in otherDims.enumerated() { out[d.offset] = otherRanks[Int(k >> 32)][j] }
+      for (j, d) in timeDims.enumerated() { out[d.0] = timeRanks[Int(k & 0xFFFF_FFFF)][j] }
+      return out
+    }
+    let order = sumKeys.indices.map { (sortKey(sumKeys[$0]), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+    let rows = order.map { Row(keys: keys(sumKeys[$0.1]), sums: sums[$0.1]) }
     // The facts behind one row: a second pass, only when asked.
     var explained: [SalesFact] = []
     if let explain, let k = sumKeys.first(where: { keys($0) == explain }) {

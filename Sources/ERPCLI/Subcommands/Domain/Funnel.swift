@@ -4,11 +4,13 @@ import ERPCore
 extension ERPCommand {
   struct Lead: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "lead",
       abstract: "Sales leads and their funnel stages.", subcommands: [Create.self, Stage.self, Lose.self])
 
     struct Create: RecordCommand {
       var eventType: String { "LeadCreated" }
       static let configuration = CommandConfiguration(
+        commandName: "create",
         abstract: "Create a lead (stage new).",
         discussion: "Example: erpctl lead create --id L-7 --source trade-show --rep R-1 --customer C-88 --estimated-value 6000.00")
       @OptionGroup var store: StoreLocation
@@ -32,6 +34,7 @@ extension ERPCommand {
     struct Stage: RecordCommand {
       var eventType: String { "LeadStageChanged" }
       static let configuration = CommandConfiguration(
+        commandName: "stage",
         abstract: "Move a lead forward: contacted, qualified, quoted, negotiating or won.",
         discussion: "Stages only move forward (skipping is allowed). Example: erpctl lead stage --id L-7 --stage qualified")
       @OptionGroup var store: StoreLocation
@@ -49,6 +52,7 @@ extension ERPCommand {
     struct Lose: RecordCommand {
       var eventType: String { "LeadStageChanged" }
       static let configuration = CommandConfiguration(
+        commandName: "lose",
         abstract: "Mark an open lead lost, with the reason.",
         discussion: "Example: erpctl lead lose --id L-9 --reason price")
       @OptionGroup var store: StoreLocation
@@ -66,11 +70,13 @@ extension ERPCommand {
 
   struct Activity: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "activity",
       abstract: "Sales activities (calls, visits, emails, meetings).", subcommands: [Log.self])
 
     struct Log: RecordCommand {
       var eventType: String { "ActivityLogged" }
       static let configuration = CommandConfiguration(
+        commandName: "log",
         abstract: "Log an activity of a rep.",
         discussion: "Example: erpctl activity log --rep R-1 --kind visit --lead L-7")
       @OptionGroup var store: StoreLocation
@@ -89,11 +95,12 @@ extension ERPCommand {
   }
 
   struct Quote: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Quotes.", subcommands: [Issue.self])
+    static let configuration = CommandConfiguration(commandName: "quote", abstract: "Quotes.", subcommands: [Issue.self])
 
     struct Issue: RecordCommand {
       var eventType: String { "QuoteIssued" }
       static let configuration = CommandConfiguration(
+        commandName: "issue",
         abstract: "Issue a quote.",
         discussion: "Example: erpctl quote issue --id Q-3 --customer C-88 --lead L-7 --line A1:40:120.00:0.05")
       @OptionGroup var store: StoreLocation

@@ -4,11 +4,13 @@ import ERPCore
 extension ERPCommand {
   struct Customer: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "customer",
       abstract: "Customers (master data).", subcommands: [Register.self])
 
     struct Register: RecordCommand {
       var eventType: String { "CustomerRegistered" }
       static let configuration = CommandConfiguration(
+        commandName: "register",
         abstract: "Register a customer, or change one (later orders use the new values).",
         discussion: "Example: erpctl customer register --id C-88 --name 'Acme' --region east --channel direct --tier gold")
       @OptionGroup var store: StoreLocation
@@ -31,11 +33,13 @@ extension ERPCommand {
 
   struct Product: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "product",
       abstract: "Products (master data).", subcommands: [Register.self])
 
     struct Register: RecordCommand {
       var eventType: String { "ProductDefined" }
       static let configuration = CommandConfiguration(
+        commandName: "register",
         abstract: "Define a product, or change one (list price, cost, lead time, pack size).",
         discussion: "Example: erpctl product register --sku A1 --name Widget --line widgets --list-price 120.00 --lead-time-days 14 --pack-size 10")
       @OptionGroup var store: StoreLocation
@@ -59,11 +63,13 @@ extension ERPCommand {
 
   struct Rep: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "rep",
       abstract: "Sales reps (master data).", subcommands: [Register.self])
 
     struct Register: RecordCommand {
       var eventType: String { "RepRegistered" }
       static let configuration = CommandConfiguration(
+        commandName: "register",
         abstract: "Register a sales rep, or change one.",
         discussion: "Example: erpctl rep register --id R-1 --name 'Wang Fang' --team east-1 --region east --commission-rate 0.03")
       @OptionGroup var store: StoreLocation
@@ -85,11 +91,13 @@ extension ERPCommand {
 
   struct Target: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "target",
       abstract: "Sales targets.", subcommands: [Set.self, List.self])
 
     struct Set: RecordCommand {
       var eventType: String { "TargetSet" }
       static let configuration = CommandConfiguration(
+        commandName: "set",
         abstract: "Set a target for a period (a later target for the same scope, id, metric and period replaces it).",
         discussion: "Example: erpctl target set --scope rep --id R-1 --metric revenue --period 2026-11 --value 50000.00")
       @OptionGroup var store: StoreLocation
@@ -115,11 +123,13 @@ extension ERPCommand {
 
   struct Cost: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "cost",
       abstract: "Costs: of an order, or of a campaign per channel.", subcommands: [Record.self])
 
     struct Record: RecordCommand {
 
       static let configuration = CommandConfiguration(
+        commandName: "record",
         abstract: "Record a cost of an order (--order, --kind) or a campaign cost (--channel, --period).",
         discussion: """
           Examples: erpctl cost record --order SO-1001 --kind freight --amount 180.00

@@ -4,12 +4,14 @@ import ERPCore
 extension ERPCommand {
   struct Order: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "order",
       abstract: "Orders: confirm, cancel, ship, return.",
       subcommands: [Confirm.self, Cancel.self, Ship.self, Return.self])
 
     struct Confirm: RecordCommand {
       var eventType: String { "OrderConfirmed" }
       static let configuration = CommandConfiguration(
+        commandName: "confirm",
         abstract: "Confirm an order; stock is reserved at once (refused when short, unless --allow-backorder).",
         discussion: """
           Example: erpctl order confirm --id SO-1001 --customer C-88 --rep R-1 \\
@@ -43,6 +45,7 @@ extension ERPCommand {
     struct Cancel: RecordCommand {
       var eventType: String { "OrderCancelled" }
       static let configuration = CommandConfiguration(
+        commandName: "cancel",
         abstract: "Cancel the unshipped remainder of an order; its reservations are released.",
         discussion: "Example: erpctl order cancel --id SO-1001 --reason 'customer request'")
       @OptionGroup var store: StoreLocation
@@ -60,6 +63,7 @@ extension ERPCommand {
     struct Ship: RecordCommand {
       var eventType: String { "Shipped" }
       static let configuration = CommandConfiguration(
+        commandName: "ship",
         abstract: "Ship reserved goods; COGS is fixed and the invoice issued.",
         discussion: "Example: erpctl order ship --id SO-1001 --shipment SH-1 --line A1:40 --line B2:24 --carrier 'SF Express'")
       @OptionGroup var store: StoreLocation
@@ -83,6 +87,7 @@ extension ERPCommand {
     struct Return: RecordCommand {
       var eventType: String { "ReturnReceived" }
       static let configuration = CommandConfiguration(
+        commandName: "return",
         abstract: "Take back shipped goods; they are restocked at the cost they left with and a credit note is issued.",
         discussion: "Example: erpctl order return --id SO-1001 --sku A1 --qty 2 --reason damaged")
       @OptionGroup var store: StoreLocation
@@ -102,11 +107,13 @@ extension ERPCommand {
 
   struct Stock: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "stock",
       abstract: "Stock: receipts and adjustments.", subcommands: [Receive.self, Adjust.self])
 
     struct Receive: RecordCommand {
       var eventType: String { "StockReceived" }
       static let configuration = CommandConfiguration(
+        commandName: "receive",
         abstract: "Receive stock at a unit cost; backordered orders are reserved oldest first.",
         discussion: "Example: erpctl stock receive --sku A1 --qty 100 --unit-cost 70.00 --po PO-1")
       @OptionGroup var store: StoreLocation
@@ -126,6 +133,7 @@ extension ERPCommand {
     struct Adjust: RecordCommand {
       var eventType: String { "StockAdjusted" }
       static let configuration = CommandConfiguration(
+        commandName: "adjust",
         abstract: "Correct stock on hand (negative removes, never below what is reserved).",
         discussion: "Example: erpctl stock adjust --sku A1 --qty -2 --reason 'stocktake'")
       @OptionGroup var store: StoreLocation
@@ -151,6 +159,7 @@ extension ERPCommand {
     struct Place: RecordCommand {
       var eventType: String { "PurchaseOrderPlaced" }
       static let configuration = CommandConfiguration(
+        commandName: "place",
         abstract: "Place a purchase order with a supplier.",
         discussion: "Example: erpctl po place --id PO-7 --sku A1 --qty 200 --expected 2026-12-10")
       @OptionGroup var store: StoreLocation
@@ -170,11 +179,13 @@ extension ERPCommand {
 
   struct Payment: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "payment",
       abstract: "Payments and their matching to invoices.", subcommands: [Receive.self, Match.self])
 
     struct Receive: RecordCommand {
       var eventType: String { "PaymentReceived" }
       static let configuration = CommandConfiguration(
+        commandName: "receive",
         abstract: "Receive a payment; it is matched to the customer's oldest open invoices, the rest kept as credit.",
         discussion: "Example: erpctl payment receive --id PAY-1 --customer C-88 --amount 3000.00 --method 'bank transfer'")
       @OptionGroup var store: StoreLocation
@@ -194,6 +205,7 @@ extension ERPCommand {
     struct Match: RecordCommand {
       var eventType: String { "PaymentMatched" }
       static let configuration = CommandConfiguration(
+        commandName: "match",
         abstract: "Match an unapplied payment amount to an invoice by hand.",
         discussion: "Example: erpctl payment match --payment PAY-1 --invoice INV-SH-1 --amount 500.00")
       @OptionGroup var store: StoreLocation
@@ -212,11 +224,13 @@ extension ERPCommand {
 
   struct Case: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "case",
       abstract: "After-sales service cases.", subcommands: [Open.self, Close.self])
 
     struct Open: RecordCommand {
       var eventType: String { "ServiceCaseOpened" }
       static let configuration = CommandConfiguration(
+        commandName: "open",
         abstract: "Open a service case.",
         discussion: "Example: erpctl case open --id CS-1 --customer C-88 --order SO-1001 --kind complaint --text 'late delivery'")
       @OptionGroup var store: StoreLocation
@@ -238,6 +252,7 @@ extension ERPCommand {
     struct Close: RecordCommand {
       var eventType: String { "ServiceCaseClosed" }
       static let configuration = CommandConfiguration(
+        commandName: "close",
         abstract: "Close a service case.",
         discussion: "Example: erpctl case close --id CS-1 --resolution refunded --satisfaction 4")
       @OptionGroup var store: StoreLocation

@@ -5,6 +5,7 @@ import ERPStore
 extension ERPCommand.Target {
   struct List: ERPSubcommand {
     static let configuration = CommandConfiguration(
+      commandName: "list",
       abstract: "List the targets in force with actual, completion and pace so far.",
       discussion: """
         One row per target in force (the latest TargetSet per scope, id, metric and period):
