@@ -3,7 +3,7 @@ SWIFT ?= swift
 BIN := .build/debug/erpctl
 DEMO_DIR := .build/demo
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build release test demo bench clean
 
 all: build
 
@@ -19,6 +19,11 @@ deps:
 
 build: deps
 	$(SWIFT) build --product erpctl
+
+# The optimised binary, with the Swift runtime linked in: no dynamic symbol binding at start-up,
+# about 20 ms off every command (what cron jobs and the benchmark run). .build/release/erpctl
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product erpctl
 
 test: deps
 	$(SWIFT) build --build-tests
@@ -37,9 +42,8 @@ demo: build
 	$(BIN) alerts --store $(DEMO_DIR)/erpctl.lmdb --format table || [ $$? -eq 1 ]
 
 # The benchmark (not a test): see BENCHMARKS.md for what it measures.
-bench: deps
-	$(SWIFT) build -c release --product erpctl-bench
-	$(SWIFT) build -c release --product erpctl
+bench: release
+	$(SWIFT) build -c release --static-swift-stdlib --product erpctl-bench
 	.build/release/erpctl-bench $(BENCH_ARGS)
 
 clean:

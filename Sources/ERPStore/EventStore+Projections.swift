@@ -205,8 +205,8 @@ extension EventStore {
       let m = ProjectionMeta(
         version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay, tuples: tupleCount)
       try txn.put(proj, key, m.bytes)
-      // What a report reads, from what was just written.
-      let read = try loadSales(m, monthSums: monthSums) { try txn.get(proj, $0) } scan: { from, body in
+      // What a report reads, from what was just written (the reps and targets as folded).
+      let read = try loadSales(m, monthSums: monthSums, master: p) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
       }
       return (read, head)
@@ -216,14 +216,19 @@ extension EventStore {
   /// The stored projection as a report reads it: with `monthSums`, the reps, the targets, the
   /// month sums and the tuples they name; otherwise every tuple, item, customer and open
   /// invoice, and the facts.
+  /// `master`: a projection whose reps and targets are those stored (read from it, not decoded).
   private func loadSales(
-    _ m: ProjectionMeta, monthSums: Bool, get: ([UInt8]) throws -> [UInt8]?,
+    _ m: ProjectionMeta, monthSums: Bool, master known: SalesProjection? = nil, get: ([UInt8]) throws -> [UInt8]?,
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
   ) throws -> SalesProjection {
     let p = SalesProjection()
     let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
     do {
-      if let master = try get( Self.projKey(SalesProjection.name, "master")) { try p.decodeMaster(master) }
+      if let known {
+        p.setMaster(from: known)
+      } else if let master = try get(Self.projKey(SalesProjection.name, "master")) {
+        try p.decodeMaster(master)
+      }
       if monthSums {
         let (sums, tuples) = try loadMonthSums(scan: scan)
         p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: [])
@@ -575,7 +580,7 @@ extension EventStore {
         }
         aggregate.append((k, SalesProjection.encodeCells(month: month, cells)))
       }
-    } catch is SalesProjection.CodecError {
+    } catch {
       return "the sales pre-aggregate is unreadable"
     }
     let keys = firsts.map { key, t in

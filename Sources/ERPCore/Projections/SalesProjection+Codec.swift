@@ -125,6 +125,12 @@ extension SalesProjection {
     guard r.atEnd else { throw CodecError() }
   }
 
+  /// Takes the reps and targets of another projection (the same as decoding its `master`).
+  public func setMaster(from other: SalesProjection) {
+    reps = other.reps
+    targets = other.targets
+  }
+
   // MARK: Loading for a report
 
   /// Prepares a projection loaded from the store for reading: folded to `checkpoint`, its
