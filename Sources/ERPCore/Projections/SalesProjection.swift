@@ -291,33 +291,21 @@ public final class SalesProjection {
     return try? decode(bytes)
   }
 
-  func customer(_ id: String) -> CustomerDims? {
-    if let c = customers[id] { return c }
-    guard let c = load(.customer, id, Self.decodeCustomer) else { return nil }
-    customers[id] = c
-    return c
+  /// The record `id` of `table`, read through the loader the first time.
+  private func cached<T>(
+    _ table: ReferenceWritableKeyPath<SalesProjection, [String: T]>, _ kind: RecordKind, _ id: String,
+    _ decode: ([UInt8]) throws(CodecError) -> T
+  ) -> T? {
+    if let v = self[keyPath: table][id] { return v }
+    guard let v = load(kind, id, decode) else { return nil }
+    self[keyPath: table][id] = v
+    return v
   }
 
-  func product(_ sku: String) -> String? {
-    if let p = products[sku] { return p }
-    guard let p = load(.product, sku, Self.decodeText) else { return nil }
-    products[sku] = p
-    return p
-  }
-
-  func lead(_ id: String) -> String? {
-    if let l = leads[id] { return l }
-    guard let l = load(.lead, id, Self.decodeText) else { return nil }
-    leads[id] = l
-    return l
-  }
-
-  func order(_ id: String) -> OrderInfo? {
-    if let o = orders[id] { return o }
-    guard let o = load(.order, id, Self.decodeOrder) else { return nil }
-    orders[id] = o
-    return o
-  }
+  func customer(_ id: String) -> CustomerDims? { cached(\.customers, .customer, id, Self.decodeCustomer) }
+  func product(_ sku: String) -> String? { cached(\.products, .product, sku, Self.decodeText) }
+  func lead(_ id: String) -> String? { cached(\.leads, .lead, id, Self.decodeText) }
+  func order(_ id: String) -> OrderInfo? { cached(\.orders, .order, id, Self.decodeOrder) }
 
   func setOrder(_ id: String, _ o: OrderInfo) {
     orders[id] = o
@@ -336,12 +324,7 @@ public final class SalesProjection {
     if loader != nil { changes.orders.insert(id) }
   }
 
-  func invoice(_ id: String) -> InvoiceInfo? {
-    if let i = invoices[id] { return i }
-    guard let i = load(.invoice, id, Self.decodeInvoice) else { return nil }
-    invoices[id] = i
-    return i
-  }
+  func invoice(_ id: String) -> InvoiceInfo? { cached(\.invoices, .invoice, id, Self.decodeInvoice) }
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
     invoices[id] = i
