@@ -113,6 +113,8 @@ extension EventStore {
       let p = SalesProjection()
       // The facts stored before this catch-up; those after them are the new ones.
       var stored = 0
+      // A rebuild starts from nothing: the fold holds every record, and all of them are written.
+      var rebuild = false
       if let m = try txn.get(proj, key).flatMap(ProjectionMeta.init), m.version == SalesProjection.version {
         stored = m.facts
         p.resume(checkpoint: m.checkpoint, maxDay: m.maxDay, tupleCount: m.tuples)
@@ -130,10 +132,13 @@ extension EventStore {
           return true
         }
         for k in old { try txn.delete(proj, k) }
+        rebuild = true
       }
-      // The fold reads the records it names through the transaction, so the loader is dropped
-      // before the transaction ends.
-      p.loader = { [proj] kind, id in try? txn.get(proj, Self.projKey(SalesProjection.name, "") + kind.key(id)) }
+      // A catch-up's fold reads the records it names through the transaction, so the loader is
+      // dropped before the transaction ends.
+      if !rebuild {
+        p.loader = { [proj] kind, id in try? txn.get(proj, Self.projKey(SalesProjection.name, "") + kind.key(id)) }
+      }
       defer { p.loader = nil }
       let plan = salesFoldPlan()
       try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
@@ -156,9 +161,13 @@ extension EventStore {
         firsts[t] = f
         return f
       }, into: &added)
-      for (k, v) in p.takeChangedRecords() {
-        let full = Self.projKey(SalesProjection.name, "") + k
-        if let v { try txn.put(proj, full, v) } else { try txn.delete(proj, full) }
+      if rebuild {
+        for (k, v) in p.allRecords() { try txn.put(proj, Self.projKey(SalesProjection.name, "") + k, v) }
+      } else {
+        for (k, v) in p.takeChangedRecords() {
+          let full = Self.projKey(SalesProjection.name, "") + k
+          if let v { try txn.put(proj, full, v) } else { try txn.delete(proj, full) }
+        }
       }
       // The new facts after the stored ones: the last partial chunk is rewritten.
       let n = Self.chunkFacts

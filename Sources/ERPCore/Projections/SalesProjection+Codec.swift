@@ -197,7 +197,7 @@ extension SalesProjection {
     tupleBase += UInt32(tuples.count)
     for (n, t) in tuples.enumerated() { olderTuples[tupleBase - UInt32(tuples.count) + UInt32(n)] = t }
     tuples = []
-    return out.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    return out.sorted { bytesPrecede($0.key, $1.key) }
   }
 
   /// Every record a stored projection of this fold holds (all but its meta, facts and month
@@ -224,7 +224,7 @@ extension SalesProjection {
     for (h, v) in buckets { out.append((RecordKind.tupleIndex.key(h), v)) }
     if items.count > 1 { out.append((Self.itemsKey, encodeItems())) }
     if !reps.isEmpty || !targets.isEmpty { out.append((Self.masterKey, encodeMaster())) }
-    return out.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+    return out.sorted { bytesPrecede($0.key, $1.key) }
   }
 
   /// One order's record.
@@ -316,6 +316,11 @@ func utf8Precedes(_ a: String, _ b: String) -> Bool {
   }
   if let fast = fast ?? nil { return fast }
   return a.utf8.lexicographicallyPrecedes(b.utf8)
+}
+
+/// Whether `a` sorts before `b` byte by byte (LMDB's key order).
+func bytesPrecede(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+  a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.lexicographicallyPrecedes(y) } }
 }
 
 /// Little-endian fixed-width fields and length-prefixed strings.
