@@ -14,12 +14,17 @@ extension ReportOptions {
     return current.projection.maxDay > asOf.daysSinceEpoch ? try s.replaySalesAtHead(asOf: asOf) : current
   }
 
-  /// The same choice for a report that needs only the month sums of the pre-aggregate
-  /// (`SalesReport.Query.monthSumsSuffice`): the persisted sums for today, a replay (with its
-  /// facts) otherwise.
-  func salesMonthSums(_ s: EventStore, asOf: CivilDate) throws -> (projection: SalesProjection, head: ChainHead) {
-    guard self.asOf == nil else { return try s.replaySalesAtHead(asOf: asOf) }
-    let current = try s.salesMonthSumsAtHead()
-    return current.projection.maxDay > asOf.daysSinceEpoch ? try s.replaySalesAtHead(asOf: asOf) : current
+  /// The same choice for a report whose queries the month sums of the pre-aggregate answer
+  /// (`SalesReport.Query.monthSumsSuffice`), with each query's rows: grouped from the persisted
+  /// sums as they are read for today, from a replay's facts otherwise.
+  func salesMonthSumRows(_ s: EventStore, asOf: CivilDate, _ queries: [SalesReport.Query]) throws
+    -> (projection: SalesProjection, head: ChainHead, rows: [[SalesReport.Row]])
+  {
+    if self.asOf == nil {
+      let current = try s.salesMonthSumRowsAtHead(queries)
+      if current.projection.maxDay <= asOf.daysSinceEpoch { return current }
+    }
+    let r = try s.replaySalesAtHead(asOf: asOf)
+    return (r.projection, r.head, queries.map { SalesReport.rows(r.projection, $0).rows })
   }
 }

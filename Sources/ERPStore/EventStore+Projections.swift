@@ -81,31 +81,62 @@ extension EventStore {
   /// `salesProjection()` with the head of the log it was folded to (the same snapshot), for a
   /// report's `meta`.
   public func salesProjectionAtHead() throws -> (projection: SalesProjection, head: ChainHead) {
-    try salesProjectionAtHead(monthSums: false)
+    let r = try salesProjectionAtHead(.facts)
+    return (r.projection, r.head)
   }
 
   /// `salesProjectionAtHead()` with the month sums of the pre-aggregate in place of the facts
   /// (`factsAreMonthSums`), for reports whose grouping needs no finer detail than the month. A
   /// read-only store gets a replay in memory (with its facts) instead.
   public func salesMonthSumsAtHead() throws -> (projection: SalesProjection, head: ChainHead) {
-    try salesProjectionAtHead(monthSums: true)
+    let r = try salesProjectionAtHead(.monthSums)
+    return (r.projection, r.head)
   }
 
-  private func salesProjectionAtHead(monthSums: Bool) throws -> (projection: SalesProjection, head: ChainHead) {
+  /// The rows of each query grouped from the month sums (`SalesReport.Grouper`), fed straight
+  /// from their stored records in the read transaction, so no array of the (many) month cells is
+  /// made: the fast path of a warm `report sales`. The projection has the reps, targets and
+  /// tuples the rows name, and no facts. Every query must be one the month sums answer
+  /// (`monthSumsSuffice`). A read-only store gets a replay in memory, the rows grouped from its
+  /// facts.
+  public func salesMonthSumRowsAtHead(_ queries: [SalesReport.Query]) throws
+    -> (projection: SalesProjection, head: ChainHead, rows: [[SalesReport.Row]])
+  {
+    let r = try salesProjectionAtHead(.grouped(queries))
+    if let rows = r.rows { return (r.projection, r.head, rows) }
+    return (r.projection, r.head, queries.map { SalesReport.rows(r.projection, $0).rows })
+  }
+
+  /// What a report reads of the persisted projection.
+  enum SalesRead {
+    /// Every fact, tuple, item, customer and open invoice.
+    case facts
+    /// The month sums in place of the facts, and the tuples they name.
+    case monthSums
+    /// As `monthSums`, the sums grouped by each query as they are read.
+    case grouped([SalesReport.Query])
+  }
+
+  private func salesProjectionAtHead(_ read: SalesRead) throws
+    -> (projection: SalesProjection, head: ChainHead, rows: [[SalesReport.Row]]?)
+  {
     let key = Self.projKey(SalesProjection.name, "meta")
     // Up to date: read it without taking the write lock.
-    let current: (SalesProjection, ChainHead)? = try env.read { txn in
+    let current: (SalesProjection, ChainHead, [[SalesReport.Row]]?)? = try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
       guard let m = try txn.get(proj, key).flatMap(ProjectionMeta.init),
         m.version == SalesProjection.version, m.checkpoint == head.seq
       else { return nil }
-      let p = try loadSales(m, monthSums: monthSums) { try txn.get(proj, $0) } scan: { from, body in
+      let (p, rows) = try loadSales(m, read) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
       }
-      return (p, head)
+      return (p, head, rows)
     }
     if let current { return current }
-    if env.readOnly { return try replaySalesAtHead(asOf: nil) }
+    if env.readOnly {
+      let r = try replaySalesAtHead(asOf: nil)
+      return (r.projection, r.head, nil)
+    }
     // A catch-up lost in a system crash is folded again at the next read: no meta-page flush.
     return try env.write(durable: false) { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
@@ -215,21 +246,19 @@ extension EventStore {
         version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay, tuples: tupleCount)
       try txn.put(proj, key, m.bytes)
       // What a report reads, from what was just written (the reps and targets as folded).
-      let read = try loadSales(m, monthSums: monthSums, master: p) { try txn.get(proj, $0) } scan: { from, body in
+      let (loaded, rows) = try loadSales(m, read, master: p) { try txn.get(proj, $0) } scan: { from, body in
         try txn.scan(proj, from: from, body)
       }
-      return (read, head)
+      return (loaded, head, rows)
     }
   }
 
-  /// The stored projection as a report reads it: with `monthSums`, the reps, the targets, the
-  /// month sums and the tuples they name; otherwise every tuple, item, customer and open
-  /// invoice, and the facts.
+  /// The stored projection as a report reads it (`SalesRead`), and the rows of `.grouped`.
   /// `master`: a projection whose reps and targets are those stored (read from it, not decoded).
   private func loadSales(
-    _ m: ProjectionMeta, monthSums: Bool, master known: SalesProjection? = nil, get: ([UInt8]) throws -> [UInt8]?,
+    _ m: ProjectionMeta, _ read: SalesRead, master known: SalesProjection? = nil, get: ([UInt8]) throws -> [UInt8]?,
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
-  ) throws -> SalesProjection {
+  ) throws -> (SalesProjection, [[SalesReport.Row]]?) {
     let p = SalesProjection()
     let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
     do {
@@ -238,11 +267,22 @@ extension EventStore {
       } else if let master = try get(Self.projKey(SalesProjection.name, "master")) {
         try p.decodeMaster(master)
       }
-      if monthSums {
-        let (sums, tuples) = try loadMonthSums(scan: scan)
+      switch read {
+      case .facts: break
+      case .monthSums:
+        let (tuples, number) = try loadMonthTuples(scan: scan)
         p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: [])
-        p.setMonthSums(sums, tuples: tuples)
-        return p
+        p.setMonthSums(try loadMonthSums(number: number, scan: scan), tuples: tuples)
+        return (p, nil)
+      case .grouped(let queries):
+        let (tuples, number) = try loadMonthTuples(scan: scan)
+        p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: [])
+        p.setMonthSums([], tuples: tuples)
+        var groupers = queries.map { SalesReport.Grouper(p, $0) }
+        try forEachMonthSum(number: number, scan: scan) { cells in
+          for i in groupers.indices { groupers[i].add(contentsOf: cells) }
+        }
+        return (p, groupers.map { $0.rows() })
       }
       if let items = try get(Self.projKey(SalesProjection.name, "items")) { try p.decodeItems(items) }
       var tuples: [DimTuple] = []
@@ -260,7 +300,7 @@ extension EventStore {
       }
     } catch is SalesProjection.CodecError { throw unreadable }
     p.setFacts(try loadFacts(from: 0, count: m.facts, scan: scan))
-    return p
+    return (p, nil)
   }
 
   /// Calls `body` with the id and bytes of every stored record of `kind`, in key order.
@@ -279,14 +319,12 @@ extension EventStore {
     }
   }
 
-  /// Every stored month record of the pre-aggregate, as fact records, months in order, with
-  /// the tuples the sums name: numbered from 0 in the order of their customer-less keys, each
-  /// with those dimensions and an empty customer (the sums have none).
-  private func loadMonthSums(
+  /// The tuples the month sums name: numbered from 0 in the order of their customer-less keys,
+  /// each with those dimensions and an empty customer (the sums have none); and the new number
+  /// of each first tuple (by its stored number; UInt32.max for the others).
+  private func loadMonthTuples(
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
-  ) throws -> ([SalesFact], [DimTuple]) {
-    let unreadable = StoreError.notAStore(path: path, reason: "the sales projection is unreadable")
-    // The first tuple of each customer-less key, renumbered (by the first tuple's number).
+  ) throws -> ([DimTuple], [UInt32]) {
     var tuples: [DimTuple] = []
     var number: [UInt32] = []
     let keys = Self.projKey(SalesProjection.name, "k") + [0]
@@ -303,8 +341,57 @@ extension EventStore {
       tuples.append(t)
       return true
     }
-    if failed { throw unreadable }
-    // The months' records, measured first so they are decoded into one array of the right size.
+    if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
+    return (tuples, number)
+  }
+
+  /// The cells of the stored month records, record by record (months in order), as facts whose
+  /// tuples are renumbered by `number` (`loadMonthTuples`). One buffer, the size of the largest
+  /// record, is reused for all of them.
+  private func forEachMonthSum(
+    number: [UInt32],
+    scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void,
+    _ body: ([SalesFact]) -> Void
+  ) throws {
+    let prefix = Self.projKey(SalesProjection.name, "a") + [0]
+    let width = SalesProjection.factWidth
+    var failed = false
+    var cells: [SalesFact] = []
+    try withoutActuallyEscaping(body) { body in
+      try scan(prefix) { k, v in
+        guard k.starts(with: prefix) else { return false }
+        guard v.count % width == 0 else {
+          failed = true
+          return false
+        }
+        cells.removeAll(keepingCapacity: true)
+        var at = 0
+        while at < v.count {
+          let t = Int(UInt32(littleEndian: v.loadUnaligned(fromByteOffset: at + 16, as: UInt32.self)))
+          guard let m = SalesMeasure(rawValue: v[at + 12]), t < number.count, number[t] != UInt32.max else {
+            failed = true
+            return false
+          }
+          cells.append(SalesFact(
+            seq: 0, day: Int32(littleEndian: v.loadUnaligned(fromByteOffset: at + 8, as: Int32.self)), measure: m,
+            tuple: number[t], item: 0,
+            amount: Int64(littleEndian: v.loadUnaligned(fromByteOffset: at + 24, as: Int64.self))))
+          at += width
+        }
+        body(cells)
+        return true
+      }
+    }
+    if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
+  }
+
+  /// Every stored month record of the pre-aggregate, as fact records, months in order, their
+  /// tuples renumbered by `number` (`loadMonthTuples`).
+  private func loadMonthSums(
+    number: [UInt32],
+    scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
+  ) throws -> [SalesFact] {
+    // The records are measured first so the cells go into one array of the right size.
     let prefix = Self.projKey(SalesProjection.name, "a") + [0]
     var total = 0
     try scan(prefix) { k, v in
@@ -312,31 +399,10 @@ extension EventStore {
       total += v.count / SalesProjection.factWidth
       return true
     }
-    let out = try [SalesFact](unsafeUninitializedCapacity: total) { storage, initialized in
-      Self.adviseHugePages(storage)
-      try scan(prefix) { k, v in
-        guard k.starts(with: prefix) else { return false }
-        let n = v.count / SalesProjection.factWidth
-        guard initialized + n <= total,
-          Self.decodeFacts(v, into: UnsafeMutableBufferPointer(rebasing: storage[initialized..<(initialized + n)]))
-        else {
-          failed = true
-          return false
-        }
-        for i in initialized..<(initialized + n) {
-          let t = Int(storage[i].tuple)
-          guard t < number.count, number[t] != UInt32.max else {
-            failed = true
-            return false
-          }
-          storage[i].tuple = number[t]
-        }
-        initialized += n
-        return true
-      }
-    }
-    if failed || out.count != total { throw unreadable }
-    return (out, tuples)
+    var out: [SalesFact] = []
+    out.reserveCapacity(total)
+    try forEachMonthSum(number: number, scan: scan) { out += $0 }
+    return out
   }
 
   /// The `count` stored facts from number `from` on (a multiple of `chunkFacts`), in an array

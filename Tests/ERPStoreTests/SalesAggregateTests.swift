@@ -63,6 +63,12 @@ struct SalesAggregateTests {
       at += n
       // Catch up now and then, through either reader; the sums always equal the facts'.
       if rng.chance(30) { _ = try s.salesProjection() }
+      if rng.chance(20) {
+        // Rows grouped as the sums are read (catching up first when there is something new).
+        let grouped = try s.salesMonthSumRowsAtHead(Self.queries)
+        let replay = try s.replaySales()
+        for (q, rows) in zip(Self.queries, grouped.rows) { #expect(rows == SalesReport.rows(replay, q).rows, "\(q.by)") }
+      }
       if rng.chance(30) {
         let sums = try s.salesMonthSumsAtHead().projection
         #expect(sums.factsAreMonthSums)
@@ -82,7 +88,11 @@ struct SalesAggregateTests {
         sums.projection.facts.filter { $0.measure == m }.reduce(0) { $0 + $1.amount }
           == replay.facts.filter { $0.measure == m }.reduce(0) { $0 + $1.amount })
     }
-    // Reports from the month sums equal reports from the facts.
+    // Reports from the month sums equal reports from the facts, grouped from loaded sums or as
+    // they are read.
+    let grouped = try s.salesMonthSumRowsAtHead(Self.queries)
+    #expect(grouped.rows.count == Self.queries.count)
+    for (q, rows) in zip(Self.queries, grouped.rows) { #expect(rows == SalesReport.rows(replay, q).rows, "\(q.by)") }
     for q in Self.queries {
       #expect(q.monthSumsSuffice)
       #expect(SalesReport.rows(sums.projection, q).rows == SalesReport.rows(replay, q).rows, "\(q.by)")

@@ -58,11 +58,20 @@ extension ERPCommand.Report {
       // The month sums of the pre-aggregate answer when no row needs finer detail: not for
       // --explain (it lists facts), day or week groups, or a window (or, for product classes, a
       // previous window) that is not made of whole months.
-      let previousRange = q.range.flatMap { r in q.by == ["product"] || q.by == ["line"] ? Self.previous(r) : nil }
-      let monthSums = explain == nil && query.monthSumsSuffice
-        && previousRange.map { SalesReport.Query(range: $0, asOf: q.asOf, by: q.by).monthSumsSuffice } ?? true
-      let (p, head) = try monthSums
-        ? report.salesMonthSums(s, asOf: q.asOf) : report.salesProjection(s, asOf: q.asOf)
+      let previousQuery = q.range.flatMap { r in
+        q.by == ["product"] || q.by == ["line"]
+          ? SalesReport.Query(range: Self.previous(r), asOf: q.asOf, by: q.by, current: query.current) : nil
+      }
+      let monthSums = explain == nil && query.monthSumsSuffice && (previousQuery?.monthSumsSuffice ?? true)
+      // Grouped as they are read from the store (this query's rows, then the previous window's).
+      var grouped: [[SalesReport.Row]]?
+      let (p, head): (SalesProjection, ChainHead)
+      if monthSums {
+        let r = try report.salesMonthSumRows(s, asOf: q.asOf, [query] + (previousQuery.map { [$0] } ?? []))
+        (p, head, grouped) = (r.projection, r.head, r.rows)
+      } else {
+        (p, head) = try report.salesProjection(s, asOf: q.asOf)
+      }
       let meta = ReportMeta(
         seq: head.seq, hash: Hex.encode(head.hash), asOf: q.asOf, period: q.range, report: "sales",
         extra: [("attribution", q.attribution)])
@@ -89,12 +98,10 @@ extension ERPCommand.Report {
         return
       }
 
-      var previous: [SalesReport.Row]?
-      if let r = previousRange {
-        previous = SalesReport.rows(p, SalesReport.Query(range: r, asOf: q.asOf, by: q.by, current: query.current)).rows
-      }
+      let previous = previousQuery.map { grouped?.last ?? SalesReport.rows(p, $0).rows }
       var doc = SalesReport.document(
-        p, query, meta: meta, moneyDigits: digits, previous: previous, targetMetric: targetMetric)
+        p, query, meta: meta, moneyDigits: digits, previous: previous, targetMetric: targetMetric,
+        rows: grouped?.first)
       try report.emit(&doc, q)
     }
 

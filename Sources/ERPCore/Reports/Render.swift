@@ -196,16 +196,15 @@ public enum ReportRenderer {
 
   public static func csv(_ doc: ReportDocument) -> String {
     var out = doc.columns.map { csvQuoted($0.name) }.joined(separator: ",") + "\n"
+    out.reserveCapacity(out.utf8.count * (doc.rows.count + 1))
     for row in doc.rows {
-      let fields = doc.columns.indices.map { i in
-        csvField(i < row.count ? row[i] : .null, moneyDigits: doc.moneyDigits)
+      for i in doc.columns.indices {
+        if i > 0 { out += "," }
+        let field = csvField(i < row.count ? row[i] : .null, moneyDigits: doc.moneyDigits)
+        // A lone empty field would be a blank line, which many readers skip.
+        out += field.isEmpty && doc.columns.count == 1 ? "\"\"" : field
       }
-      // A lone empty field would be a blank line, which many readers skip.
-      if fields == [""] {
-        out += "\"\"\n"
-      } else {
-        out += fields.joined(separator: ",") + "\n"
-      }
+      out += "\n"
     }
     return out
   }

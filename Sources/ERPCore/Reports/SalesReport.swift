@@ -63,52 +63,102 @@ public enum SalesReport {
   public static func rows(_ p: SalesProjection, _ q: Query, explain: [String]? = nil)
     -> (rows: [Row], facts: [SalesFact])
   {
-    // Which of the three order counts fits the grouping (see SalesMeasure).
-    let ordersMeasure: SalesMeasure =
-      q.by.contains("product") ? .ordersSKU : q.by.contains("line") ? .ordersLine : .ordersOrder
-    let last = q.asOf.daysSinceEpoch
-    let from = q.range?.from.daysSinceEpoch ?? Int32.min
-    let to = q.range?.to.daysSinceEpoch ?? Int32.max
+    var g = Grouper(p, q)
+    for f in p.facts { g.add(f) }
+    let rows = g.rows()
+    // The facts behind one row: a second pass, only when asked.
+    var explained: [SalesFact] = []
+    if let explain, let k = g.groupKey(of: explain) {
+      explained = p.facts.filter { g.wanted($0) && g.group($0) == k }
+    }
+    return (rows, explained)
+  }
+
+  /// Groups facts fed one at a time by a query's dimensions (what `rows` does over a
+  /// projection's facts; the store feeds it month sums straight from their records).
+  public struct Grouper {
+    let p: SalesProjection
+    let q: Query
+    /// Which of the three order counts fits the grouping (see SalesMeasure).
+    let ordersMeasure: SalesMeasure
+    let last, from, to: Int32
+    let byItem: Bool
     // Facts are grouped by numbers first (strings are built once per group at the end): the
     // dimensions other than time depend on the tuple and item only, the time ones on the day.
-    let timeDims = q.by.enumerated().compactMap { i, d in PeriodUnit(rawValue: d).map { (i, $0) } }
-    let otherDims = q.by.enumerated().filter { PeriodUnit(rawValue: $0.element) == nil }
+    let timeDims: [(Int, PeriodUnit)]
+    let otherDims: [(offset: Int, element: String)]
     var otherGroup: [UInt64: UInt32] = [:]
     var otherKeys: [[String]] = []
     var otherIndex: [[String]: UInt32] = [:]
     var dayGroup: [Int32: UInt32] = [:]
     var timeKeys: [[String]] = []
     var timeIndex: [[String]: UInt32] = [:]
+    /// The other dimensions' group of every tuple (or item), worked out once, up front, when
+    /// they depend on the tuple alone (or the item alone); a pair lookup otherwise.
+    var tupleGroup: [UInt32] = []
+    var itemGroup: [UInt32] = []
+    var lastDay = Int32.min
+    var lastTime: UInt32 = 0
+    // The sums of each group, in order of first appearance. When the other dimensions' groups
+    // are all known up front (and few), a table by time group and other group finds a group's
+    // sums without hashing; otherwise a dictionary by key.
+    var sums: [Sums] = []
+    var sumKeys: [UInt64] = []
+    var slots: [UInt64: Int] = [:]
+    var table = false
+    var groupCount = 0
+    var grid: [[Int32]] = []
+    // Consecutive facts often share their group (one order's facts): one lookup for them all.
+    var currentKey: UInt64 = 0
+    var at = -1
 
-    // The other dimensions' group of every tuple (or item) is worked out once, up front, when
-    // they depend on the tuple alone (or the item alone); a pair lookup otherwise.
-    func otherGroupOf(_ keys: [String]) -> UInt32 {
+    public init(_ p: SalesProjection, _ q: Query) {
+      (self.p, self.q) = (p, q)
+      ordersMeasure = q.by.contains("product") ? .ordersSKU : q.by.contains("line") ? .ordersLine : .ordersOrder
+      last = q.asOf.daysSinceEpoch
+      from = q.range?.from.daysSinceEpoch ?? Int32.min
+      to = q.range?.to.daysSinceEpoch ?? Int32.max
+      byItem = q.byItem
+      timeDims = q.by.enumerated().compactMap { i, d in PeriodUnit(rawValue: d).map { (i, $0) } }
+      otherDims = q.by.enumerated().filter { PeriodUnit(rawValue: $0.element) == nil }.map { ($0.offset, $0.element) }
+      let itemDims: Set<String> = ["product", "line"]
+      if otherDims.isEmpty {
+        _ = otherGroupOf([])
+      } else if otherDims.allSatisfy({ !itemDims.contains($0.element) }) {
+        tupleGroup = p.tuples.indices.map { t in
+          let f = SalesFact(seq: 0, day: 0, measure: .booked, tuple: UInt32(t), item: 0, amount: 0)
+          return otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
+        }
+      } else if otherDims.allSatisfy({ itemDims.contains($0.element) }) {
+        itemGroup = p.items.indices.map { i in
+          let f = SalesFact(seq: 0, day: 0, measure: .booked, tuple: 0, item: UInt32(i), amount: 0)
+          return otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
+        }
+      }
+      groupCount = otherKeys.count
+      table = (otherDims.isEmpty || !tupleGroup.isEmpty || !itemGroup.isEmpty) && groupCount <= 4096
+    }
+
+    mutating func otherGroupOf(_ keys: [String]) -> UInt32 {
       if let i = otherIndex[keys] { return i }
       let g = UInt32(otherKeys.count)
       otherKeys.append(keys)
       otherIndex[keys] = g
       return g
     }
-    let itemDims: Set<String> = ["product", "line"]
-    var tupleGroup: [UInt32] = []
-    var itemGroup: [UInt32] = []
-    if otherDims.isEmpty {
-      _ = otherGroupOf([])
-    } else if otherDims.allSatisfy({ !itemDims.contains($0.element) }) {
-      tupleGroup = p.tuples.indices.map { t in
-        let f = SalesFact(seq: 0, day: 0, measure: .booked, tuple: UInt32(t), item: 0, amount: 0)
-        return otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
-      }
-    } else if otherDims.allSatisfy({ itemDims.contains($0.element) }) {
-      itemGroup = p.items.indices.map { i in
-        let f = SalesFact(seq: 0, day: 0, measure: .booked, tuple: 0, item: UInt32(i), amount: 0)
-        return otherGroupOf(otherDims.map { value(of: $0.element, f, p, current: q.current) })
+
+    /// Whether the fact counts in the query's window and measures.
+    public func wanted(_ f: SalesFact) -> Bool {
+      guard f.day <= last, f.day >= from, f.day < to else { return false }
+      switch f.measure {
+      case .ordersOrder, .ordersSKU, .ordersLine: return f.measure == ordersMeasure
+      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue: return !byItem
+      default: return true
       }
     }
-    var lastDay = Int32.min
-    var lastTime: UInt32 = 0
 
-    func group(_ f: SalesFact) -> UInt64 {
+    /// The fact's group: its other dimensions' group, then its time group.
+    mutating func group(_ f: SalesFact) -> UInt64 {
       let g: UInt32
       if otherDims.isEmpty {
         g = 0
@@ -147,27 +197,7 @@ public enum SalesReport {
       return UInt64(g) << 32 | UInt64(lastTime)
     }
 
-    let byItem = q.byItem
-    func wanted(_ f: SalesFact) -> Bool {
-      guard f.day <= last, f.day >= from, f.day < to else { return false }
-      switch f.measure {
-      case .ordersOrder, .ordersSKU, .ordersLine: return f.measure == ordersMeasure
-      case .collections, .invoicedByIssue, .creditByIssue, .matchedByIssue: return !byItem
-      default: return true
-      }
-    }
-
-    // The sums of each group, in order of first appearance. When the other dimensions' groups
-    // are all known up front (and few), a table by time group and other group finds a group's
-    // sums without hashing; otherwise a dictionary by key.
-    var sums: [Sums] = []
-    var sumKeys: [UInt64] = []
-    var slots: [UInt64: Int] = [:]
-    let fixedGroups = otherDims.isEmpty || !tupleGroup.isEmpty || !itemGroup.isEmpty
-    let groupCount = otherKeys.count
-    let table = fixedGroups && groupCount <= 4096
-    var grid: [[Int32]] = []
-    func slot(_ k: UInt64) -> Int {
+    mutating func slot(_ k: UInt64) -> Int {
       if table {
         let t = Int(k & 0xFFFF_FFFF)
         let g = Int(k >> 32)
@@ -183,10 +213,9 @@ public enum SalesReport {
       return sums.count - 1
     }
 
-    // Consecutive facts often share their group (one order's facts): one lookup for them all.
-    var currentKey: UInt64 = 0
-    var at = -1
-    for f in p.facts where wanted(f) {
+    /// Adds one fact (nothing when it is outside the query's window or measures).
+    public mutating func add(_ f: SalesFact) {
+      guard wanted(f) else { return }
       let k = group(f)
       if at < 0 || k != currentKey {
         currentKey = k
@@ -205,46 +234,49 @@ public enum SalesReport {
       }
     }
 
+    /// Adds facts in order (a batch: one call for many, the loop compiled here).
+    public mutating func add(contentsOf facts: [SalesFact]) {
+      for f in facts { add(f) }
+    }
+
     func keys(_ k: UInt64) -> [String] {
       var out = [String](repeating: "", count: q.by.count)
       for (j, d) in otherDims.enumerated() { out[d.offset] = otherKeys[Int(k >> 32)][j] }
-      if !timeDims.isEmpty {
-        for (j, d) in timeDims.enumerated() { out[d.0] = timeKeys[Int(k & 0xFFFF_FFFF)][j] }
-      }
+      for (j, d) in timeDims.enumerated() { out[d.0] = timeKeys[Int(k & 0xFFFF_FFFF)][j] }
       return out
     }
-    // Rows sorted by their keys' UTF-8 bytes, dimension by dimension (keys are distinct per
-    // group, so the order of `sums` does not show). Each group's keys are ranked once, so the
-    // sort compares integers.
-    func ranks(_ groups: [[String]]) -> [[Int]] {
-      guard let width = groups.first?.count else { return [] }
-      var out = Array(repeating: [Int](repeating: 0, count: width), count: groups.count)
-      for j in 0..<width {
-        let order = groups.indices.sorted { groups[$0][j].utf8.lexicographicallyPrecedes(groups[$1][j].utf8) }
-        var rank = 0
-        for (n, g) in order.enumerated() {
-          if n > 0, groups[g][j] != groups[order[n - 1]][j] { rank += 1 }
-          out[g][j] = rank
+
+    /// The group whose keys are `keys`, if any fact fell in it.
+    func groupKey(of keys: [String]) -> UInt64? { sumKeys.first { self.keys($0) == keys } }
+
+    /// The rows, sorted by their keys' UTF-8 bytes, dimension by dimension (keys are distinct
+    /// per group, so the order of `sums` does not show). Each group's keys are ranked once, so
+    /// the sort compares integers.
+    public func rows() -> [Row] {
+      func ranks(_ groups: [[String]]) -> [[Int]] {
+        guard let width = groups.first?.count else { return [] }
+        var out = Array(repeating: [Int](repeating: 0, count: width), count: groups.count)
+        for j in 0..<width {
+          let order = groups.indices.sorted { groups[$0][j].utf8.lexicographicallyPrecedes(groups[$1][j].utf8) }
+          var rank = 0
+          for (n, g) in order.enumerated() {
+            if n > 0, groups[g][j] != groups[order[n - 1]][j] { rank += 1 }
+            out[g][j] = rank
+          }
         }
+        return out
       }
-      return out
+      let otherRanks = ranks(otherKeys)
+      let timeRanks = ranks(timeKeys)
+      func sortKey(_ k: UInt64) -> [Int] {
+        var out = [Int](repeating: 0, count: q.by.count)
+        for (j, d) in otherDims.enumerated() { out[d.offset] = otherRanks[Int(k >> 32)][j] }
+        for (j, d) in timeDims.enumerated() { out[d.0] = timeRanks[Int(k & 0xFFFF_FFFF)][j] }
+        return out
+      }
+      let order = sumKeys.indices.map { (sortKey(sumKeys[$0]), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+      return order.map { Row(keys: keys(sumKeys[$0.1]), sums: sums[$0.1]) }
     }
-    let otherRanks = ranks(otherKeys)
-    let timeRanks = ranks(timeKeys)
-    func sortKey(_ k: UInt64) -> [Int] {
-      var out = [Int](repeating: 0, count: q.by.count)
-      for (j, d) in otherDims.enumerated() { out[d.offset] = otherRanks[Int(k >> 32)][j] }
-      for (j, d) in timeDims.enumerated() { out[d.0] = timeRanks[Int(k & 0xFFFF_FFFF)][j] }
-      return out
-    }
-    let order = sumKeys.indices.map { (sortKey(sumKeys[$0]), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
-    let rows = order.map { Row(keys: keys(sumKeys[$0.1]), sums: sums[$0.1]) }
-    // The facts behind one row: a second pass, only when asked.
-    var explained: [SalesFact] = []
-    if let explain, let k = sumKeys.first(where: { keys($0) == explain }) {
-      explained = p.facts.filter { wanted($0) && group($0) == k }
-    }
-    return (rows, explained)
   }
 
   /// The value of dimension `dim` for a fact.
@@ -291,11 +323,13 @@ public enum SalesReport {
   /// quartile flagged `needs_coaching`), for `--by product|line` the star / cash_cow / question /
   /// dog class (SPEC 5). `previous` is the same query over the previous equal period (for the
   /// classes' growth), when there is a period.
+  /// `rows`: the query's rows when they were grouped already (`Grouper`), else they are grouped
+  /// from `p.facts`.
   public static func document(
     _ p: SalesProjection, _ q: Query, meta: ReportMeta, moneyDigits: Int, previous: [Row]? = nil,
-    targetMetric: String = "revenue"
+    targetMetric: String = "revenue", rows grouped: [Row]? = nil
   ) -> ReportDocument {
-    let (rows, _) = rows(p, q)
+    let rows = grouped ?? rows(p, q).rows
     var columns = q.by.map { Column($0, .text) } + measureColumns
     var out: [[Cell]] = rows.map { r in r.keys.map { Cell.text($0) } + cells(r.sums, byItem: q.byItem) }
     // Target, completion and pace where a TargetSet applies (SalesTargets).
