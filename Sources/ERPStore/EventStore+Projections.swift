@@ -11,7 +11,8 @@ import ERPCore
 /// and rewritten only when changed, and the facts in chunks of `chunkFacts` records under `f` +
 /// chunk number (appended; only the last chunk is rewritten).
 /// The month pre-aggregate (SalesProjection+Aggregate) is one record per month under `a` + the
-/// month, and the first tuple of each customer-less key under `k` + the key. A catch-up writes the
+/// month, and the first tuple of each customer-less key in a record under `k` + the key's hash
+/// (SalesProjection.KeyBucket). A catch-up writes the
 /// sums of its new facts in a small record of their own after the month's (`a` + the month + a
 /// 4-byte number), and merges those into the month's record once there are `maxMonthDeltas` of
 /// them or they reach a quarter of its size: a catch-up costs what it adds, not the month.
@@ -181,13 +182,20 @@ extension EventStore {
       var added: SalesProjection.Aggregate = [:]
       try SalesProjection.aggregate(p.facts, first: { (t: UInt32) throws -> UInt32 in
         if let f = firsts[t] { return f }
-        let k = Self.projKey(SalesProjection.name, "k") + [0] + SalesProjection.customerlessKey(p.tuple(t))
+        let key = SalesProjection.customerlessKey(p.tuple(t))
+        let k = Self.projKey(SalesProjection.name, "k") + [0] + SalesProjection.KeyBucket.id(key)
+        var bucket: SalesProjection.KeyBucket
+        do {
+          bucket = try txn.get(proj, k).map { v throws(SalesProjection.CodecError) in try SalesProjection.KeyBucket(v) }
+            ?? SalesProjection.KeyBucket()
+        } catch { throw unreadable }
         let f: UInt32
-        if let v = try txn.get(proj, k), v.count == 4 {
-          f = v.reversed().reduce(0) { $0 << 8 | UInt32($1) }
+        if let known = bucket.first(of: key) {
+          f = known
         } else {
           f = t
-          try txn.put(proj, k, (0..<4).map { UInt8(truncatingIfNeeded: t >> (8 * $0)) })
+          bucket.add(key, first: t)
+          try txn.put(proj, k, bucket.bytes)
         }
         firsts[t] = f
         return f
@@ -331,14 +339,20 @@ extension EventStore {
     var failed = false
     try scan(keys) { k, v in
       guard k.starts(with: keys) else { return false }
-      let first = Int(v.reversed().reduce(0) { $0 << 8 | UInt32($1) })
-      guard v.count == 4, first < 1 << 28, let t = SalesProjection.customerlessTuple(Array(k[keys.count...])) else {
+      guard let bucket = try? SalesProjection.KeyBucket(Array(v)) else {
         failed = true
         return false
       }
-      if first >= number.count { number += repeatElement(UInt32.max, count: first + 1 - number.count) }
-      number[first] = UInt32(tuples.count)
-      tuples.append(t)
+      for (first, key) in bucket.entries {
+        guard first < 1 << 28, let t = SalesProjection.customerlessTuple(key) else {
+          failed = true
+          return false
+        }
+        let first = Int(first)
+        if first >= number.count { number += repeatElement(UInt32.max, count: first + 1 - number.count) }
+        number[first] = UInt32(tuples.count)
+        tuples.append(t)
+      }
       return true
     }
     if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
@@ -658,9 +672,10 @@ extension EventStore {
     } catch {
       return "the sales pre-aggregate is unreadable"
     }
-    let keys = firsts.map { key, t in
-      (Self.projKey(SalesProjection.name, "k") + [0] + key, (0..<4).map { UInt8(truncatingIfNeeded: t >> (8 * $0)) })
-    }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+    var buckets: [[UInt8]: SalesProjection.KeyBucket] = [:]
+    for (key, t) in firsts { buckets[SalesProjection.KeyBucket.id(key), default: SalesProjection.KeyBucket()].add(key, first: t) }
+    let keys = buckets.map { id, bucket in (Self.projKey(SalesProjection.name, "k") + [0] + id, bucket.bytes) }
+      .sorted { $0.0.lexicographicallyPrecedes($1.0) }
     let sumsExpected = months + keys
     guard sumsExpected.count == aggregate.count, zip(sumsExpected, aggregate).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
       return "the sales pre-aggregate differs from the sums of a replay of events 1–\(m.checkpoint)"

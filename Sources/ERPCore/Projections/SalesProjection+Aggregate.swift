@@ -35,11 +35,55 @@ extension SalesProjection {
   }
 
   /// A tuple's dimensions without its customer, as bytes (the store keeps the first tuple of
-  /// each under this key).
+  /// each in a `KeyBucket`).
   public static func customerlessKey(_ t: DimTuple) -> [UInt8] {
     var w = BinaryWriter()
     for f in [t.rep, t.team, t.region, t.channel, t.tier, t.promotion, t.source] { w.string(f) }
     return w.bytes
+  }
+
+  /// One record of the customer-less keys: every key whose hash (`bucketID`) is the record's id,
+  /// with the first tuple that has it, by first tuple. A key itself can be longer than LMDB's
+  /// keys (seven identifiers of up to 200 bytes), so it is stored in the value.
+  public struct KeyBucket: Equatable, Sendable {
+    public var entries: [(first: UInt32, key: [UInt8])] = []
+
+    public init() {}
+
+    public static func == (a: KeyBucket, b: KeyBucket) -> Bool {
+      a.entries.elementsEqual(b.entries) { $0.first == $1.first && $0.key == $1.key }
+    }
+
+    /// The id of the record holding `key`.
+    public static func id(_ key: [UInt8]) -> [UInt8] { SalesProjection.tupleHash(key) }
+
+    public func first(of key: [UInt8]) -> UInt32? { entries.first { $0.key == key }?.first }
+
+    /// Adds `key` with its first tuple, keeping the entries by first tuple.
+    public mutating func add(_ key: [UInt8], first: UInt32) {
+      let at = entries.firstIndex { $0.first > first } ?? entries.count
+      entries.insert((first, key), at: at)
+    }
+
+    /// Each entry: the first tuple, the key's length (4 bytes each, little-endian), the key.
+    public var bytes: [UInt8] {
+      var w = BinaryWriter()
+      for e in entries {
+        w.u32(e.first)
+        w.u32(UInt32(e.key.count))
+        w.bytes += e.key
+      }
+      return w.bytes
+    }
+
+    public init(_ bytes: [UInt8]) throws(CodecError) {
+      var r = BinaryReader(bytes)
+      while !r.atEnd {
+        let first = try r.u32()
+        let n = Int(try r.u32())
+        entries.append((first, Array(try r.take(n))))
+      }
+    }
   }
 
   /// The tuple a customer-less key stands for, with an empty customer (nil for bytes that are

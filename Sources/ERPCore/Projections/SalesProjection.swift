@@ -69,7 +69,8 @@ public final class SalesProjection {
   /// 4: orders and invoices stored as records of their own.
   /// 5: the month pre-aggregate (SalesProjection+Aggregate) stored beside the facts.
   /// 6: customers, products, leads, tuples and open invoices in records of their own.
-  public static let version: UInt32 = 6
+  /// 7: the customer-less keys of the month sums stored by hash (a key could exceed LMDB's).
+  public static let version: UInt32 = 7
 
   /// The last seq folded.
   public internal(set) var checkpoint: UInt64 = 0
