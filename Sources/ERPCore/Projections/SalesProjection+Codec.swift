@@ -117,6 +117,7 @@ extension SalesProjection {
     reps = [:]
     for _ in 0..<(try r.u32()) { reps[try r.string()] = RepDims(team: try r.string(), region: try r.string()) }
     targets = []
+    targetIndex = [:]
     for _ in 0..<(try r.u32()) {
       targets.append(TargetInfo(
         scope: try r.string(), id: try r.string(), metric: try r.string(), period: try r.string(),
@@ -129,6 +130,7 @@ extension SalesProjection {
   public func setMaster(from other: SalesProjection) {
     reps = other.reps
     targets = other.targets
+    targetIndex = other.targetIndex
   }
 
   // MARK: Loading for a report

@@ -95,6 +95,12 @@ public final class SalesProjection {
   public internal(set) var targets: [TargetInfo] = []
 
   var tupleIndex: [DimTuple: UInt32] = [:]
+  /// Where each target is in `targets`, by scope, id, metric and period.
+  var targetIndex: [TargetKey: Int] = [:]
+  struct TargetKey: Hashable {
+    var scope, id, metric, period: String
+    init(_ t: TargetInfo) { (scope, id, metric, period) = (t.scope, t.id, t.metric, t.period) }
+  }
   /// Tuples older than `tupleBase` read through the loader.
   var olderTuples: [UInt32: DimTuple] = [:]
   var itemIndex: [ItemKey: UInt32] = [ItemKey(sku: "", line: ""): 0]
@@ -198,9 +204,16 @@ public final class SalesProjection {
       default: return
       }
       let t = TargetInfo(scope: e.scope, id: e.id ?? "", metric: e.metric, period: e.period, value: value, seq: seq)
-      if let i = targets.firstIndex(where: { ($0.scope, $0.id, $0.metric, $0.period) == (t.scope, t.id, t.metric, t.period) }) {
+      // The index of each target by what it targets (built again after `targets` was read).
+      if targetIndex.count != targets.count {
+        targetIndex = [:]
+        for (i, x) in targets.enumerated() { targetIndex[TargetKey(x)] = i }
+      }
+      let key = TargetKey(t)
+      if let i = targetIndex[key] {
         targets[i] = t
       } else {
+        targetIndex[key] = targets.count
         targets.append(t)
       }
       changes.master = true
