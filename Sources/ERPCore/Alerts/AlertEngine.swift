@@ -82,10 +82,12 @@ public struct AlertEngine {
 
   /// The status of every target in force, in log order; with `current`, only those whose
   /// period contains the as-of date.
-  public func targets(current: Bool) -> [TargetStatus] {
+  /// `period`: only the targets of that period (the others' figures are not computed).
+  public func targets(current: Bool, period: String? = nil) -> [TargetStatus] {
     var figures: [String: Figures] = [:]
-    if sales.targets.contains(where: { $0.metric == "new_customers" }) { figures[Self.firstOrdersKey] = firstOrders() }
-    return sales.targets.compactMap { t in
+    let wanted = sales.targets.filter { period == nil || $0.period == period }
+    if wanted.contains(where: { $0.metric == "new_customers" }) { figures[Self.firstOrdersKey] = firstOrders() }
+    return wanted.compactMap { t in
       guard let r = PeriodUnit.parse(key: t.period)?.range else { return nil }
       if current, !r.contains(asOf) { return nil }
       return status(t, range: r, figures: &figures)

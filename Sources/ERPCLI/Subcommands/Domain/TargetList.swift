@@ -33,7 +33,7 @@ extension ERPCommand.Target {
       let customers = CustomerProjection()
       let head = try s.replay([sales, customers], asOf: day)
       let engine = AlertEngine(asOf: day, moneyDigits: s.metadata.moneyDigits, sales: sales, customers: customers, stock: [])
-      let statuses = engine.targets(current: false).filter { period == nil || $0.target.period == period }
+      let statuses = engine.targets(current: false, period: period)
       let columns = [
         Column("seq", .int), Column("scope", .text), Column("id", .text), Column("metric", .text), Column("period", .text),
         Column("value", .text), Column("target", .text), Column("actual", .text), Column("completion", .rate),
