@@ -685,10 +685,11 @@ extension EventStore {
 }
 
 extension EventStore {
-  /// Replays the log into `projectors` in one read snapshot: every event whose business date is
-  /// on or before `asOf` (all of them when nil) and whose type one of them folds, decoded once.
-  /// Nothing persisted is touched. Returns the head of the log the snapshot holds.
-  public func replay(_ projectors: [any EventProjector], asOf: CivilDate?) throws -> ChainHead {
+  /// Replays the log into `projectors` in one read snapshot: every event up to seq `through`
+  /// (the head when nil) whose business date is on or before `asOf` (all of them when nil) and
+  /// whose type one of them folds, decoded once. Nothing persisted is touched. Returns the head
+  /// of the log the snapshot holds.
+  public func replay(_ projectors: [any EventProjector], asOf: CivilDate?, through: UInt64? = nil) throws -> ChainHead {
     let wanted = projectors.reduce(into: Set<String>()) { $0.formUnion($1.foldedTypes) }
     let plan = FoldPlan(digits: metadata.moneyDigits, folding: wanted)
     // The projectors of each type, by the reader's index.
@@ -697,6 +698,7 @@ extension EventStore {
       let head = try Self.readHead { try txn.get(meta, $0) }
       try txn.scan(events, from: SeqKey.encode(1)) { k, v in
         let seq = SeqKey.decode(k) ?? 0
+        if let through, seq > through { return false }
         let top: TypedEventReader.Head
         do throws(CodecError) { top = try TypedEventReader.head(v) } catch {
           throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")

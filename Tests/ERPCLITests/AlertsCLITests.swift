@@ -102,4 +102,35 @@ struct AlertsCLITests {
     let all = try erpctl(["alerts", "--store", s, "--as-of", "2026-11-20", "--format", "csv"])
     #expect(all.outLines.count == 5)
   }
+
+  /// `target list` for today reads the persisted sales projection (caught up) and replays first
+  /// purchases only for new_customers targets; an explicit --as-of of the same day replays the
+  /// log. Both give the same figures, before and after more events.
+  @Test func targetListFromThePersistedProjectionEqualsAReplay() throws {
+    let dir = try TemporaryDirectory("erpctl-alerts-cli")
+    defer { dir.remove() }
+    let s = try Self.store(dir)
+    for (scope, id) in [("company", nil), ("rep", "R-1")] as [(String, String?)] {
+      let set = try erpctl(["target", "set", "--store", s, "--scope", scope] + (id.map { ["--id", $0] } ?? [])
+        + ["--metric", "new_customers", "--period", "2026-11", "--value", "3"])
+      #expect(set.exited(0), "\(describe(set))")
+    }
+    var shanghai = Calendar(identifier: .gregorian)
+    shanghai.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    let c = shanghai.dateComponents([.year, .month, .day], from: Date())
+    let today = String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+    for _ in 0..<2 {
+      let persisted = try erpctl(["target", "list", "--store", s, "--format", "csv"])
+      let replayed = try erpctl(["target", "list", "--store", s, "--format", "csv", "--as-of", today])
+      #expect(persisted.exited(0) && replayed.exited(0), "\(describe(persisted)) \(describe(replayed))")
+      #expect(persisted.out == replayed.out)
+      #expect(persisted.out.contains("new_customers"))
+      let period = try erpctl(["target", "list", "--store", s, "--format", "csv", "--period", "2026-11"])
+      #expect(period.outLines.dropFirst().allSatisfy { $0.contains(",2026-11,") }, "\(describe(period))")
+      #expect(period.outLines.count > 1 && period.outLines.count <= persisted.outLines.count)
+      // More events: the next list catches the projection up.
+      _ = try erpctl(["target", "set", "--store", s, "--scope", "company", "--metric", "revenue", "--period", "2026-12",
+        "--value", "100"])
+    }
+  }
 }

@@ -27,11 +27,17 @@ extension ERPCommand.Target {
     }
 
     func execute() throws {
-      let s = try store.open(readOnly: true)
+      let s = try store.open()
       let day = asOf.flatMap(CivilDate.parse) ?? Clock.today(in: s.metadata.timezone)
-      let sales = SalesProjection()
+      // The persisted sales projection answers for today (as `report sales` chooses it); a
+      // past --as-of, or events dated after it, replay the log up to that day.
+      var (sales, head) = try asOf == nil ? s.salesProjectionAtHead() : s.replaySalesAtHead(asOf: day)
+      if sales.maxDay > day.daysSinceEpoch { (sales, head) = try s.replaySalesAtHead(asOf: day) }
+      // First purchases only for new_customers targets, from the same events.
       let customers = CustomerProjection()
-      let head = try s.replay([sales, customers], asOf: day)
+      if sales.targets.contains(where: { $0.metric == "new_customers" && (period == nil || $0.period == period) }) {
+        _ = try s.replay([customers], asOf: day, through: head.seq)
+      }
       let engine = AlertEngine(asOf: day, moneyDigits: s.metadata.moneyDigits, sales: sales, customers: customers, stock: [])
       let statuses = engine.targets(current: false, period: period)
       let columns = [
