@@ -59,10 +59,12 @@ public enum ForecastReport {
   /// The forecast of each of `series` (built by `series(_:_:)` with the same options).
   public static func forecasts(_ series: [DemandSeries], _ o: Options) -> [Forecast] {
     let h = o.horizon ?? o.interval.defaultHorizon
-    return series.compactMap { s in
-      guard let c = Forecaster.choose(s.values, seasonLength: o.interval.seasonLength, horizon: h) else { return nil }
+    let season = o.interval.seasonLength
+    // Each series' fit is independent of the others': on every core.
+    return series.concurrentMap { s -> Forecast? in
+      guard let c = Forecaster.choose(s.values, seasonLength: season, horizon: h) else { return nil }
       return Forecast(series: s, choice: c, points: c.fit.forecast(h))
-    }
+    }.compactMap { $0 }
   }
 
   static func qty(_ x: Double) -> Cell { ReportMath.decimal(x, scale: 2) }
@@ -107,10 +109,11 @@ public enum ForecastReport {
   /// The backtest of each of `series` (built by `series(_:_:)` with the same options).
   public static func backtests(_ series: [DemandSeries], _ o: Options) -> [Backtest] {
     let h = o.horizon ?? o.interval.defaultHorizon
-    return series.compactMap { s in
-      Forecaster.backtest(s.values, seasonLength: o.interval.seasonLength, horizon: h, origins: o.origins)
+    let (season, origins) = (o.interval.seasonLength, o.origins)
+    return series.concurrentMap { s -> Backtest? in
+      Forecaster.backtest(s.values, seasonLength: season, horizon: h, origins: origins)
         .map { Backtest(key: s.key, result: $0) }
-    }
+    }.compactMap { $0 }
   }
 
   /// The backtest rows (SPEC 6): key, model, mase, smape, naive_mase, naive_smape, then owa;
@@ -168,7 +171,18 @@ public enum ReplenishReport {
     fo.keys = o.skus
     let series = Dictionary(ForecastReport.series(p, fo).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     let skus = o.skus.isEmpty ? p.skus : p.skus.filter { o.skus.contains($0) }
-    return skus.map { sku in
+    // Each SKU's model fit (and backtest) is independent of the others': on every core.
+    let backtest = o.backtest
+    let fits = skus.map { series[$0]?.values }.concurrentMap { values -> (ForecastChoice, Double?)? in
+      guard let values,
+        let c = Forecaster.choose(values, seasonLength: interval.seasonLength, horizon: interval.defaultHorizon)
+      else { return nil }
+      let mase = backtest
+        ? Forecaster.backtest(values, seasonLength: interval.seasonLength, horizon: interval.defaultHorizon, origins: 1)?.mase
+        : nil
+      return (c, mase)
+    }
+    return zip(skus, fits).map { sku, fit in
       let product = p.products[sku]
       let stock = p.stock[sku] ?? InventoryProjection.Stock()
       let lead = Int(product?.leadTimeDays ?? Int64(o.defaultLeadTimeDays))
@@ -176,13 +190,11 @@ public enum ReplenishReport {
       var sigma = 0.0
       var model: ForecastModel?
       var mase: Double?
-      if let s = series[sku], let c = Forecaster.choose(s.values, seasonLength: interval.seasonLength, horizon: interval.defaultHorizon) {
+      if let (c, m) = fit {
         forecast = c.fit.forecast(interval.defaultHorizon).map(\.forecast)
         sigma = c.fit.sigma
         model = c.model
-        if o.backtest {
-          mase = Forecaster.backtest(s.values, seasonLength: interval.seasonLength, horizon: interval.defaultHorizon, origins: 1)?.mase
-        }
+        mase = m
       }
       let input = ReplenishmentInput(
         sku: sku, onHand: Int(stock.onHand), reserved: Int(stock.reserved), onOrder: Int(stock.onOrder),
