@@ -103,9 +103,9 @@ struct AlertsCLITests {
     #expect(all.outLines.count == 5)
   }
 
-  /// `target list` for today reads the persisted sales projection (caught up) and replays first
-  /// purchases only for new_customers targets; an explicit --as-of of the same day replays the
-  /// log. Both give the same figures, before and after more events.
+  /// `target list` and `alerts` for today read the persisted sales projection (caught up), and
+  /// `target list` replays first purchases only for new_customers targets; an explicit --as-of
+  /// of the same day replays the log. Both give the same figures, before and after more events.
   @Test func targetListFromThePersistedProjectionEqualsAReplay() throws {
     let dir = try TemporaryDirectory("erpctl-alerts-cli")
     defer { dir.remove() }
@@ -125,6 +125,10 @@ struct AlertsCLITests {
       #expect(persisted.exited(0) && replayed.exited(0), "\(describe(persisted)) \(describe(replayed))")
       #expect(persisted.out == replayed.out)
       #expect(persisted.out.contains("new_customers"))
+      // alerts too: the persisted sales projection for today, a replay for --as-of today.
+      let alerts = try erpctl(["alerts", "--store", s, "--format", "json"])
+      let alertsReplayed = try erpctl(["alerts", "--store", s, "--format", "json", "--as-of", today])
+      #expect(alerts.status == alertsReplayed.status && alerts.out == alertsReplayed.out, "\(describe(alerts))")
       let period = try erpctl(["target", "list", "--store", s, "--format", "csv", "--period", "2026-11"])
       #expect(period.outLines.dropFirst().allSatisfy { $0.contains(",2026-11,") }, "\(describe(period))")
       #expect(period.outLines.count > 1 && period.outLines.count <= persisted.outLines.count)

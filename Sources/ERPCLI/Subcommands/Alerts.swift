@@ -46,9 +46,9 @@ extension ERPCommand.Alerts {
     }
 
     func execute() throws {
-      let s = try store.open(readOnly: !sinceLast)
+      let s = try store.open()
       let day = asOf.flatMap(CivilDate.parse) ?? Clock.today(in: s.metadata.timezone)
-      let (alerts, head) = try Self.evaluate(s, asOf: day, lang: lang)
+      let (alerts, head) = try Self.evaluate(s, asOf: day, persisted: asOf == nil, lang: lang)
       var news = alerts
       var memory = AlertMemory()
       if sinceLast {
@@ -74,13 +74,16 @@ extension ERPCommand.Alerts {
       throw ExitCode(1)
     }
 
-    /// Folds what the rules read as of `day` in one snapshot and evaluates the rules in force.
-    static func evaluate(_ s: EventStore, asOf day: CivilDate, lang: Lang) throws -> ([Alert], ChainHead) {
+    /// Folds what the rules read as of `day` and evaluates the rules in force. With `persisted`
+    /// (for today), the sales figures come from the persisted projection, caught up first, as
+    /// `report sales` reads them; the other projections are replayed up to the same event.
+    static func evaluate(_ s: EventStore, asOf day: CivilDate, persisted: Bool, lang: Lang) throws -> ([Alert], ChainHead) {
       let customers = CustomerProjection()
       let inventory = InventoryProjection()
       let rules = AlertRulesProjection()
-      let sales = SalesProjection()
-      let head = try s.replay([sales, customers, inventory, rules], asOf: day)
+      var (sales, head) = try persisted ? s.salesProjectionAtHead() : s.replaySalesAtHead(asOf: day)
+      if sales.maxDay > day.daysSinceEpoch { (sales, head) = try s.replaySalesAtHead(asOf: day) }
+      _ = try s.replay([customers, inventory, rules], asOf: day, through: head.seq)
       let inForce = rules.inForce
       var lines: [ReplenishReport.Line] = []
       if inForce.contains(where: { $0.rule == .stockReorder && $0.enabled }) {
