@@ -1,8 +1,8 @@
-import ERPCore
 import ERPTestSupport
 import Foundation
 import Testing
 
+@testable import ERPCore
 @testable import ERPStore
 
 /// The alert rules on `Fixtures/alerts/history.jsonl`, at as-of dates chosen on each rule's
@@ -126,5 +126,43 @@ struct AlertEngineTests {
     // An alert that stops firing is forgotten.
     let next = memory.after(notifying: [], firing: [])
     #expect(next.notified.isEmpty)
+  }
+
+  /// Every target's actual on a generated history (targets per rep and month, quarters and the
+  /// company added) equals the same figure from `report sales --by SCOPE` over the target's
+  /// period, and its seqs are the facts `--explain` lists; without seqs the figures are the same.
+  @Test func targetFiguresInOnePassEqualReportSales() throws {
+    let dir = try TemporaryDirectory("erpctl-alerts")
+    defer { dir.remove() }
+    var events: [NewEvent] = []
+    _ = try HistoryGenerator.run(
+      GenerateOptions(months: 6, customers: 60, reps: 5, products: 15, seed: 8, start: Self.date(2026, 1, 1))
+    ) { events.append($0) }
+    let reader = EventRecordReader(moneyDigits: 2)
+    for (scope, id, metric, period) in [("company", nil, "revenue", "2026-Q1"), ("company", nil, "orders", "2026"),
+      ("team", "T-1", "gross_margin", "2026-Q2"), ("region", "north", "collections", "2026-03")] as [(String, String?, String, String)] {
+      let idField = id.map { #","id":"\#($0)""# } ?? ""
+      events.append(try reader.newEvent(Array(#"{"type":"TargetSet","at":"2026-01-01","data":{"scope":"\#(scope)"\#(idField),"metric":"\#(metric)","period":"\#(period)","value":\#(metric == "orders" ? "40" : #""1000.00""#)}}"#.utf8)))
+    }
+    let s = try makeStore(dir)
+    _ = try s.append(events, clock: { fixedInstant })
+    let sales = try s.replaySales()
+    let asOf = Self.date(2026, 5, 20)
+    let engine = AlertEngine(asOf: asOf, moneyDigits: 2, sales: sales, customers: CustomerProjection(), stock: [])
+    let statuses = engine.targets(current: false)
+    #expect(statuses.count > 20)
+    for st in statuses where st.target.metric != "new_customers" {
+      let by = st.target.scope == "company" ? [String]() : [st.target.scope]
+      let q = SalesReport.Query(range: st.range, asOf: asOf, by: by)
+      let key = st.target.scope == "company" ? [String]() : [st.target.id]
+      let row = SalesReport.rows(sales, q).rows.first { $0.keys == key }
+      #expect(st.actual == SalesTargets.actual(row?.sums ?? SalesReport.Sums(), metric: st.target.metric), "\(st.target)")
+      let explained = SalesReport.rows(sales, q, explain: key).facts
+        .filter { $0.measure != .ordersSKU && $0.measure != .ordersLine }.map(\.seq)
+      #expect(st.seqs == Array(Set(explained + [st.target.seq])).sorted(), "\(st.target)")
+    }
+    let plain = engine.targets(current: false, withSeqs: false)
+    #expect(plain.map(\.actual) == statuses.map(\.actual) && plain.map(\.pace) == statuses.map(\.pace))
+    #expect(engine.targets(current: false, period: "2026-Q1").map(\.target.period).allSatisfy { $0 == "2026-Q1" })
   }
 }

@@ -83,16 +83,25 @@ public struct AlertEngine {
   /// The status of every target in force, in log order; with `current`, only those whose
   /// period contains the as-of date.
   /// `period`: only the targets of that period (the others' figures are not computed).
-  public func targets(current: Bool, period: String? = nil) -> [TargetStatus] {
-    var figures: [String: Figures] = [:]
-    let wanted = sales.targets.filter { period == nil || $0.period == period }
-    if wanted.contains(where: { $0.metric == "new_customers" }) { figures[Self.firstOrdersKey] = firstOrders() }
-    return wanted.compactMap { t in
-      guard let r = PeriodUnit.parse(key: t.period)?.range else { return nil }
-      if current, !r.contains(asOf) { return nil }
-      return status(t, range: r, figures: &figures)
+  /// `withSeqs`: also list the seqs behind each actual (what an alert shows; `target list` does
+  /// not need them).
+  public func targets(current: Bool, period: String? = nil, withSeqs: Bool = true) -> [TargetStatus] {
+    let wanted: [(SalesProjection.TargetInfo, DateRange)] = sales.targets.compactMap { t in
+      guard period == nil || t.period == period, let r = PeriodUnit.parse(key: t.period)?.range else { return nil }
+      return current && !r.contains(asOf) ? nil : (t, r)
     }
+    // The figures of every scope and period the targets need, in one pass over the facts.
+    var pairs: [(scope: String, range: DateRange)] = []
+    var seen: Set<String> = []
+    for (t, r) in wanted where t.metric != "new_customers" && seen.insert(Self.figuresKey(t.scope, r)).inserted {
+      pairs.append((t.scope, r))
+    }
+    var figures = self.figures(for: pairs, withSeqs: withSeqs)
+    if wanted.contains(where: { $0.0.metric == "new_customers" }) { figures[Self.firstOrdersKey] = firstOrders() }
+    return wanted.compactMap { t, r in status(t, range: r, figures: &figures) }
   }
+
+  static func figuresKey(_ scope: String, _ range: DateRange) -> String { "\(scope)\u{1F}\(range)" }
 
   /// The sales figures of one scope over one period, per scope value (the team, region or rep;
   /// "" for the company), with the seqs of the facts behind each: what `report sales --by
@@ -115,25 +124,54 @@ public struct AlertEngine {
     return out
   }
 
-  func figures(scope: String, range: DateRange) -> Figures {
-    var out = Figures()
-    let by = scope == "company" ? [] : [scope]
-    for row in SalesReport.rows(sales, .init(range: range, asOf: asOf, by: by)).rows {
-      out.sums[row.keys.first ?? ""] = row.sums
+  /// The figures of each scope and period, keyed by `figuresKey`: each fact is grouped (as
+  /// `report sales --by SCOPE --period P` groups it) for every period that contains its day, and
+  /// with `withSeqs` its seq listed under its scope value.
+  func figures(for pairs: [(scope: String, range: DateRange)], withSeqs: Bool) -> [String: Figures] {
+    guard !pairs.isEmpty else { return [:] }
+    var groupers = pairs.map { p in
+      SalesReport.Grouper(sales, .init(range: p.range, asOf: asOf, by: p.scope == "company" ? [] : [p.scope]))
     }
-    let from = range.from.daysSinceEpoch, to = min(range.to.daysSinceEpoch, asOf.daysSinceEpoch + 1)
-    let values: [String] = sales.tuples.map { t in
-      switch scope {
-      case "rep": t.rep
-      case "team": t.team
-      case "region": t.region
-      default: ""
+    var out = [Figures](repeating: Figures(), count: pairs.count)
+    // Each pair's scope value of every tuple.
+    let values: [[String]] = pairs.map { p in
+      sales.tuples.map { t in
+        switch p.scope {
+        case "rep": t.rep
+        case "team": t.team
+        case "region": t.region
+        default: ""
+        }
       }
     }
-    for f in sales.facts where f.day >= from && f.day < to && f.measure != .ordersSKU && f.measure != .ordersLine {
-      out.seqs[values[Int(f.tuple)], default: []].append(f.seq)
+    // The pairs whose period holds a day up to the as-of date; facts come mostly in day order.
+    let last = asOf.daysSinceEpoch
+    var byDay: [Int32: [Int]] = [:]
+    var day = Int32.min
+    var current: [Int] = []
+    for f in sales.facts {
+      if f.day != day {
+        day = f.day
+        if let known = byDay[day] {
+          current = known
+        } else {
+          current = day > last ? [] : pairs.indices.filter { pairs[$0].range.contains(CivilDate(daysSinceEpoch: f.day)) }
+          byDay[day] = current
+        }
+      }
+      for i in current {
+        groupers[i].add(f)
+        if withSeqs && f.measure != .ordersSKU && f.measure != .ordersLine {
+          out[i].seqs[values[i][Int(f.tuple)], default: []].append(f.seq)
+        }
+      }
     }
-    return out
+    var byKey: [String: Figures] = [:]
+    for (i, p) in pairs.enumerated() {
+      for row in groupers[i].rows() { out[i].sums[row.keys.first ?? ""] = row.sums }
+      byKey[Self.figuresKey(p.scope, p.range)] = out[i]
+    }
+    return byKey
   }
 
   func status(_ t: SalesProjection.TargetInfo, range: DateRange, figures: inout [String: Figures]) -> TargetStatus? {
@@ -146,8 +184,8 @@ public struct AlertEngine {
       (actual, seqs) = newCustomers(t, range, figures[Self.firstOrdersKey]?.first ?? firstOrders().first)
       seqs.insert(t.seq, at: 0)
     } else {
-      let cacheKey = "\(t.scope)\u{1F}\(range)"
-      let f = figures[cacheKey] ?? self.figures(scope: t.scope, range: range)
+      let cacheKey = Self.figuresKey(t.scope, range)
+      let f = figures[cacheKey] ?? self.figures(for: [(t.scope, range)], withSeqs: true)[cacheKey] ?? Figures()
       figures[cacheKey] = f
       let id = t.scope == "company" ? "" : t.id
       actual = SalesTargets.actual(f.sums[id] ?? SalesReport.Sums(), metric: t.metric)

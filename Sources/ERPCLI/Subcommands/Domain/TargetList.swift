@@ -39,7 +39,7 @@ extension ERPCommand.Target {
         _ = try s.replay([customers], asOf: day, through: head.seq)
       }
       let engine = AlertEngine(asOf: day, moneyDigits: s.metadata.moneyDigits, sales: sales, customers: customers, stock: [])
-      let statuses = engine.targets(current: false, period: period)
+      let statuses = engine.targets(current: false, period: period, withSeqs: false)
       let columns = [
         Column("seq", .int), Column("scope", .text), Column("id", .text), Column("metric", .text), Column("period", .text),
         Column("value", .text), Column("target", .text), Column("actual", .text), Column("completion", .rate),
