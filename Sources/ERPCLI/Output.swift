@@ -10,6 +10,12 @@ enum Output {
   }()
 
   static func write(_ s: String) {
+    // A whole report at once: written as it is, not copied into the buffer first.
+    if s.utf8.count >= 1 << 16 {
+      flush()
+      FileHandle.standardOutput.write(Data(s.utf8))
+      return
+    }
     buffer.append(contentsOf: s.utf8)
     if buffer.count >= 1 << 16 { flush() }
   }

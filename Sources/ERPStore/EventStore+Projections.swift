@@ -339,16 +339,23 @@ extension EventStore {
     var failed = false
     try scan(keys) { k, v in
       guard k.starts(with: keys) else { return false }
-      guard let bucket = try? SalesProjection.KeyBucket(Array(v)) else {
-        failed = true
-        return false
-      }
-      for (first, key) in bucket.entries {
-        guard first < 1 << 28, let t = SalesProjection.customerlessTuple(key) else {
+      // The bucket's entries (SalesProjection.KeyBucket), read in place: first tuple, length, key.
+      var at = 0
+      while at < v.count {
+        guard at + 8 <= v.count else {
           failed = true
           return false
         }
-        let first = Int(first)
+        let first = Int(UInt32(littleEndian: v.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+        let n = Int(UInt32(littleEndian: v.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
+        at += 8
+        guard n <= v.count - at, first < 1 << 28,
+          let t = Self.customerlessTuple(UnsafeRawBufferPointer(rebasing: v[at..<(at + n)]))
+        else {
+          failed = true
+          return false
+        }
+        at += n
         if first >= number.count { number += repeatElement(UInt32.max, count: first + 1 - number.count) }
         number[first] = UInt32(tuples.count)
         tuples.append(t)
@@ -357,6 +364,24 @@ extension EventStore {
     }
     if failed { throw StoreError.notAStore(path: path, reason: "the sales projection is unreadable") }
     return (tuples, number)
+  }
+
+  /// The tuple a customer-less key (`SalesProjection.customerlessKey`) stands for, with an empty
+  /// customer, read in place from the stored bytes (nil for bytes that are not one).
+  static func customerlessTuple(_ b: UnsafeRawBufferPointer) -> DimTuple? {
+    var f: [String] = []
+    f.reserveCapacity(7)
+    var at = 0
+    for _ in 0..<7 {
+      guard at + 4 <= b.count else { return nil }
+      let n = Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+      at += 4
+      guard n <= b.count - at else { return nil }
+      f.append(String(decoding: UnsafeRawBufferPointer(rebasing: b[at..<(at + n)]), as: UTF8.self))
+      at += n
+    }
+    guard at == b.count else { return nil }
+    return DimTuple(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: "", tier: f[4], promotion: f[5], source: f[6])
   }
 
   /// The cells of the stored month records, record by record (months in order), as facts whose

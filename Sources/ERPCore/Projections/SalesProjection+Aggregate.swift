@@ -86,19 +86,6 @@ extension SalesProjection {
     }
   }
 
-  /// The tuple a customer-less key stands for, with an empty customer (nil for bytes that are
-  /// not one).
-  public static func customerlessTuple(_ key: [UInt8]) -> DimTuple? {
-    var r = BinaryReader(key)
-    var f: [String] = []
-    for _ in 0..<7 {
-      guard let s = try? r.string() else { return nil }
-      f.append(s)
-    }
-    guard r.atEnd else { return nil }
-    return DimTuple(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: "", tier: f[4], promotion: f[5], source: f[6])
-  }
-
   /// Adds `facts` to `aggregate`; `first` names the cell's tuple of a fact's tuple.
   public static func aggregate<E: Error>(
     _ facts: some Sequence<SalesFact>, first: (UInt32) throws(E) -> UInt32, into aggregate: inout Aggregate
