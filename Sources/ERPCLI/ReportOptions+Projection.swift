@@ -9,9 +9,7 @@ extension ReportOptions {
   /// The head is the log's head in the snapshot the projection was read or folded from, for
   /// the report's `meta` and reproducibility line.
   func salesProjection(_ s: EventStore, asOf: CivilDate) throws -> (projection: SalesProjection, head: ChainHead) {
-    guard self.asOf == nil else { return try s.replaySalesAtHead(asOf: asOf) }
-    let current = try s.salesProjectionAtHead()
-    return current.projection.maxDay > asOf.daysSinceEpoch ? try s.replaySalesAtHead(asOf: asOf) : current
+    try s.salesProjection(asOf: asOf, persisted: self.asOf == nil)
   }
 
   /// The same choice for a report whose queries the month sums of the pre-aggregate answer
@@ -20,11 +18,6 @@ extension ReportOptions {
   func salesMonthSumRows(_ s: EventStore, asOf: CivilDate, _ queries: [SalesReport.Query]) throws
     -> (projection: SalesProjection, head: ChainHead, rows: [[SalesReport.Row]])
   {
-    if self.asOf == nil {
-      let current = try s.salesMonthSumRowsAtHead(queries)
-      if current.projection.maxDay <= asOf.daysSinceEpoch { return current }
-    }
-    let r = try s.replaySalesAtHead(asOf: asOf)
-    return (r.projection, r.head, queries.map { SalesReport.rows(r.projection, $0).rows })
+    try s.salesMonthSumRows(queries, asOf: asOf, persisted: self.asOf == nil)
   }
 }

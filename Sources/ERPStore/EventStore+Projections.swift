@@ -79,6 +79,17 @@ extension EventStore {
   /// A read-only store gets a replay in memory instead.
   public func salesProjection() throws -> SalesProjection { try salesProjectionAtHead().projection }
 
+  /// The sales projection a figure as of `day` reads: with `persisted` (a report for today), the
+  /// persisted one caught up to the head, unless it holds events dated after `day`; otherwise a
+  /// replay of the log up to `day`, touching nothing persisted (the auditor's view).
+  public func salesProjection(asOf day: CivilDate, persisted: Bool) throws -> (projection: SalesProjection, head: ChainHead) {
+    if persisted {
+      let current = try salesProjectionAtHead()
+      if current.projection.maxDay <= day.daysSinceEpoch { return current }
+    }
+    return try replaySalesAtHead(asOf: day)
+  }
+
   /// `salesProjection()` with the head of the log it was folded to (the same snapshot), for a
   /// report's `meta`.
   public func salesProjectionAtHead() throws -> (projection: SalesProjection, head: ChainHead) {
@@ -105,6 +116,19 @@ extension EventStore {
   {
     let r = try salesProjectionAtHead(.grouped(queries))
     if let rows = r.rows { return (r.projection, r.head, rows) }
+    return (r.projection, r.head, queries.map { SalesReport.rows(r.projection, $0).rows })
+  }
+
+  /// `salesMonthSumRowsAtHead` under the rule of `salesProjection(asOf:persisted:)`: for a
+  /// replay, the rows are grouped from its facts.
+  public func salesMonthSumRows(_ queries: [SalesReport.Query], asOf day: CivilDate, persisted: Bool) throws
+    -> (projection: SalesProjection, head: ChainHead, rows: [[SalesReport.Row]])
+  {
+    if persisted {
+      let current = try salesMonthSumRowsAtHead(queries)
+      if current.projection.maxDay <= day.daysSinceEpoch { return current }
+    }
+    let r = try replaySalesAtHead(asOf: day)
     return (r.projection, r.head, queries.map { SalesReport.rows(r.projection, $0).rows })
   }
 

@@ -81,8 +81,7 @@ extension ERPCommand.Alerts {
       let customers = CustomerProjection()
       let inventory = InventoryProjection()
       let rules = AlertRulesProjection()
-      var (sales, head) = try persisted ? s.salesProjectionAtHead() : s.replaySalesAtHead(asOf: day)
-      if sales.maxDay > day.daysSinceEpoch { (sales, head) = try s.replaySalesAtHead(asOf: day) }
+      let (sales, head) = try s.salesProjection(asOf: day, persisted: persisted)
       _ = try s.replay([customers, inventory, rules], asOf: day, through: head.seq)
       let inForce = rules.inForce
       var lines: [ReplenishReport.Line] = []

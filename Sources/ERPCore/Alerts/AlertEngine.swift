@@ -98,7 +98,7 @@ public struct AlertEngine {
     }
     var figures = self.figures(for: pairs, withSeqs: withSeqs)
     if wanted.contains(where: { $0.0.metric == "new_customers" }) { figures[Self.firstOrdersKey] = firstOrders() }
-    return wanted.compactMap { t, r in status(t, range: r, figures: &figures) }
+    return wanted.compactMap { t, r in status(t, range: r, figures: figures) }
   }
 
   static func figuresKey(_ scope: String, _ range: DateRange) -> String { "\(scope)\u{1F}\(range)" }
@@ -174,19 +174,19 @@ public struct AlertEngine {
     return byKey
   }
 
-  func status(_ t: SalesProjection.TargetInfo, range: DateRange, figures: inout [String: Figures]) -> TargetStatus? {
+  /// `figures`: those of the target's scope and period (and first purchases for new_customers),
+  /// worked out by `targets` for all of them at once.
+  func status(_ t: SalesProjection.TargetInfo, range: DateRange, figures: [String: Figures]) -> TargetStatus? {
     guard let value = SalesTargets.value(t.value, metric: t.metric, digits: moneyDigits) else { return nil }
     let length = Int64(range.days)
     let elapsed = min(max(Int64(asOf.daysSinceEpoch) + 1 - Int64(range.from.daysSinceEpoch), 0), length)
     var actual: Int64?
     var seqs: [UInt64] = [t.seq]
     if t.metric == "new_customers" {
-      (actual, seqs) = newCustomers(t, range, figures[Self.firstOrdersKey]?.first ?? firstOrders().first)
+      (actual, seqs) = newCustomers(t, range, figures[Self.firstOrdersKey]?.first ?? [])
       seqs.insert(t.seq, at: 0)
     } else {
-      let cacheKey = Self.figuresKey(t.scope, range)
-      let f = figures[cacheKey] ?? self.figures(for: [(t.scope, range)], withSeqs: true)[cacheKey] ?? Figures()
-      figures[cacheKey] = f
+      let f = figures[Self.figuresKey(t.scope, range)] ?? Figures()
       let id = t.scope == "company" ? "" : t.id
       actual = SalesTargets.actual(f.sums[id] ?? SalesReport.Sums(), metric: t.metric)
       seqs += f.seqs[id] ?? []
@@ -262,7 +262,7 @@ public struct AlertEngine {
       rule: r.rule, scope: s.target.scope, id: s.target.scope == "company" ? nil : s.target.id, metric: s.target.metric,
       period: s.target.period, actual: s.cell(s.actual), target: s.cell(s.value), completion: s.completion,
       elapsed: s.elapsed, severity: severity, message: message,
-      events: (s.seqs + (r.seq.map { [$0] } ?? [])).sorted(),
+      events: r.withRuleSet(s.seqs),
       badness: 1 - Double(s.completion?.tenThousandths ?? 0) / 10_000)
   }
 
@@ -325,7 +325,7 @@ public struct AlertEngine {
       Alert(
         rule: r.rule, scope: "company", id: nil, metric: "collection_rate", period: window.description,
         actual: .rate(rate), target: .rate(Ratio4(tenThousandths: r.floor.millionths / 100)), completion: nil,
-        elapsed: nil, severity: r.severity, message: msg, events: Array(Set(seqs + (r.seq.map { [$0] } ?? []))).sorted(),
+        elapsed: nil, severity: r.severity, message: msg, events: r.withRuleSet(Array(Set(seqs))),
         badness: -Double(rate.tenThousandths))
     ]
   }
@@ -346,12 +346,11 @@ public struct AlertEngine {
         lang == .zh
         ? "客户 \(c) 有 \(amount) 逾期超过 \(r.days) 天（\(invoices.count) 张发票）。"
         : "Customer \(c) owes \(amount) more than \(r.days) days past due on \(invoices.count) invoice\(invoices.count == 1 ? "" : "s")."
-      var seqs = invoices.compactMap { customers.invoiceSeqs[$0] }
-      if let s = r.seq { seqs.append(s) }
+      let seqs = invoices.compactMap { customers.invoiceSeqs[$0] }
       return Alert(
         rule: r.rule, scope: "customer", id: c, metric: "overdue_\(r.days)d", period: nil, actual: .money(open),
         target: .money(r.amount.minorUnits), completion: nil, elapsed: nil, severity: r.severity, message: msg,
-        events: seqs.sorted(), badness: Double(open))
+        events: r.withRuleSet(seqs), badness: Double(open))
     }
   }
 
@@ -376,7 +375,7 @@ public struct AlertEngine {
       return Alert(
         rule: r.rule, scope: "customer", id: row.customer, metric: "recency_days", period: nil, actual: .int(days),
         target: .int(r.days), completion: nil, elapsed: nil, severity: r.severity, message: msg,
-        events: ((orderSeqs[row.customer] ?? []) + (r.seq.map { [$0] } ?? [])).sorted(), badness: 0)
+        events: r.withRuleSet(orderSeqs[row.customer] ?? []), badness: 0)
     }
   }
 
@@ -394,7 +393,7 @@ public struct AlertEngine {
       return Alert(
         rule: r.rule, scope: "sku", id: p.sku, metric: "available_stock", period: nil, actual: .int(available),
         target: .int(point), completion: nil, elapsed: nil, severity: r.severity, message: msg,
-        events: (l.seqs + (r.seq.map { [$0] } ?? [])).sorted(), badness: Double(point - available))
+        events: r.withRuleSet(l.seqs), badness: Double(point - available))
     }
   }
 

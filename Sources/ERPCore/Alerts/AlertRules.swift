@@ -134,4 +134,8 @@ public struct AlertRuleParameters: Sendable, Equatable {
     }
     return AlertRuleName.allCases.map { latest[$0] ?? defaults(for: $0) }
   }
+
+  /// The event seqs behind an alert: those of its figures and the AlertRuleSet in force (when
+  /// one was set), ascending.
+  func withRuleSet(_ seqs: [UInt64]) -> [UInt64] { (seqs + (seq.map { [$0] } ?? [])).sorted() }
 }

@@ -44,15 +44,12 @@ extension SalesProjection {
 
   /// One record of the customer-less keys: every key whose hash (`bucketID`) is the record's id,
   /// with the first tuple that has it, by first tuple. A key itself can be longer than LMDB's
-  /// keys (seven identifiers of up to 200 bytes), so it is stored in the value.
-  public struct KeyBucket: Equatable, Sendable {
+  /// keys (seven identifiers of up to 200 bytes), so it is stored in the value. The store reads
+  /// these bytes in place when it loads the month sums (`EventStore.loadMonthTuples`).
+  public struct KeyBucket: Sendable {
     public var entries: [(first: UInt32, key: [UInt8])] = []
 
     public init() {}
-
-    public static func == (a: KeyBucket, b: KeyBucket) -> Bool {
-      a.entries.elementsEqual(b.entries) { $0.first == $1.first && $0.key == $1.key }
-    }
 
     /// The id of the record holding `key`.
     public static func id(_ key: [UInt8]) -> [UInt8] { SalesProjection.tupleHash(key) }

@@ -169,63 +169,59 @@ extension SalesProjection {
   /// for a record to delete; sorted by key. Reads the tuple index records it extends through
   /// the loader.
   public func takeChangedRecords() -> [(key: [UInt8], value: [UInt8]?)] {
+    let out = records(
+      orders: changes.orders, invoices: changes.invoices, customers: changes.customers, products: changes.products,
+      leads: changes.leads, items: items.count != changes.itemsStored, master: changes.master,
+      bucket: { [loader] h in loader?(.tupleIndex, h) ?? [] })
+    changes = Changes()
+    changes.itemsStored = items.count
+    tupleBase += UInt32(tuples.count)
+    for (n, t) in tuples.enumerated() { olderTuples[tupleBase - UInt32(tuples.count) + UInt32(n)] = t }
+    tuples = []
+    return out
+  }
+
+  /// Every record a stored projection of this fold holds (all but its meta, facts and month
+  /// sums), sorted by key: what `verify` compares with the store, and what a rebuild writes. The
+  /// fold must hold every tuple (a replay in memory does).
+  public func allRecords() -> [(key: [UInt8], value: [UInt8])] {
+    records(
+      orders: orders.keys, invoices: invoices.keys, customers: customers.keys, products: products.keys,
+      leads: leads.keys, items: items.count > 1, master: !reps.isEmpty || !targets.isEmpty, bucket: { _ in [] }
+    ).compactMap { r in r.value.map { (r.key, $0) } }
+  }
+
+  /// The records of these ids, of the tuples made since `tupleBase` (and of the tuple index
+  /// records they extend, read by `bucket`), and of the items and master data when asked; sorted
+  /// by key. A nil value deletes the record: the open-invoice record of an invoice now settled.
+  private func records(
+    orders o: some Sequence<String>, invoices inv: some Sequence<String>, customers c: some Sequence<String>,
+    products p: some Sequence<String>, leads l: some Sequence<String>, items withItems: Bool, master withMaster: Bool,
+    bucket: ([UInt8]) -> [UInt8]
+  ) -> [(key: [UInt8], value: [UInt8]?)] {
     var out: [(key: [UInt8], value: [UInt8]?)] = []
-    for id in changes.orders { if let o = orders[id] { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(o))) } }
-    for id in changes.invoices {
-      guard let i = invoices[id] else { continue }
-      let bytes = Self.encodeInvoice(id, i)
+    for id in o { if let x = orders[id] { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(x))) } }
+    for id in inv {
+      guard let x = invoices[id] else { continue }
+      let bytes = Self.encodeInvoice(id, x)
       out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
-      out.append((RecordKind.openInvoice.key(Array(id.utf8)), Self.openInvoice(id, i).open > 0 ? bytes : nil))
+      out.append((RecordKind.openInvoice.key(Array(id.utf8)), Self.openInvoice(id, x).open > 0 ? bytes : nil))
     }
-    for id in changes.customers {
-      if let c = customers[id] { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(c))) }
-    }
-    for id in changes.products { if let p = products[id] { out.append((RecordKind.product.key(Array(id.utf8)), Array(p.utf8))) } }
-    for id in changes.leads { if let l = leads[id] { out.append((RecordKind.lead.key(Array(id.utf8)), Array(l.utf8))) } }
+    for id in c { if let x = customers[id] { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(x))) } }
+    for id in p { if let x = products[id] { out.append((RecordKind.product.key(Array(id.utf8)), Array(x.utf8))) } }
+    for id in l { if let x = leads[id] { out.append((RecordKind.lead.key(Array(id.utf8)), Array(x.utf8))) } }
     var buckets: [[UInt8]: [UInt8]] = [:]
     for (n, t) in tuples.enumerated() {
       let i = tupleBase + UInt32(n)
       let fields = Self.encodeTuple(t)
       out.append((RecordKind.tuple.key(Self.tupleKey(i)), fields))
       let h = Self.tupleHash(fields)
-      if buckets[h] == nil { buckets[h] = loader?(.tupleIndex, h) ?? [] }
+      if buckets[h] == nil { buckets[h] = bucket(h) }
       buckets[h]! += Self.tupleKey(i)
     }
     for (h, v) in buckets { out.append((RecordKind.tupleIndex.key(h), v)) }
-    if items.count != changes.itemsStored { out.append((Self.itemsKey, encodeItems())) }
-    if changes.master { out.append((Self.masterKey, encodeMaster())) }
-    changes = Changes()
-    changes.itemsStored = items.count
-    tupleBase += UInt32(tuples.count)
-    for (n, t) in tuples.enumerated() { olderTuples[tupleBase - UInt32(tuples.count) + UInt32(n)] = t }
-    tuples = []
-    return out.sorted { bytesPrecede($0.key, $1.key) }
-  }
-
-  /// Every record a stored projection of this fold holds (all but its meta, facts and month
-  /// sums), sorted by key: what `verify` compares with the store. The fold must hold every
-  /// tuple (a replay in memory does).
-  public func allRecords() -> [(key: [UInt8], value: [UInt8])] {
-    var out: [(key: [UInt8], value: [UInt8])] = []
-    for (id, o) in orders { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(o))) }
-    for (id, i) in invoices {
-      let bytes = Self.encodeInvoice(id, i)
-      out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
-      if Self.openInvoice(id, i).open > 0 { out.append((RecordKind.openInvoice.key(Array(id.utf8)), bytes)) }
-    }
-    for (id, c) in customers { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(c))) }
-    for (id, p) in products { out.append((RecordKind.product.key(Array(id.utf8)), Array(p.utf8))) }
-    for (id, l) in leads { out.append((RecordKind.lead.key(Array(id.utf8)), Array(l.utf8))) }
-    var buckets: [[UInt8]: [UInt8]] = [:]
-    for (n, t) in tuples.enumerated() {
-      let i = tupleBase + UInt32(n)
-      let fields = Self.encodeTuple(t)
-      out.append((RecordKind.tuple.key(Self.tupleKey(i)), fields))
-      buckets[Self.tupleHash(fields), default: []] += Self.tupleKey(i)
-    }
-    for (h, v) in buckets { out.append((RecordKind.tupleIndex.key(h), v)) }
-    if items.count > 1 { out.append((Self.itemsKey, encodeItems())) }
-    if !reps.isEmpty || !targets.isEmpty { out.append((Self.masterKey, encodeMaster())) }
+    if withItems { out.append((Self.itemsKey, encodeItems())) }
+    if withMaster { out.append((Self.masterKey, encodeMaster())) }
     return out.sorted { bytesPrecede($0.key, $1.key) }
   }
 

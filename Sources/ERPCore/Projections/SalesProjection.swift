@@ -328,14 +328,24 @@ public final class SalesProjection {
 
   /// Changes the order `id` in place (nothing when it is unknown).
   func updateOrder(_ id: String, _ change: (inout OrderInfo) -> Void) {
-    var at = orders.index(forKey: id)
-    if at == nil, let o = load(.order, id, Self.decodeOrder) {
-      orders[id] = o
-      at = orders.index(forKey: id)
+    if Self.update(&orders, id, load: { load(.order, id, Self.decodeOrder) }, change), loader != nil {
+      changes.orders.insert(id)
     }
-    guard let at else { return }
-    change(&orders.values[at])
-    if loader != nil { changes.orders.insert(id) }
+  }
+
+  /// Changes `table[id]` in place, first read through `load` when the table lacks it; false
+  /// when it is unknown.
+  private static func update<T>(
+    _ table: inout [String: T], _ id: String, load: () -> T?, _ change: (inout T) -> Void
+  ) -> Bool {
+    var at = table.index(forKey: id)
+    if at == nil, let v = load() {
+      table[id] = v
+      at = table.index(forKey: id)
+    }
+    guard let at else { return false }
+    change(&table.values[at])
+    return true
   }
 
   func invoice(_ id: String) -> InvoiceInfo? { cached(\.invoices, .invoice, id, Self.decodeInvoice) }
@@ -347,14 +357,9 @@ public final class SalesProjection {
 
   /// Changes the invoice `id` in place (nothing when it is unknown).
   func updateInvoice(_ id: String, _ change: (inout InvoiceInfo) -> Void) {
-    var at = invoices.index(forKey: id)
-    if at == nil, let i = load(.invoice, id, Self.decodeInvoice) {
-      invoices[id] = i
-      at = invoices.index(forKey: id)
+    if Self.update(&invoices, id, load: { load(.invoice, id, Self.decodeInvoice) }, change), loader != nil {
+      changes.invoices.insert(id)
     }
-    guard let at else { return }
-    change(&invoices.values[at])
-    if loader != nil { changes.invoices.insert(id) }
   }
 
   /// Moves the checkpoint over an event the fold cannot read (only the trusted API stores one).

@@ -31,8 +31,7 @@ extension ERPCommand.Target {
       let day = asOf.flatMap(CivilDate.parse) ?? Clock.today(in: s.metadata.timezone)
       // The persisted sales projection answers for today (as `report sales` chooses it); a
       // past --as-of, or events dated after it, replay the log up to that day.
-      var (sales, head) = try asOf == nil ? s.salesProjectionAtHead() : s.replaySalesAtHead(asOf: day)
-      if sales.maxDay > day.daysSinceEpoch { (sales, head) = try s.replaySalesAtHead(asOf: day) }
+      let (sales, head) = try s.salesProjection(asOf: day, persisted: asOf == nil)
       // First purchases only for new_customers targets, from the same events.
       let customers = CustomerProjection()
       if sales.targets.contains(where: { $0.metric == "new_customers" && (period == nil || $0.period == period) }) {
