@@ -13,6 +13,7 @@ import Testing
 struct SalesAggregateTests {
   static let end = CivilDate(year: 2026, month: 12, day: 31)!
 
+  /// A generated four-month history (also the sales projection tests' random histories).
   static func history(seed: UInt64) throws -> [NewEvent] {
     var events: [NewEvent] = []
     _ = try HistoryGenerator.run(

@@ -167,11 +167,7 @@ struct SalesProjectionTests {
   func generatedHistoriesCaughtUpInRandomChunksEqualAFullReplay(seed: UInt64) throws {
     let dir = try TemporaryDirectory("erpctl-proj")
     defer { dir.remove() }
-    var events: [NewEvent] = []
-    _ = try HistoryGenerator.run(
-      GenerateOptions(months: 4, customers: 40, reps: 4, products: 15, seed: seed,
-        start: CivilDate(year: 2026, month: 1, day: 1)!)
-    ) { events.append($0) }
+    let events = try SalesAggregateTests.history(seed: seed)
     let s = try makeStore(dir)
     var rng = SplitMix64(seed: seed)
     var at = 0
