@@ -113,3 +113,27 @@ enum ReportBench {
     return differ == 0 ? "yes, all \(a.count) rows" : "NO: \(differ) of \(a.count) rows differ"
   }
 }
+
+extension ReportBench {
+  /// (a) alone on an existing store: `rounds` full replays of the sales projection in process,
+  /// each line with its wall and CPU time and a fingerprint of the fold (facts, tuples, items,
+  /// open invoices and a sum over the facts), so that two builds can be compared on one store.
+  static func replay(store: String, rounds: Int) throws -> String {
+    let s = try EventStore.open(at: store, options: StoreOptions(readOnly: true))
+    let stored = Int(try s.count())
+    var md = "| round | wall | CPU | events/s (wall) | fingerprint |\n|---:|---:|---:|---:|---|\n"
+    for round in 1...rounds {
+      var p: SalesProjection?
+      let t = try timed { p = try s.replaySales() }
+      guard let p else { continue }
+      var sum: UInt64 = 0
+      for f in p.facts {
+        sum = sum &* 31 &+ f.seq &+ UInt64(bitPattern: f.amount) &+ UInt64(f.tuple) << 20 &+ UInt64(f.item) << 40
+          &+ UInt64(f.measure.rawValue) &+ UInt64(bitPattern: Int64(f.day))
+      }
+      let print = "\(p.facts.count) facts, \(p.tuples.count) tuples, \(p.items.count) items, \(p.openInvoices.count) open, \(String(sum, radix: 16))"
+      md += "| \(round) | \(String(format: "%.2f", t.wall)) s | \(String(format: "%.2f", t.cpu)) s | \(rate(Double(stored) / t.wall)) | \(print) |\n"
+    }
+    return md
+  }
+}

@@ -31,6 +31,7 @@ struct Options {
   var reportEvents: Int?
   var analyticsCustomers: Int?
   var analyticsMonths = 10
+  var replayStore: String?
 
   static let usage = """
     usage: erpctl-bench [--events N] [--batch B] [--single S] [--rounds R] [--dir PATH] [--keep]
@@ -52,6 +53,9 @@ struct Options {
       --analytics-customers N  only the analytics part: a generated store of N customers
                    (--analytics-months M, default 10: about 2 million stored events for 50000),
                    `report customers` with the CLV fit, funnel, forecast, replenish, alerts
+      --replay-store PATH  only (a) of the report part, on an existing store: the sales
+                   projection's full replay in process, --rounds times (default 3), with a
+                   fingerprint of what it folded (to compare builds)
     Set BENCH_TRACE=1 to see the batched append's progress on stderr.
     """
 
@@ -89,6 +93,7 @@ struct Options {
       case "--report-events": o.reportEvents = count(1000)
       case "--analytics-customers": o.analyticsCustomers = count(20)
       case "--analytics-months": o.analyticsMonths = count(1)
+      case "--replay-store": o.replayStore = value()
       case "-h", "--help":
         print(usage)
         exit(0)
@@ -486,6 +491,10 @@ if let n = options.analyticsCustomers {
   print(try AnalyticsBench.run(customers: n, months: options.analyticsMonths, dir: dir, binary: binary), terminator: "")
   discard(dir)
   if !options.keep { try? fm.removeItem(atPath: root) }
+  exit(0)
+}
+if let path = options.replayStore {
+  print(try ReportBench.replay(store: path, rounds: options.rounds), terminator: "")
   exit(0)
 }
 if let n = options.reportEvents {
