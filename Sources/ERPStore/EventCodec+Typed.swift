@@ -312,17 +312,17 @@ struct TypedEventReader {
       let key = UnsafeRawBufferPointer(rebasing: r.buf[r.i..<(r.i + len)])
       r.i += len
       for b in key where b >= 0x80 { return false }
-      if let previous, !(previous.lexicographicallyPrecedes(key)) {
+      if let previous, compare(previous, key) >= 0 {
         throw CodecError(reason: "object keys out of order")
       }
       previous = key
       // Keys come sorted, and so do `names`: one pass over both.
       while next < names.count {
-        let name = UnsafeRawBufferPointer(start: names[next].utf8Start, count: names[next].utf8CodeUnitCount)
-        if name.lexicographicallyPrecedes(key) {
+        let order = compare(UnsafeRawBufferPointer(start: names[next].utf8Start, count: names[next].utf8CodeUnitCount), key)
+        if order < 0 {
           next += 1
         } else {
-          if name.elementsEqual(key) {
+          if order == 0 {
             at[next] = r.i
             next += 1
           }
@@ -332,6 +332,20 @@ struct TypedEventReader {
       guard try skipValue(&r, depth: depth + 1) else { return false }
     }
     return true
+  }
+
+  /// The byte order of `a` and `b` (negative, zero, positive): keys are a few bytes, and this
+  /// loop is several times faster than the generic `lexicographicallyPrecedes`.
+  @inline(__always)
+  private static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+    let n = min(a.count, b.count)
+    var i = 0
+    while i < n {
+      let (x, y) = (a[i], b[i])
+      if x != y { return Int(x) - Int(y) }
+      i += 1
+    }
+    return a.count - b.count
   }
 
   /// Steps over one value, checking it as `EventCodec.Reader.value` does.

@@ -197,8 +197,20 @@ extension EventStore {
       }
       defer { p.loader = nil }
       let plan = salesFoldPlan()
-      try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
-        try fold(v, seq: SeqKey.decode(k) ?? 0, into: p, asOf: nil, plan: plan)
+      if rebuild {
+        p.reserve(events: Int(head.seq))
+        try foldPipelined(into: p, asOf: nil, plan: plan) { read in
+          try txn.scan(events, from: SeqKey.encode(1)) { k, v in
+            try read.record(v, seq: SeqKey.decode(k) ?? 0)
+            return true
+          }
+        }
+      } else {
+        // A catch-up's fold reads through this transaction: on this thread.
+        try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
+          Self.fold(try foldStep(v, seq: SeqKey.decode(k) ?? 0, asOf: nil, plan: plan), into: p)
+          return true
+        }
       }
       let tupleCount = p.tupleBase + UInt32(p.tuples.count)
       // The customer-less key of each new fact's tuple, read before the tuples are written back.
@@ -583,10 +595,14 @@ extension EventStore {
     let plan = salesFoldPlan()
     let head = try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
-      try txn.scan(events, from: SeqKey.encode(1)) { k, v in
-        let seq = SeqKey.decode(k) ?? 0
-        if let through, seq > through { return false }
-        return try fold(v, seq: seq, into: p, asOf: asOf, plan: plan)
+      p.reserve(events: Int(min(through ?? head.seq, head.seq)))
+      try foldPipelined(into: p, asOf: asOf, plan: plan) { read in
+        try txn.scan(events, from: SeqKey.encode(1)) { k, v in
+          let seq = SeqKey.decode(k) ?? 0
+          if let through, seq > through { return false }
+          try read.record(v, seq: seq)
+          return true
+        }
       }
       return head
     }
@@ -627,28 +643,89 @@ extension EventStore {
 
   func salesFoldPlan() -> FoldPlan { FoldPlan(digits: metadata.moneyDigits, folding: SalesProjection.foldedTypes) }
 
-  /// Folds one stored record into `p`: events dated after `asOf` are left out, and events of a
-  /// type the fold ignores move the checkpoint without being decoded. Returns true (go on).
-  private func fold(
-    _ v: UnsafeRawBufferPointer, seq: UInt64, into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan
-  ) throws -> Bool {
+  /// What a fold does with one stored record.
+  enum FoldStep {
+    /// Dated after the as-of day: left out, the checkpoint does not move.
+    case leftOut
+    /// A type the fold ignores (not decoded), or data that does not decode: the checkpoint moves.
+    case skip(seq: UInt64, day: CivilDate)
+    case apply(seq: UInt64, day: CivilDate, SalesEvent)
+  }
+
+  /// Reads one stored record for the sales fold: events dated after `asOf` are left out, and
+  /// events of a type the fold ignores are skipped without being decoded.
+  @inline(__always)
+  private func foldStep(_ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan) throws -> FoldStep {
     let head: TypedEventReader.Head
     do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
       throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
     }
     let day = zone.date(of: head.at)
-    if let asOf, asOf < day { return true }
+    if let asOf, asOf < day { return .leftOut }
     let type = plan.type(head)
-    guard type.folded else {
-      p.skip(seq: seq, day: day)
-      return true
+    guard type.folded,
+      let typed = try plan.event(v, head, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
+    else { return .skip(seq: seq, day: day) }
+    return .apply(seq: seq, day: day, typed)
+  }
+
+  /// Folds one step into `p`.
+  @inline(__always)
+  private static func fold(_ step: FoldStep, into p: SalesProjection) {
+    switch step {
+    case .leftOut: break
+    case .skip(let seq, let day): p.skip(seq: seq, day: day)
+    case .apply(let seq, let day, let e): p.apply(seq: seq, day: day, e)
     }
-    if let typed = try plan.event(v, head, index: type.index, general: { typedEvent(try decode(v, seq: seq)) }) {
-      p.apply(seq: seq, day: day, typed)
-    } else {
-      p.skip(seq: seq, day: day)
+  }
+
+  /// Folds into `p` (which must have no loader: it runs on another thread) the records `scan`
+  /// passes to the reader it is given, decoding on this thread while `p` folds on a second one
+  /// (`FoldPipeline`).
+  private func foldPipelined(
+    into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan, _ scan: (PipelinedRead) throws -> Void
+  ) throws {
+    let box = UncheckedBox(p)
+    let read = try FoldPipeline<(UInt64, CivilDate, SalesEvent)>.run(fold: { box.value.apply(seq: $0.0, day: $0.1, $0.2) }) {
+      pipe in
+      let read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan)
+      try scan(read)
+      return read
     }
-    return true
+    if let skipped = read.skipped { p.skip(through: skipped.seq, latestDay: skipped.day) }
+  }
+
+  /// The reading half of `foldPipelined`: decodes each record and hands it to the folding
+  /// thread. Skips only move the checkpoint, so they are kept here (the last one's seq and the
+  /// latest day) instead of being handed over.
+  final class PipelinedRead {
+    let store: EventStore
+    let pipe: FoldPipeline<(UInt64, CivilDate, SalesEvent)>
+    let asOf: CivilDate?
+    let plan: FoldPlan
+    var skipped: (seq: UInt64, day: CivilDate)?
+
+    init(store: EventStore, pipe: FoldPipeline<(UInt64, CivilDate, SalesEvent)>, asOf: CivilDate?, plan: FoldPlan) {
+      (self.store, self.pipe, self.asOf, self.plan) = (store, pipe, asOf, plan)
+    }
+
+    @inline(__always)
+    func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
+      let head: TypedEventReader.Head
+      do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
+        throw StoreError.notAStore(path: store.path, reason: "event \(seq) is unreadable: \(error.reason)")
+      }
+      let day = store.zone.date(of: head.at)
+      if let asOf, asOf < day { return }
+      let type = plan.type(head)
+      if type.folded,
+        let typed = try plan.event(v, head, index: type.index, general: { store.typedEvent(try store.decode(v, seq: seq)) })
+      {
+        pipe.emit((seq, day, typed))
+      } else {
+        skipped = (seq, max(day, skipped?.day ?? day))
+      }
+    }
   }
 
   /// The typed event of an envelope (nil for data that does not decode, which only the trusted
@@ -743,28 +820,34 @@ extension EventStore {
     let plan = FoldPlan(digits: metadata.moneyDigits, folding: wanted)
     // The projectors of each type, by the reader's index.
     let folding = plan.reader.names.map { t in projectors.filter { $0.foldedTypes.contains(t) } }
+    // Decoded on this thread, folded on a second one (`FoldPipeline`), each event with the
+    // projectors it goes to.
     return try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
-      try txn.scan(events, from: SeqKey.encode(1)) { k, v in
-        let seq = SeqKey.decode(k) ?? 0
-        if let through, seq > through { return false }
-        let top: TypedEventReader.Head
-        do throws(CodecError) { top = try TypedEventReader.head(v) } catch {
-          throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
+      try FoldPipeline<(UInt64, CivilDate, SalesEvent, [any EventProjector])>.run(fold: { seq, day, typed, to in
+        for p in to { p.apply(seq: seq, day: day, typed) }
+      }) { pipe in
+        try txn.scan(events, from: SeqKey.encode(1)) { k, v in
+          let seq = SeqKey.decode(k) ?? 0
+          if let through, seq > through { return false }
+          let top: TypedEventReader.Head
+          do throws(CodecError) { top = try TypedEventReader.head(v) } catch {
+            throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
+          }
+          let type = plan.type(top)
+          guard type.folded else { return true }
+          let day = zone.date(of: top.at)
+          if let asOf, asOf < day { return true }
+          guard let typed = try plan.event(v, top, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
+          else { return true }
+          if let t = type.index {
+            pipe.emit((seq, day, typed, folding[t]))
+          } else {
+            let name = String(decoding: top.type, as: UTF8.self)
+            pipe.emit((seq, day, typed, projectors.filter { $0.foldedTypes.contains(name) }))
+          }
+          return true
         }
-        let type = plan.type(top)
-        guard type.folded else { return true }
-        let day = zone.date(of: top.at)
-        if let asOf, asOf < day { return true }
-        guard let typed = try plan.event(v, top, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
-        else { return true }
-        if let t = type.index {
-          for p in folding[t] { p.apply(seq: seq, day: day, typed) }
-        } else {
-          let name = String(decoding: top.type, as: UTF8.self)
-          for p in projectors where p.foldedTypes.contains(name) { p.apply(seq: seq, day: day, typed) }
-        }
-        return true
       }
       return head
     }

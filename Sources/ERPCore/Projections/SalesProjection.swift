@@ -49,6 +49,21 @@ public struct DimTuple: Sendable, Hashable {
   }
 
   var fields: [String] { [rep, team, region, channel, customer, tier, promotion, source] }
+
+  /// Equal when every field's bytes are (see `RecordID`), which `FastHash` needs.
+  public static func == (a: DimTuple, b: DimTuple) -> Bool {
+    let same = StateID.sameBytes
+    return same(a.rep, b.rep) && same(a.team, b.team) && same(a.region, b.region) && same(a.channel, b.channel)
+      && same(a.customer, b.customer) && same(a.tier, b.tier) && same(a.promotion, b.promotion)
+      && same(a.source, b.source)
+  }
+
+  /// `FastHash` of the fields (the fold interns a tuple for every order confirmed).
+  public func _rawHashValue(seed: Int) -> Int {
+    var h = FastHash.start
+    for f in [rep, team, region, channel, customer, tier, promotion, source] { h = FastHash.mix(h, f) }
+    return FastHash.finish(h, seed: seed)
+  }
   init(fields f: [String]) { self.init(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: f[4], tier: f[5], promotion: f[6], source: f[7]) }
 }
 
@@ -56,6 +71,16 @@ public struct DimTuple: Sendable, Hashable {
 public struct ItemKey: Sendable, Hashable {
   public var sku, line: String
   public init(sku: String, line: String) { (self.sku, self.line) = (sku, line) }
+
+  /// Equal when the bytes are (see `RecordID`), which `FastHash` needs.
+  public static func == (a: ItemKey, b: ItemKey) -> Bool {
+    StateID.sameBytes(a.sku, b.sku) && StateID.sameBytes(a.line, b.line)
+  }
+
+  /// `FastHash` of the SKU and line (the fold interns an item for every line confirmed).
+  public func _rawHashValue(seed: Int) -> Int {
+    FastHash.finish(FastHash.mix(FastHash.mix(FastHash.start, sku), line), seed: seed)
+  }
 }
 
 /// The sales projection (issue 5): folds events into `facts`, keeping just enough state to
@@ -107,8 +132,8 @@ public final class SalesProjection {
   var products: [String: String] = [:]
   var leads: [String: String] = [:]
   /// Orders and invoices the fold has read or changed.
-  var orders: [String: OrderInfo] = [:]
-  var invoices: [String: InvoiceInfo] = [:]
+  var orders: [RecordID: OrderInfo] = [:]
+  var invoices: [RecordID: InvoiceInfo] = [:]
   /// A stored projection keeps each order, invoice, customer, product, lead and tuple in a
   /// record of its own (SalesProjection+Codec), read through `loader` (record kind, id) when the
   /// fold first names it and written back when changed, so a catch-up costs what it touches, not
@@ -305,24 +330,29 @@ public final class SalesProjection {
     return try? decode(bytes)
   }
 
-  /// The record `id` of `table`, read through the loader the first time.
+  /// The record `id` of a table (`found`, when the table has it), else read through the loader
+  /// and kept with `keep`. (The table is not passed by key path: that cost a tenth of a replay.)
+  @inline(__always)
   private func cached<T>(
-    _ table: ReferenceWritableKeyPath<SalesProjection, [String: T]>, _ kind: RecordKind, _ id: String,
-    _ decode: ([UInt8]) throws(CodecError) -> T
+    _ found: T?, _ kind: RecordKind, _ id: String, _ decode: ([UInt8]) throws(CodecError) -> T, keep: (T) -> Void
   ) -> T? {
-    if let v = self[keyPath: table][id] { return v }
+    if let found { return found }
     guard let v = load(kind, id, decode) else { return nil }
-    self[keyPath: table][id] = v
+    keep(v)
     return v
   }
 
-  func customer(_ id: String) -> CustomerDims? { cached(\.customers, .customer, id, Self.decodeCustomer) }
-  func product(_ sku: String) -> String? { cached(\.products, .product, sku, Self.decodeText) }
-  func lead(_ id: String) -> String? { cached(\.leads, .lead, id, Self.decodeText) }
-  func order(_ id: String) -> OrderInfo? { cached(\.orders, .order, id, Self.decodeOrder) }
+  func customer(_ id: String) -> CustomerDims? {
+    cached(customers[id], .customer, id, Self.decodeCustomer) { customers[id] = $0 }
+  }
+  func product(_ sku: String) -> String? { cached(products[sku], .product, sku, Self.decodeText) { products[sku] = $0 } }
+  func lead(_ id: String) -> String? { cached(leads[id], .lead, id, Self.decodeText) { leads[id] = $0 } }
+  func order(_ id: String) -> OrderInfo? {
+    cached(orders[RecordID(id)], .order, id, Self.decodeOrder) { orders[RecordID(id)] = $0 }
+  }
 
   func setOrder(_ id: String, _ o: OrderInfo) {
-    orders[id] = o
+    orders[RecordID(id)] = o
     if loader != nil { changes.orders.insert(id) }
   }
 
@@ -336,22 +366,25 @@ public final class SalesProjection {
   /// Changes `table[id]` in place, first read through `load` when the table lacks it; false
   /// when it is unknown.
   private static func update<T>(
-    _ table: inout [String: T], _ id: String, load: () -> T?, _ change: (inout T) -> Void
+    _ table: inout [RecordID: T], _ id: String, load: () -> T?, _ change: (inout T) -> Void
   ) -> Bool {
-    var at = table.index(forKey: id)
+    let key = RecordID(id)
+    var at = table.index(forKey: key)
     if at == nil, let v = load() {
-      table[id] = v
-      at = table.index(forKey: id)
+      table[key] = v
+      at = table.index(forKey: key)
     }
     guard let at else { return false }
     change(&table.values[at])
     return true
   }
 
-  func invoice(_ id: String) -> InvoiceInfo? { cached(\.invoices, .invoice, id, Self.decodeInvoice) }
+  func invoice(_ id: String) -> InvoiceInfo? {
+    cached(invoices[RecordID(id)], .invoice, id, Self.decodeInvoice) { invoices[RecordID(id)] = $0 }
+  }
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
-    invoices[id] = i
+    invoices[RecordID(id)] = i
     if loader != nil { changes.invoices.insert(id) }
   }
 
@@ -366,6 +399,24 @@ public final class SalesProjection {
   public func skip(seq: UInt64, day: CivilDate) {
     checkpoint = seq
     maxDay = max(maxDay, day.daysSinceEpoch)
+  }
+
+  /// Makes room for a fold from scratch of a log of `events` events, so that the tables do not
+  /// grow (rehashing half a million orders each time) as they fill: generated histories hold an
+  /// order and an invoice for about every tenth event, and under two facts per event. A table
+  /// that needs more still grows; room not filled costs address space, not memory.
+  public func reserve(events: Int) {
+    guard events > 0 else { return }
+    orders.reserveCapacity(events / 8)
+    invoices.reserveCapacity(events / 8)
+    facts.reserveCapacity(events * 2)
+  }
+
+  /// Moves the checkpoint over events up to seq `through` that the fold skipped, the latest of
+  /// them dated `latestDay` (a pipelined fold keeps its skips apart and applies them at the end).
+  public func skip(through seq: UInt64, latestDay: CivilDate) {
+    checkpoint = max(checkpoint, seq)
+    maxDay = max(maxDay, latestDay.daysSinceEpoch)
   }
 
   /// ±1 order per order, per distinct SKU and per distinct line.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The key of one state record.
 public struct StateKey: Hashable, Sendable, Comparable, CustomStringConvertible {
   public var kind: StateKind
@@ -39,7 +41,7 @@ struct StateID: Hashable {
   static func sameBytes(_ a: String, _ b: String) -> Bool {
     let same = a.utf8.withContiguousStorageIfAvailable { pa in
       b.utf8.withContiguousStorageIfAvailable { pb in
-        pa.count == pb.count && pa.elementsEqual(pb)
+        pa.count == pb.count && (pa.isEmpty || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0)
       }
     }
     if let same, let same { return same }

@@ -1,0 +1,117 @@
+import ERPCore
+import ERPTestSupport
+import Foundation
+import Testing
+
+@testable import ERPStore
+
+/// The two-thread fold (`FoldPipeline`): every item folded once, in the order read, whatever the
+/// batch and ring sizes; a read that throws ends the fold without hanging; and a pipelined replay
+/// of the store equals the same events folded one by one on one thread.
+@Suite("fold pipeline")
+struct FoldPipelineTests {
+  /// Only the folding thread touches it until the pipeline returns.
+  final class Folded: @unchecked Sendable {
+    var items: [Int] = []
+  }
+
+  @Test(arguments: [(1, 1), (2, 3), (4, 64), (4, 2048)])
+  func foldsEveryItemOnceInOrder(slots: Int, batch: Int) {
+    let folded = Folded()
+    let n = 10_007
+    let returned = FoldPipeline<Int>.run(slots: slots, batch: batch, fold: { folded.items.append($0) }) { pipe in
+      for i in 0..<n { pipe.emit(i) }
+      return "read"
+    }
+    #expect(returned == "read")
+    #expect(folded.items == Array(0..<n))
+  }
+
+  @Test func nothingToFold() {
+    let folded = Folded()
+    FoldPipeline<Int>.run(fold: { folded.items.append($0) }) { _ in }
+    #expect(folded.items.isEmpty)
+  }
+
+  struct Stop: Error {}
+
+  /// A generated history of a few times the pipeline's batch of 2,048 events.
+  static func history(seed: UInt64) throws -> [NewEvent] {
+    var events: [NewEvent] = []
+    _ = try HistoryGenerator.run(
+      GenerateOptions(months: 10, customers: 400, reps: 8, products: 40, seed: seed,
+        start: CivilDate(year: 2026, month: 1, day: 1)!)
+    ) { events.append($0) }
+    return events
+  }
+
+  @Test func aReadThatThrowsEndsTheFoldAndRethrows() {
+    let folded = Folded()
+    #expect(throws: Stop.self) {
+      try FoldPipeline<Int>.run(slots: 2, batch: 100, fold: { folded.items.append($0) }) { pipe in
+        for i in 0..<5_050 { pipe.emit(i) }
+        throw Stop()
+      }
+    }
+    // What was handed before the error was folded, and the folding thread is gone.
+    #expect(folded.items == Array(0..<5_050))
+  }
+
+  /// The pipelined replay against a fold on one thread of the same stored events, with and
+  /// without an as-of day and a last seq (events after the day left out, the checkpoint moved
+  /// by skipped events as by folded ones).
+  @Test(arguments: [UInt64(5), 23])
+  func replayEqualsAFoldOnOneThread(seed: UInt64) throws {
+    let dir = try TemporaryDirectory("erpctl-pipe")
+    defer { dir.remove() }
+    let events = try Self.history(seed: seed)
+    let s = try makeStore(dir)
+    _ = try s.append(events, clock: { fixedInstant })
+    let head = try s.head().seq
+    try #require(head > 6 * 2_048, "several batches of the events it folds")
+    let days = [nil, CivilDate(year: 2026, month: 4, day: 14)!, CivilDate(year: 2026, month: 7, day: 31)!]
+    for asOf in days {
+      for through in [nil, head / 2, head - 1] {
+        let expected = SalesProjection()
+        try s.forEach { e in
+          if let through, e.seq > through { return false }
+          let day = s.zone.date(of: e.at)
+          if let asOf, asOf < day { return true }
+          if SalesProjection.foldedTypes.contains(e.type), let typed = s.typedEvent(e) {
+            expected.apply(seq: e.seq, day: day, typed)
+          } else {
+            expected.skip(seq: e.seq, day: day)
+          }
+          return true
+        }
+        let replay = try s.replaySales(through: through, asOf: asOf)
+        #expect(replay.sameFold(as: expected), "as of \(asOf?.description ?? "-"), through \(through ?? 0)")
+        #expect(replay.checkpoint == expected.checkpoint && replay.maxDay == expected.maxDay)
+      }
+    }
+  }
+
+  /// An unreadable record deep in the log (after many batches were handed over) fails the
+  /// replay with the store's error, and does not leave the folding thread waiting.
+  @Test func anUnreadableRecordFailsTheReplay() throws {
+    let dir = try TemporaryDirectory("erpctl-pipe")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try s.append(try Self.history(seed: 7), clock: { fixedInstant })
+    let bad = try s.head().seq - 3
+    try s.env.write { txn in
+      let raw = try #require(try txn.get(s.events, SeqKey.encode(bad)))
+      try txn.put(s.events, SeqKey.encode(bad), Array(raw.prefix(12)))
+    }
+    for _ in 0..<3 {
+      #expect {
+        _ = try s.replaySales()
+      } throws: { error in
+        guard case StoreError.notAStore(_, let reason)? = error as? StoreError else { return false }
+        return reason.hasPrefix("event \(bad) is unreadable")
+      }
+    }
+    let projectors: [any EventProjector] = [SalesProjection(), CustomerProjection()]
+    #expect(throws: StoreError.self) { _ = try s.replay(projectors, asOf: nil) }
+  }
+}
