@@ -20,6 +20,16 @@ enum Output {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  static func write(bytes: [UInt8]) {
+    if bytes.count >= 1 << 16 {
+      flush()
+      FileHandle.standardOutput.write(Data(bytes))
+      return
+    }
+    buffer.append(contentsOf: bytes)
+    if buffer.count >= 1 << 16 { flush() }
+  }
+
   static func line(_ s: String) { write(s + "\n") }
 
   static func flush() {

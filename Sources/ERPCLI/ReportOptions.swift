@@ -177,7 +177,9 @@ extension ReportOptions {
 
 private func emitReport(_ doc: inout ReportDocument, _ query: ReportQuery) throws {
   try arrangeReport(&doc, query)
-  Output.write(render(doc, format: query.format, lang: query.lang))
+  var out: [UInt8] = []
+  render(doc, format: query.format, lang: query.lang, into: &out)
+  Output.write(bytes: out)
 }
 
 private func arrangeReport(_ doc: inout ReportDocument, _ query: ReportQuery) throws {

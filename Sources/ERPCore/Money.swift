@@ -60,15 +60,44 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
   /// The canonical decimal string with exactly `digits` fraction digits, e.g. `"1299.50"`.
   public func format(digits: Int) -> String {
-    let negative = minorUnits < 0
-    var m = minorUnits.magnitude
-    var frac = ""
-    for _ in 0..<digits {
-      frac = String(m % 10) + frac
-      m /= 10
+    Self.withDecimal(minorUnits, places: digits) { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Appends `format(digits:)`'s bytes to `out` (the CSV renderer writes bytes).
+  public static func appendDecimal(_ minorUnits: Int64, places: Int, to out: inout [UInt8]) {
+    withDecimal(minorUnits, places: places) { out.append(contentsOf: $0) }
+  }
+
+  /// `body` with the UTF-8 bytes of `minorUnits` as a decimal with `places` fraction digits,
+  /// written backwards into a buffer on the stack: reports format hundreds of thousands of
+  /// amounts, and a string built digit by digit cost most of a CSV's rendering.
+  @inline(__always)
+  static func withDecimal<R>(_ minorUnits: Int64, places digits: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    let places = max(0, digits)
+    let capacity = 22 + places
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf in
+      var m = minorUnits.magnitude
+      var i = capacity
+      for _ in 0..<places {
+        i -= 1
+        buf[i] = UInt8(truncatingIfNeeded: 48 + m % 10)
+        m /= 10
+      }
+      if places > 0 {
+        i -= 1
+        buf[i] = UInt8(ascii: ".")
+      }
+      repeat {
+        i -= 1
+        buf[i] = UInt8(truncatingIfNeeded: 48 + m % 10)
+        m /= 10
+      } while m > 0
+      if minorUnits < 0 {
+        i -= 1
+        buf[i] = UInt8(ascii: "-")
+      }
+      return body(UnsafeBufferPointer(rebasing: buf[i..<capacity]))
     }
-    let sign = negative ? "-" : ""
-    return digits > 0 ? "\(sign)\(m).\(frac)" : "\(sign)\(m)"
   }
 }
 

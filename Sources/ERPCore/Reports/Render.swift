@@ -23,7 +23,11 @@ public func render(_ doc: ReportDocument, format: ReportFormat, lang: Lang) -> S
 public func render(
   _ doc: ReportDocument, format: ReportFormat, lang: Lang, into out: inout [UInt8]
 ) {
-  out.append(contentsOf: render(doc, format: format, lang: lang).utf8)
+  if format == .csv {
+    ReportRenderer.csv(doc, into: &out)
+  } else {
+    out.append(contentsOf: render(doc, format: format, lang: lang).utf8)
+  }
 }
 
 /// One renderer per format, shared by every report. Every line, in every format, ends with LF.
@@ -195,18 +199,35 @@ public enum ReportRenderer {
   // MARK: CSV
 
   public static func csv(_ doc: ReportDocument) -> String {
-    var out = doc.columns.map { csvQuoted($0.name) }.joined(separator: ",") + "\n"
-    out.reserveCapacity(out.utf8.count * (doc.rows.count + 1))
+    var out: [UInt8] = []
+    csv(doc, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends the CSV form of `doc` to `out`: numbers are written as bytes, without a string
+  /// for each field (a report of thousands of rows has a hundred thousand fields).
+  public static func csv(_ doc: ReportDocument, into out: inout [UInt8]) {
+    let header = doc.columns.map { csvQuoted($0.name) }.joined(separator: ",") + "\n"
+    out.reserveCapacity(out.count + header.utf8.count * (doc.rows.count + 1))
+    out.append(contentsOf: header.utf8)
+    let lone = doc.columns.count == 1
     for row in doc.rows {
       for i in doc.columns.indices {
-        if i > 0 { out += "," }
-        let field = csvField(i < row.count ? row[i] : .null, moneyDigits: doc.moneyDigits)
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        let before = out.count
+        switch i < row.count ? row[i] : .null {
+        case .int(let v): Money.appendDecimal(v, places: 0, to: &out)
+        case .money(let m): Money.appendDecimal(m, places: doc.moneyDigits, to: &out)
+        case .rate(let r?): Money.appendDecimal(r.tenThousandths, places: 4, to: &out)
+        case .decimal(let v, let scale): Money.appendDecimal(v, places: scale, to: &out)
+        case .rate(nil), .null: break
+        case let cell: out.append(contentsOf: csvField(cell, moneyDigits: doc.moneyDigits).utf8)
+        }
         // A lone empty field would be a blank line, which many readers skip.
-        out += field.isEmpty && doc.columns.count == 1 ? "\"\"" : field
+        if lone && out.count == before { out.append(contentsOf: "\"\"".utf8) }
       }
-      out += "\n"
+      out.append(UInt8(ascii: "\n"))
     }
-    return out
   }
 
   /// A cell as a CSV field.

@@ -195,6 +195,30 @@ struct RenderTests {
     #expect(ReportRenderer.csvField(.null, moneyDigits: 2) == "")
   }
 
+  /// The CSV written as bytes equals its fields as `csvField` gives them, joined; and
+  /// `render(into:)` appends exactly what `render` returns, in every format.
+  @Test func csvBytesEqualTheFieldsJoined() {
+    var doc = sampleDocument()
+    doc.rows.append([
+      .text("@x"), .text("+1"), .money(Int64.min), .int(Int64.min), .rate(Ratio4(tenThousandths: -1)), .date(day("1999-12-31")),
+    ])
+    doc.rows.append([.text("a"), .text("b"), .money(Int64.max), .int(Int64.max), .rate(Ratio4(tenThousandths: 5)), .null])
+    doc.rows.append([.text("short row")])
+    var expected = "rep,region,booked,orders,margin_rate,first_order\n"
+    for row in doc.rows {
+      expected += doc.columns.indices.map { i in
+        ReportRenderer.csvField(i < row.count ? row[i] : .null, moneyDigits: doc.moneyDigits)
+      }.joined(separator: ",") + "\n"
+    }
+    expectSame(render(doc, format: .csv, lang: .en), expected)
+    #expect(expected.contains("-92233720368547758.08,-9223372036854775808,-0.0001,1999-12-31"))
+    for format in [ReportFormat.table, .csv, .json, .jsonl] {
+      var out = Array("before".utf8)
+      render(doc, format: format, lang: .en, into: &out)
+      #expect(out == Array("before".utf8) + Array(render(doc, format: format, lang: .en).utf8), "\(format)")
+    }
+  }
+
   @Test func csvLoneEmptyFieldIsQuoted() {
     var doc = emptyDocument()
     doc.columns = [Column("rep", .text)]
