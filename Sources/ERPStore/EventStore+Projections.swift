@@ -12,7 +12,7 @@ import ERPCore
 /// chunk number (appended; only the last chunk is rewritten).
 /// The month pre-aggregate (SalesProjection+Aggregate) is one record per month under `a` + the
 /// month, and the first tuple of each customer-less key in a record under `k` + the key's hash
-/// (SalesProjection.KeyBucket). A catch-up writes the
+/// (SalesProjection.KeyBucket); its rep level likewise under `b` and `j`. A catch-up writes the
 /// sums of its new facts in a small record of their own after the month's (`a` + the month + a
 /// 4-byte number), and merges those into the month's record once there are `maxMonthDeltas` of
 /// them or they reach a quarter of its size: a catch-up costs what it adds, not the month.
@@ -28,10 +28,11 @@ extension EventStore {
   private static func projKey(_ name: String, _ part: String) -> [UInt8] {
     Array(name.utf8) + [0] + Array(part.utf8)
   }
-  /// The month's first day, sign bit flipped and big-endian, so the records sort by month.
-  private static func monthKey(_ name: String, _ month: Int32) -> [UInt8] {
+  /// The record of a month at `level`: the month's first day, sign bit flipped and big-endian,
+  /// so the records sort by month.
+  private static func monthKey(_ name: String, _ level: SalesProjection.SumLevel, _ month: Int32) -> [UInt8] {
     let m = UInt32(bitPattern: month) ^ 0x8000_0000
-    return projKey(name, "a") + [0, UInt8(truncatingIfNeeded: m >> 24), UInt8(truncatingIfNeeded: m >> 16),
+    return projKey(name, level.monthLetter) + [0, UInt8(truncatingIfNeeded: m >> 24), UInt8(truncatingIfNeeded: m >> 16),
       UInt8(truncatingIfNeeded: m >> 8), UInt8(truncatingIfNeeded: m)]
   }
   private static func chunkKey(_ name: String, _ n: Int) -> [UInt8] {
@@ -213,29 +214,33 @@ extension EventStore {
         }
       }
       let tupleCount = p.tupleBase + UInt32(p.tuples.count)
-      // The customer-less key of each new fact's tuple, read before the tuples are written back.
-      var firsts: [UInt32: UInt32] = [:]
-      var added: SalesProjection.Aggregate = [:]
-      try SalesProjection.aggregate(p.facts, first: { (t: UInt32) throws -> UInt32 in
-        if let f = firsts[t] { return f }
-        let key = SalesProjection.customerlessKey(p.tuple(t))
-        let k = Self.projKey(SalesProjection.name, "k") + [0] + SalesProjection.KeyBucket.id(key)
-        var bucket: SalesProjection.KeyBucket
-        do {
-          bucket = try txn.get(proj, k).map { v throws(SalesProjection.CodecError) in try SalesProjection.KeyBucket(v) }
-            ?? SalesProjection.KeyBucket()
-        } catch { throw unreadable }
-        let f: UInt32
-        if let known = bucket.first(of: key) {
-          f = known
-        } else {
-          f = t
-          bucket.add(key, first: t)
-          try txn.put(proj, k, bucket.bytes)
-        }
-        firsts[t] = f
-        return f
-      }, into: &added)
+      // The key of each new fact's tuple at each level, read before the tuples are written back.
+      var added: [(SalesProjection.SumLevel, SalesProjection.Aggregate)] = []
+      for level in SalesProjection.SumLevel.allCases {
+        var firsts: [UInt32: UInt32] = [:]
+        var sums: SalesProjection.Aggregate = [:]
+        try SalesProjection.aggregate(p.facts, first: { (t: UInt32) throws -> UInt32 in
+          if let f = firsts[t] { return f }
+          let key = level.key(p.tuple(t))
+          let k = Self.projKey(SalesProjection.name, level.keyLetter) + [0] + SalesProjection.KeyBucket.id(key)
+          var bucket: SalesProjection.KeyBucket
+          do {
+            bucket = try txn.get(proj, k).map { v throws(SalesProjection.CodecError) in try SalesProjection.KeyBucket(v) }
+              ?? SalesProjection.KeyBucket()
+          } catch { throw unreadable }
+          let f: UInt32
+          if let known = bucket.first(of: key) {
+            f = known
+          } else {
+            f = t
+            bucket.add(key, first: t)
+            try txn.put(proj, k, bucket.bytes)
+          }
+          firsts[t] = f
+          return f
+        }, into: &sums)
+        added.append((level, sums))
+      }
       if rebuild {
         for (k, v) in p.allRecords() { try txn.put(proj, Self.projKey(SalesProjection.name, "") + k, v) }
       } else {
@@ -260,31 +265,33 @@ extension EventStore {
       }
       // The new facts into the months they fall in: a small record of their own beside the
       // month's, merged into it once the month has gathered enough of them.
-      for (month, cells) in added {
-        let k = Self.monthKey(SalesProjection.name, month)
-        do {
-          guard let base = try txn.get(proj, k) else {
-            try txn.put(proj, k, SalesProjection.encodeCells(month: month, cells))
-            continue
-          }
-          var deltas: [([UInt8], [UInt8])] = []
-          try txn.scan(proj, from: k + [0, 0, 0, 0]) { dk, dv in
-            guard dk.count == k.count + 4, dk.starts(with: k) else { return false }
-            deltas.append((Array(dk), Array(dv)))
-            return true
-          }
-          let pending = deltas.reduce(0) { $0 + $1.1.count }
-          if deltas.count < Self.maxMonthDeltas && pending < max(base.count / 4, 1 << 16) {
-            let n = deltas.count
-            try txn.put(proj, k + [UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
-              UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)], SalesProjection.encodeCells(month: month, cells))
-          } else {
-            var all = cells
-            for (_, dv) in deltas { all.merge(try SalesProjection.decodeCells(dv, month: month), uniquingKeysWith: +) }
-            try txn.put(proj, k, try SalesProjection.mergeCells(base, month: month, adding: all))
-            for (dk, _) in deltas { try txn.delete(proj, dk) }
-          }
-        } catch is SalesProjection.CodecError { throw unreadable }
+      for (level, sums) in added {
+        for (month, cells) in sums {
+          let k = Self.monthKey(SalesProjection.name, level, month)
+          do {
+            guard let base = try txn.get(proj, k) else {
+              try txn.put(proj, k, SalesProjection.encodeCells(month: month, cells))
+              continue
+            }
+            var deltas: [([UInt8], [UInt8])] = []
+            try txn.scan(proj, from: k + [0, 0, 0, 0]) { dk, dv in
+              guard dk.count == k.count + 4, dk.starts(with: k) else { return false }
+              deltas.append((Array(dk), Array(dv)))
+              return true
+            }
+            let pending = deltas.reduce(0) { $0 + $1.1.count }
+            if deltas.count < Self.maxMonthDeltas && pending < max(base.count / 4, 1 << 16) {
+              let n = deltas.count
+              try txn.put(proj, k + [UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
+                UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)], SalesProjection.encodeCells(month: month, cells))
+            } else {
+              var all = cells
+              for (_, dv) in deltas { all.merge(try SalesProjection.decodeCells(dv, month: month), uniquingKeysWith: +) }
+              try txn.put(proj, k, try SalesProjection.mergeCells(base, month: month, adding: all))
+              for (dk, _) in deltas { try txn.delete(proj, dk) }
+            }
+          } catch is SalesProjection.CodecError { throw unreadable }
+        }
       }
       let m = ProjectionMeta(
         version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay, tuples: tupleCount)
@@ -314,16 +321,18 @@ extension EventStore {
       switch read {
       case .facts: break
       case .monthSums:
-        let (tuples, number) = try loadMonthTuples(scan: scan)
+        let (tuples, number) = try loadMonthTuples(.customerless, scan: scan)
         p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: [])
         p.setMonthSums(try loadMonthSums(number: number, scan: scan), tuples: tuples)
         return (p, nil)
       case .grouped(let queries):
-        let (tuples, number) = try loadMonthTuples(scan: scan)
+        // The rep level when it answers every query: a tenth of the cells.
+        let level = SalesProjection.SumLevel.answering(queries) ?? .customerless
+        let (tuples, number) = try loadMonthTuples(level, scan: scan)
         p.setLoaded(checkpoint: m.checkpoint, maxDay: m.maxDay, tuples: [])
         p.setMonthSums([], tuples: tuples)
         var groupers = queries.map { SalesReport.Grouper(p, $0) }
-        try forEachMonthSum(number: number, scan: scan) { cells in
+        try forEachMonthSum(level, number: number, scan: scan) { cells in
           for i in groupers.indices { groupers[i].add(contentsOf: cells) }
         }
         return (p, groupers.map { $0.rows() })
@@ -367,11 +376,12 @@ extension EventStore {
   /// each with those dimensions and an empty customer (the sums have none); and the new number
   /// of each first tuple (by its stored number; UInt32.max for the others).
   private func loadMonthTuples(
+    _ level: SalesProjection.SumLevel,
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void
   ) throws -> ([DimTuple], [UInt32]) {
     var tuples: [DimTuple] = []
     var number: [UInt32] = []
-    let keys = Self.projKey(SalesProjection.name, "k") + [0]
+    let keys = Self.projKey(SalesProjection.name, level.keyLetter) + [0]
     var failed = false
     try scan(keys) { k, v in
       guard k.starts(with: keys) else { return false }
@@ -386,7 +396,7 @@ extension EventStore {
         let n = Int(UInt32(littleEndian: v.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self)))
         at += 8
         guard n <= v.count - at, first < 1 << 28,
-          let t = Self.customerlessTuple(UnsafeRawBufferPointer(rebasing: v[at..<(at + n)]))
+          let t = Self.keyTuple(level, UnsafeRawBufferPointer(rebasing: v[at..<(at + n)]))
         else {
           failed = true
           return false
@@ -402,13 +412,13 @@ extension EventStore {
     return (tuples, number)
   }
 
-  /// The tuple a customer-less key (`SalesProjection.customerlessKey`) stands for, with an empty
-  /// customer, read in place from the stored bytes (nil for bytes that are not one).
-  static func customerlessTuple(_ b: UnsafeRawBufferPointer) -> DimTuple? {
+  /// The tuple a key of `level` (`SumLevel.key`) stands for, read in place from the stored
+  /// bytes (nil for bytes that are not one).
+  static func keyTuple(_ level: SalesProjection.SumLevel, _ b: UnsafeRawBufferPointer) -> DimTuple? {
     var f: [String] = []
-    f.reserveCapacity(7)
+    f.reserveCapacity(level.keyFields)
     var at = 0
-    for _ in 0..<7 {
+    for _ in 0..<level.keyFields {
       guard at + 4 <= b.count else { return nil }
       let n = Int(UInt32(littleEndian: b.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
       at += 4
@@ -417,18 +427,18 @@ extension EventStore {
       at += n
     }
     guard at == b.count else { return nil }
-    return DimTuple(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: "", tier: f[4], promotion: f[5], source: f[6])
+    return level.tuple(f)
   }
 
   /// The cells of the stored month records, record by record (months in order), as facts whose
   /// tuples are renumbered by `number` (`loadMonthTuples`). One buffer, the size of the largest
   /// record, is reused for all of them.
   private func forEachMonthSum(
-    number: [UInt32],
+    _ level: SalesProjection.SumLevel, number: [UInt32],
     scan: ([UInt8], (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool) throws -> Void,
     _ body: ([SalesFact]) -> Void
   ) throws {
-    let prefix = Self.projKey(SalesProjection.name, "a") + [0]
+    let prefix = Self.projKey(SalesProjection.name, level.monthLetter) + [0]
     let width = SalesProjection.factWidth
     var failed = false
     var cells: [SalesFact] = []
@@ -476,7 +486,7 @@ extension EventStore {
     }
     var out: [SalesFact] = []
     out.reserveCapacity(total)
-    try forEachMonthSum(number: number, scan: scan) { out += $0 }
+    try forEachMonthSum(.customerless, number: number, scan: scan) { out += $0 }
     return out
   }
 
@@ -753,7 +763,8 @@ extension EventStore {
       try txn.scan(proj, from: prefix) { k, v in
         guard k.starts(with: prefix) else { return false }
         let key = Array(k[prefix.count...])
-        if key.starts(with: Array("a".utf8) + [0]) || key.starts(with: Array("k".utf8) + [0]) {
+        let letters = SalesProjection.SumLevel.allCases.flatMap { [$0.monthLetter, $0.keyLetter] }
+        if letters.contains(where: { key.starts(with: Array($0.utf8) + [0]) }) {
           aggregate.append((Array(k), Array(v)))
         } else if !key.starts(with: Array("f".utf8) + [0]), key != Array("meta".utf8) {
           records.append((key, Array(v)))
@@ -771,17 +782,29 @@ extension EventStore {
     else {
       return "the sales projection differs from a replay of events 1–\(m.checkpoint)"
     }
-    // The pre-aggregate against the sums of the replay's facts, each month's records summed.
-    let (sums, firsts) = replay.monthSumsFromFacts()
-    let months = sums.keys.sorted().map { month in
-      (Self.monthKey(SalesProjection.name, month), SalesProjection.encodeCells(month: month, sums[month] ?? [:]))
+    // The pre-aggregate against the sums of the replay's facts at each level, each month's
+    // records summed.
+    var sumsExpected: [([UInt8], [UInt8])] = []
+    for level in SalesProjection.SumLevel.allCases {
+      let (sums, firsts) = replay.monthSumsFromFacts(level)
+      for (month, cells) in sums {
+        sumsExpected.append((Self.monthKey(SalesProjection.name, level, month), SalesProjection.encodeCells(month: month, cells)))
+      }
+      var buckets: [[UInt8]: SalesProjection.KeyBucket] = [:]
+      for (key, t) in firsts { buckets[SalesProjection.KeyBucket.id(key), default: SalesProjection.KeyBucket()].add(key, first: t) }
+      for (id, bucket) in buckets {
+        sumsExpected.append((Self.projKey(SalesProjection.name, level.keyLetter) + [0] + id, bucket.bytes))
+      }
     }
+    sumsExpected.sort { $0.0.lexicographicallyPrecedes($1.0) }
+    let monthKeyLength = Self.monthKey(SalesProjection.name, .customerless, 0).count
+    let monthPrefixes = SalesProjection.SumLevel.allCases.map { Self.projKey(SalesProjection.name, $0.monthLetter) + [0] }
     var aggregate: [([UInt8], [UInt8])] = []
     do {
       var at = 0
       while at < stored.count {
         let k = stored[at].0
-        guard k.count == Self.monthKey(SalesProjection.name, 0).count, k.starts(with: Self.projKey(SalesProjection.name, "a")) else {
+        guard k.count == monthKeyLength, monthPrefixes.contains(where: { k.starts(with: $0) }) else {
           aggregate.append(stored[at])
           at += 1
           continue
@@ -798,11 +821,6 @@ extension EventStore {
     } catch {
       return "the sales pre-aggregate is unreadable"
     }
-    var buckets: [[UInt8]: SalesProjection.KeyBucket] = [:]
-    for (key, t) in firsts { buckets[SalesProjection.KeyBucket.id(key), default: SalesProjection.KeyBucket()].add(key, first: t) }
-    let keys = buckets.map { id, bucket in (Self.projKey(SalesProjection.name, "k") + [0] + id, bucket.bytes) }
-      .sorted { $0.0.lexicographicallyPrecedes($1.0) }
-    let sumsExpected = months + keys
     guard sumsExpected.count == aggregate.count, zip(sumsExpected, aggregate).allSatisfy({ $0.0 == $1.0 && $0.1 == $1.1 }) else {
       return "the sales pre-aggregate differs from the sums of a replay of events 1–\(m.checkpoint)"
     }

@@ -39,6 +39,17 @@ struct SalesAggregateTests {
     .init(range: DateRange(from: month(2026, 3), to: month(2026, 4)), asOf: end, by: ["rep"]),
   ]
 
+  /// Queries the rep level of the month sums answers (rep, team and time alone).
+  static let repQueries: [SalesReport.Query] = [
+    .init(range: nil, asOf: end, by: ["rep", "month"]),
+    .init(range: nil, asOf: end, by: []),
+    .init(range: DateRange(from: month(2026, 2), to: month(2026, 4)), asOf: end, by: ["rep", "month"]),
+    .init(range: nil, asOf: end, by: ["team", "year"], current: true),
+    .init(range: nil, asOf: end, by: ["rep", "team", "quarter"]),
+    .init(range: DateRange(from: month(2026, 3), to: month(2026, 4)), asOf: end, by: ["rep"]),
+    .init(range: nil, asOf: end, by: ["month"], current: true),
+  ]
+
   /// Month sums named by what their tuples mean (the store numbers the tuples of the sums it
   /// loads afresh), in one order.
   /// A month may be stored in several records: the cells are summed first.
@@ -69,6 +80,9 @@ struct SalesAggregateTests {
         let grouped = try s.salesMonthSumRowsAtHead(Self.queries)
         let replay = try s.replaySales()
         for (q, rows) in zip(Self.queries, grouped.rows) { #expect(rows == SalesReport.rows(replay, q).rows, "\(q.by)") }
+        // The same through the rep level.
+        let byRep = try s.salesMonthSumRowsAtHead(Self.repQueries)
+        for (q, rows) in zip(Self.repQueries, byRep.rows) { #expect(rows == SalesReport.rows(replay, q).rows, "rep level \(q.by)") }
       }
       if rng.chance(30) {
         let sums = try s.salesMonthSumsAtHead().projection
@@ -94,6 +108,14 @@ struct SalesAggregateTests {
     let grouped = try s.salesMonthSumRowsAtHead(Self.queries)
     #expect(grouped.rows.count == Self.queries.count)
     for (q, rows) in zip(Self.queries, grouped.rows) { #expect(rows == SalesReport.rows(replay, q).rows, "\(q.by)") }
+    let byRep = try s.salesMonthSumRowsAtHead(Self.repQueries)
+    #expect(byRep.rows.count == Self.repQueries.count)
+    for (q, rows) in zip(Self.repQueries, byRep.rows) {
+      #expect(!rows.isEmpty)
+      #expect(rows == SalesReport.rows(replay, q).rows, "rep level \(q.by)")
+    }
+    // The rep level has fewer cells than the customer-less one.
+    #expect(replay.monthSumFacts(.rep).count < replay.monthSumFacts(.customerless).count)
     for q in Self.queries {
       #expect(q.monthSumsSuffice)
       #expect(SalesReport.rows(sums.projection, q).rows == SalesReport.rows(replay, q).rows, "\(q.by)")
@@ -120,14 +142,28 @@ struct SalesAggregateTests {
       .monthSumsSuffice)
   }
 
-  @Test func verifyFindsATamperedMonth() throws {
+  @Test func theRepLevelAnswersRepTeamAndTimeAlone() {
+    typealias Level = SalesProjection.SumLevel
+    for q in Self.repQueries { #expect(Level.answering([q]) == .rep, "\(q.by)") }
+    #expect(Level.answering(Self.repQueries) == .rep)
+    for by in [["region"], ["rep", "channel"], ["promotion"], ["rep", "source", "month"], ["tier"]] {
+      #expect(Level.answering([.init(range: nil, asOf: Self.end, by: by)]) == .customerless, "\(by)")
+    }
+    // One query that needs the finer level decides for all of them.
+    #expect(Level.answering(Self.repQueries + [.init(range: nil, asOf: Self.end, by: ["region"])]) == .customerless)
+    #expect(Level.answering([.init(range: nil, asOf: Self.end, by: ["rep", "day"])]) == nil)
+    #expect(Level.answering([.init(range: nil, asOf: Self.end, by: ["product"])]) == nil)
+  }
+
+  @Test(arguments: ["a", "b"])
+  func verifyFindsATamperedMonthAtEitherLevel(_ letter: String) throws {
     let dir = try TemporaryDirectory("erpctl-agg")
     defer { dir.remove() }
     let s = try makeStore(dir)
     _ = try s.append(try Self.history(seed: 5), clock: { fixedInstant })
     _ = try s.salesMonthSumsAtHead()
     #expect(try s.verify().ok)
-    let prefix = Array("sales".utf8) + [0] + Array("a".utf8) + [0]
+    let prefix = Array("sales".utf8) + [0] + Array(letter.utf8) + [0]
     try s.env.write { txn in
       var first: [UInt8]?
       try txn.scan(s.proj, from: prefix) { k, _ in

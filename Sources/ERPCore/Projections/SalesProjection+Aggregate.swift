@@ -14,7 +14,58 @@
 /// appear (the store may keep a month in several records, whose cells add up the same way). The
 /// per-SKU and per-line order counts (read only by product and line groupings) are
 /// left out. Cells are sorted by tuple and measure: the bytes are a function of the fold.
+///
+/// The sums are kept at two levels (`SumLevel`), each with its own records: without the customer
+/// (every other dimension), and by rep and team alone, which has a tenth of the cells and
+/// answers the nightly `--by rep,month` (and `--by team`, `--by month`, company totals).
 extension SalesProjection {
+  /// A level of the pre-aggregate: which dimensions its cells keep.
+  public enum SumLevel: CaseIterable, Sendable {
+    /// Every dimension but the customer: rep, team, region, channel, tier, promotion, source.
+    case customerless
+    /// The rep and the team (of the order, SPEC 5) alone.
+    case rep
+
+    /// The letters of its records in the store: month records, key buckets.
+    public var monthLetter: String { self == .customerless ? "a" : "b" }
+    public var keyLetter: String { self == .customerless ? "k" : "j" }
+
+    /// The tuple's key at this level, as bytes (the store keeps the first tuple of each in a
+    /// `KeyBucket`).
+    public func key(_ t: DimTuple) -> [UInt8] {
+      switch self {
+      case .customerless: SalesProjection.customerlessKey(t)
+      case .rep:
+        {
+          var w = BinaryWriter()
+          w.string(t.rep)
+          w.string(t.team)
+          return w.bytes
+        }()
+      }
+    }
+
+    /// How many strings a key holds.
+    public var keyFields: Int { self == .customerless ? 7 : 2 }
+
+    /// The tuple a key's fields stand for (the dimensions the level drops left empty).
+    public func tuple(_ f: [String]) -> DimTuple {
+      switch self {
+      case .customerless:
+        DimTuple(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: "", tier: f[4], promotion: f[5], source: f[6])
+      case .rep: DimTuple(rep: f[0], team: f[1], region: "", channel: "", customer: "", tier: "", promotion: "", source: "")
+      }
+    }
+
+    /// The finest level whose cells answer every one of `queries` exactly (nil when none does:
+    /// the facts are read).
+    public static func answering(_ queries: [SalesReport.Query]) -> SumLevel? {
+      guard queries.allSatisfy(\.monthSumsSuffice) else { return nil }
+      let rep: Set<String> = ["rep", "team", "month", "quarter", "year"]
+      return queries.allSatisfy { $0.by.allSatisfy(rep.contains) } ? .rep : .customerless
+    }
+  }
+
   /// Where a fact's amount is summed within its month.
   public struct CellKey: Hashable, Sendable, Comparable {
     /// The first tuple of the fact's tuple's customer-less key.
@@ -104,15 +155,15 @@ extension SalesProjection {
     }
   }
 
-  /// The month sums of a whole fold, computed from its facts (for `verify` and tests), with the
-  /// first tuple of each customer-less key.
-  public func monthSumsFromFacts() -> (sums: Aggregate, firstTuples: [[UInt8]: UInt32]) {
+  /// The month sums of a whole fold at `level`, computed from its facts (for `verify` and
+  /// tests), with the first tuple of each of the level's keys.
+  public func monthSumsFromFacts(_ level: SumLevel = .customerless) -> (sums: Aggregate, firstTuples: [[UInt8]: UInt32]) {
     var firsts: [[UInt8]: UInt32] = [:]
     var byTuple: [UInt32: UInt32] = [:]
     var sums: Aggregate = [:]
     Self.aggregate(facts, first: { (t: UInt32) -> UInt32 in
       if let f = byTuple[t] { return f }
-      let key = Self.customerlessKey(tuples[Int(t)])
+      let key = level.key(tuples[Int(t)])
       let f = firsts[key] ?? t
       firsts[key] = f
       byTuple[t] = f
@@ -192,9 +243,10 @@ extension SalesProjection {
     return w.bytes
   }
 
-  /// Every month's cells as fact records, months in order (what a report reads from the store).
-  public func monthSumFacts() -> [SalesFact] {
-    let a = monthSumsFromFacts().sums
+  /// Every month's cells at `level` as fact records, months in order (what a report reads from
+  /// the store).
+  public func monthSumFacts(_ level: SumLevel = .customerless) -> [SalesFact] {
+    let a = monthSumsFromFacts(level).sums
     return a.keys.sorted().flatMap { Self.cellFacts(month: $0, a[$0] ?? [:]) }
   }
 }

@@ -95,7 +95,8 @@ public final class SalesProjection {
   /// 5: the month pre-aggregate (SalesProjection+Aggregate) stored beside the facts.
   /// 6: customers, products, leads, tuples and open invoices in records of their own.
   /// 7: the customer-less keys of the month sums stored by hash (a key could exceed LMDB's).
-  public static let version: UInt32 = 7
+  /// 8: the month sums also by rep and team alone (`SumLevel.rep`); ids compared by bytes.
+  public static let version: UInt32 = 8
 
   /// The last seq folded.
   public internal(set) var checkpoint: UInt64 = 0
