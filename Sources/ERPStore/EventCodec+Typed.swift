@@ -47,7 +47,7 @@ struct TypedEventReader {
   @inline(__always)
   func index(of type: UnsafeRawBufferPointer) -> Int? {
     guard type.count < byLength.count else { return nil }
-    for c in byLength[type.count] where c.bytes.withUnsafeBytes({ $0.elementsEqual(type) }) {
+    for c in byLength[type.count] where c.bytes.withUnsafeBytes({ Self.compare($0, type) == 0 }) {
       return c.index
     }
     return nil
