@@ -88,7 +88,7 @@ extension ERPCommand {
       if commitEvery != nil && !dryRun {
         // Each batch its own transaction: a failure or a kill leaves whole batches.
         do {
-          try source.forEachBatch(size: batchSize) { batch in
+          try source.forEachBatchReadAhead(size: batchSize) { batch in
             let tally = try s.withAppender(clock: Clock.now) { log in
               var tally = ImportRun.Tally()
               try run.append(batch, to: &log, tally: &tally)
@@ -113,7 +113,7 @@ extension ERPCommand {
         do {
           let tally = try s.withAppender(clock: Clock.now) { log in
             var tally = ImportRun.Tally()
-            try source.forEachBatch(size: batchSize) { batch in
+            try source.forEachBatchReadAhead(size: batchSize) { batch in
               try run.append(batch, to: &log, tally: &tally)
               try log.checkpoint()
             }
@@ -283,6 +283,23 @@ struct ImportSource {
           }
           try add(ImportRecord(file: input.name, line: line, raw: keepText ? raw : [], event: event))
         }
+      }
+    }
+    if !batch.isEmpty { try body(batch) }
+  }
+
+  /// `forEachBatch`, with the files read and parsed on a second thread (`Handoff`) while `body`
+  /// decides and appends on this one: the same batches, in the same order.
+  func forEachBatchReadAhead(size: Int, _ body: ([ImportRecord]) throws -> Void) throws {
+    let source = self
+    let chunk = min(size, 1_024)
+    var batch: [ImportRecord] = []
+    try Handoff<[ImportRecord]>.run(capacity: 16, produce: { send in try source.forEachBatch(size: chunk, send) }) {
+      records in
+      batch.append(contentsOf: records)
+      while batch.count >= size {
+        try body(Array(batch[..<size]))
+        batch.removeFirst(size)
       }
     }
     if !batch.isEmpty { try body(batch) }

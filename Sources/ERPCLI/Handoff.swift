@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+
+/// Items made on a second thread and used, in order, on the calling thread: `import` reads and
+/// parses its files there while this thread decides and appends (which must stay on the thread
+/// of its LMDB write transaction). At most `capacity` items wait, so memory stays bounded.
+///
+/// Either side may stop: an error of the producer is thrown on this thread once the items sent
+/// before it are used; an error of the consumer stops the producer (its next `send` throws
+/// `Cancelled`). Either way, the producer has finished when `run` returns or throws.
+final class Handoff<Item>: @unchecked Sendable {
+  /// What `send` throws once the consumer has stopped.
+  struct Cancelled: Error {}
+
+  private let condition = NSCondition()
+  private var items: [Item] = []
+  private var head = 0
+  private let capacity: Int
+  private var finished = false
+  private var failure: (any Error)?
+  private var cancelled = false
+
+  private init(capacity: Int) { self.capacity = max(1, capacity) }
+
+  /// Runs `produce` on another thread and `consume` here on each item it sends, in order.
+  static func run(
+    capacity: Int, produce: @escaping (_ send: (Item) throws -> Void) throws -> Void, consume: (Item) throws -> Void
+  ) throws {
+    let h = Handoff(capacity: capacity)
+    let done = DispatchSemaphore(value: 0)
+    let work = SendableBox(produce)
+    DispatchQueue.global(qos: .userInitiated).async {
+      var error: (any Error)?
+      do { try work.value { try h.put($0) } } catch let caught { error = caught }
+      h.finish(error)
+      done.signal()
+    }
+    defer {
+      h.cancel()
+      done.wait()
+    }
+    while let item = try h.take() { try consume(item) }
+  }
+
+  private func put(_ item: Item) throws {
+    condition.lock()
+    defer { condition.unlock() }
+    while items.count - head >= capacity && !cancelled { condition.wait() }
+    if cancelled { throw Cancelled() }
+    items.append(item)
+    condition.broadcast()
+  }
+
+  /// The next item; nil once the producer has finished (its error thrown instead, if any).
+  private func take() throws -> Item? {
+    condition.lock()
+    defer { condition.unlock() }
+    while head == items.count && !finished { condition.wait() }
+    if head < items.count {
+      let item = items[head]
+      head += 1
+      if head == items.count {
+        items.removeAll(keepingCapacity: true)
+        head = 0
+      }
+      condition.broadcast()
+      return item
+    }
+    if let failure, !(failure is Cancelled) { throw failure }
+    return nil
+  }
+
+  private func finish(_ error: (any Error)?) {
+    condition.lock()
+    finished = true
+    failure = error
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  private func cancel() {
+    condition.lock()
+    cancelled = true
+    items.removeAll()
+    head = 0
+    condition.broadcast()
+    condition.unlock()
+  }
+}
+
+/// A value handed to one other thread, which alone uses it until `Handoff.run` has returned.
+private final class SendableBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
