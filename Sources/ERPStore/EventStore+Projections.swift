@@ -214,32 +214,9 @@ extension EventStore {
         }
       }
       let tupleCount = p.tupleBase + UInt32(p.tuples.count)
-      // The key of each new fact's tuple at each level, read before the tuples are written back.
-      var added: [(SalesProjection.SumLevel, SalesProjection.Aggregate)] = []
-      for level in SalesProjection.SumLevel.allCases {
-        var firsts: [UInt32: UInt32] = [:]
-        var sums: SalesProjection.Aggregate = [:]
-        try SalesProjection.aggregate(p.facts, first: { (t: UInt32) throws -> UInt32 in
-          if let f = firsts[t] { return f }
-          let key = level.key(p.tuple(t))
-          let k = Self.projKey(SalesProjection.name, level.keyLetter) + [0] + SalesProjection.KeyBucket.id(key)
-          var bucket: SalesProjection.KeyBucket
-          do {
-            bucket = try txn.get(proj, k).map { v throws(SalesProjection.CodecError) in try SalesProjection.KeyBucket(v) }
-              ?? SalesProjection.KeyBucket()
-          } catch { throw unreadable }
-          let f: UInt32
-          if let known = bucket.first(of: key) {
-            f = known
-          } else {
-            f = t
-            bucket.add(key, first: t)
-            try txn.put(proj, k, bucket.bytes)
-          }
-          firsts[t] = f
-          return f
-        }, into: &sums)
-        added.append((level, sums))
+      // The new facts' sums at each level, read before the tuples are written back.
+      let added = try SalesProjection.SumLevel.allCases.map { level in
+        (level, try newMonthSums(level, of: p, txn, unreadable: unreadable))
       }
       if rebuild {
         for (k, v) in p.allRecords() { try txn.put(proj, Self.projKey(SalesProjection.name, "") + k, v) }
@@ -263,36 +240,7 @@ extension EventStore {
         try txn.put(proj, Self.chunkKey(SalesProjection.name, chunk), SalesProjection.encodeFacts(slice))
         chunk += 1
       }
-      // The new facts into the months they fall in: a small record of their own beside the
-      // month's, merged into it once the month has gathered enough of them.
-      for (level, sums) in added {
-        for (month, cells) in sums {
-          let k = Self.monthKey(SalesProjection.name, level, month)
-          do {
-            guard let base = try txn.get(proj, k) else {
-              try txn.put(proj, k, SalesProjection.encodeCells(month: month, cells))
-              continue
-            }
-            var deltas: [([UInt8], [UInt8])] = []
-            try txn.scan(proj, from: k + [0, 0, 0, 0]) { dk, dv in
-              guard dk.count == k.count + 4, dk.starts(with: k) else { return false }
-              deltas.append((Array(dk), Array(dv)))
-              return true
-            }
-            let pending = deltas.reduce(0) { $0 + $1.1.count }
-            if deltas.count < Self.maxMonthDeltas && pending < max(base.count / 4, 1 << 16) {
-              let n = deltas.count
-              try txn.put(proj, k + [UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
-                UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)], SalesProjection.encodeCells(month: month, cells))
-            } else {
-              var all = cells
-              for (_, dv) in deltas { all.merge(try SalesProjection.decodeCells(dv, month: month), uniquingKeysWith: +) }
-              try txn.put(proj, k, try SalesProjection.mergeCells(base, month: month, adding: all))
-              for (dk, _) in deltas { try txn.delete(proj, dk) }
-            }
-          } catch is SalesProjection.CodecError { throw unreadable }
-        }
-      }
+      for (level, sums) in added { try addMonthSums(level, sums, txn, unreadable: unreadable) }
       let m = ProjectionMeta(
         version: SalesProjection.version, checkpoint: p.checkpoint, facts: total, maxDay: p.maxDay, tuples: tupleCount)
       try txn.put(proj, key, m.bytes)
@@ -301,6 +249,70 @@ extension EventStore {
         try txn.scan(proj, from: from, body)
       }
       return (loaded, head, rows)
+    }
+  }
+
+  /// The sums by month and cell of the facts `p` folded, at `level`: a cell names the first tuple
+  /// of its key, noted in the key's bucket the first time a key is met.
+  private func newMonthSums(
+    _ level: SalesProjection.SumLevel, of p: SalesProjection, _ txn: WriteTransaction, unreadable: StoreError
+  ) throws -> SalesProjection.Aggregate {
+    var firsts: [UInt32: UInt32] = [:]
+    var sums: SalesProjection.Aggregate = [:]
+    try SalesProjection.aggregate(p.facts, first: { (t: UInt32) throws -> UInt32 in
+      if let f = firsts[t] { return f }
+      let key = level.key(p.tuple(t))
+      let k = Self.projKey(SalesProjection.name, level.keyLetter) + [0] + SalesProjection.KeyBucket.id(key)
+      var bucket: SalesProjection.KeyBucket
+      do {
+        bucket = try txn.get(proj, k).map { v throws(SalesProjection.CodecError) in try SalesProjection.KeyBucket(v) }
+          ?? SalesProjection.KeyBucket()
+      } catch { throw unreadable }
+      let f: UInt32
+      if let known = bucket.first(of: key) {
+        f = known
+      } else {
+        f = t
+        bucket.add(key, first: t)
+        try txn.put(proj, k, bucket.bytes)
+      }
+      firsts[t] = f
+      return f
+    }, into: &sums)
+    return sums
+  }
+
+  /// Adds new facts' sums to the stored months of `level`: a small record of their own beside the
+  /// month's, merged into it once the month has gathered enough of them.
+  private func addMonthSums(
+    _ level: SalesProjection.SumLevel, _ sums: SalesProjection.Aggregate, _ txn: WriteTransaction,
+    unreadable: StoreError
+  ) throws {
+    for (month, cells) in sums {
+      let k = Self.monthKey(SalesProjection.name, level, month)
+      do {
+        guard let base = try txn.get(proj, k) else {
+          try txn.put(proj, k, SalesProjection.encodeCells(month: month, cells))
+          continue
+        }
+        var deltas: [([UInt8], [UInt8])] = []
+        try txn.scan(proj, from: k + [0, 0, 0, 0]) { dk, dv in
+          guard dk.count == k.count + 4, dk.starts(with: k) else { return false }
+          deltas.append((Array(dk), Array(dv)))
+          return true
+        }
+        let pending = deltas.reduce(0) { $0 + $1.1.count }
+        if deltas.count < Self.maxMonthDeltas && pending < max(base.count / 4, 1 << 16) {
+          let n = deltas.count
+          try txn.put(proj, k + [UInt8(truncatingIfNeeded: n >> 24), UInt8(truncatingIfNeeded: n >> 16),
+            UInt8(truncatingIfNeeded: n >> 8), UInt8(truncatingIfNeeded: n)], SalesProjection.encodeCells(month: month, cells))
+        } else {
+          var all = cells
+          for (_, dv) in deltas { all.merge(try SalesProjection.decodeCells(dv, month: month), uniquingKeysWith: +) }
+          try txn.put(proj, k, try SalesProjection.mergeCells(base, month: month, adding: all))
+          for (dk, _) in deltas { try txn.delete(proj, dk) }
+        }
+      } catch is SalesProjection.CodecError { throw unreadable }
     }
   }
 
@@ -665,7 +677,7 @@ extension EventStore {
   /// Reads one stored record for the sales fold: events dated after `asOf` are left out, and
   /// events of a type the fold ignores are skipped without being decoded.
   @inline(__always)
-  private func foldStep(_ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan) throws -> FoldStep {
+  fileprivate func foldStep(_ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan) throws -> FoldStep {
     let head: TypedEventReader.Head
     do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
       throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
@@ -721,19 +733,10 @@ extension EventStore {
 
     @inline(__always)
     func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
-      let head: TypedEventReader.Head
-      do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
-        throw StoreError.notAStore(path: store.path, reason: "event \(seq) is unreadable: \(error.reason)")
-      }
-      let day = store.zone.date(of: head.at)
-      if let asOf, asOf < day { return }
-      let type = plan.type(head)
-      if type.folded,
-        let typed = try plan.event(v, head, index: type.index, general: { store.typedEvent(try store.decode(v, seq: seq)) })
-      {
-        pipe.emit((seq, day, typed))
-      } else {
-        skipped = (seq, max(day, skipped?.day ?? day))
+      switch try store.foldStep(v, seq: seq, asOf: asOf, plan: plan) {
+      case .leftOut: break
+      case .skip(let seq, let day): skipped = (seq, max(day, skipped?.day ?? day))
+      case .apply(let seq, let day, let e): pipe.emit((seq, day, e))
       }
     }
   }
