@@ -22,3 +22,34 @@ public struct StoreTimeZone: Sendable {
     }
   }
 }
+
+extension StoreTimeZone {
+  /// The zone's UTC offset at `seconds` since 1970-01-01T00:00:00Z.
+  func offset(atSeconds seconds: Int64) -> Int {
+    zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+  }
+
+  /// `date(of:)` for one reader of many events: the zone's offset is looked up once per UTC hour
+  /// (Foundation's lookup, with its lock, was a twentieth of reading the log). An hour whose
+  /// offset differs at its two ends (it holds a transition) is looked up per event, so the dates
+  /// are those of `date(of:)`: no zone changes its offset twice within an hour.
+  public struct DateCache {
+    public let zone: StoreTimeZone
+    private var hour = Int64.min
+    private var offset: Int?
+
+    public init(_ zone: StoreTimeZone) { self.zone = zone }
+
+    public mutating func date(of at: BusinessTime) -> CivilDate {
+      guard case .instant(let t, _) = at else { return zone.date(of: at) }
+      let h = t.seconds >= 0 ? t.seconds / 3600 : (t.seconds - 3599) / 3600
+      if h != hour {
+        hour = h
+        let first = zone.offset(atSeconds: h * 3600)
+        offset = first == zone.offset(atSeconds: h * 3600 + 3599) ? first : nil
+      }
+      guard let offset else { return zone.date(of: at) }
+      return t.civil(offsetSeconds: offset).date
+    }
+  }
+}

@@ -208,8 +208,9 @@ extension EventStore {
         }
       } else {
         // A catch-up's fold reads through this transaction: on this thread.
+        var dates = StoreTimeZone.DateCache(zone)
         try txn.scan(events, from: SeqKey.encode(p.checkpoint + 1)) { k, v in
-          Self.fold(try foldStep(v, seq: SeqKey.decode(k) ?? 0, asOf: nil, plan: plan), into: p)
+          Self.fold(try foldStep(v, seq: SeqKey.decode(k) ?? 0, asOf: nil, plan: plan, dates: &dates), into: p)
           return true
         }
       }
@@ -677,12 +678,14 @@ extension EventStore {
   /// Reads one stored record for the sales fold: events dated after `asOf` are left out, and
   /// events of a type the fold ignores are skipped without being decoded.
   @inline(__always)
-  fileprivate func foldStep(_ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan) throws -> FoldStep {
+  fileprivate func foldStep(
+    _ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan, dates: inout StoreTimeZone.DateCache
+  ) throws -> FoldStep {
     let head: TypedEventReader.Head
     do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
       throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
     }
-    let day = zone.date(of: head.at)
+    let day = dates.date(of: head.at)
     if let asOf, asOf < day { return .leftOut }
     let type = plan.type(head)
     guard type.folded,
@@ -726,14 +729,16 @@ extension EventStore {
     let asOf: CivilDate?
     let plan: FoldPlan
     var skipped: (seq: UInt64, day: CivilDate)?
+    var dates: StoreTimeZone.DateCache
 
     init(store: EventStore, pipe: FoldPipeline<(UInt64, CivilDate, SalesEvent)>, asOf: CivilDate?, plan: FoldPlan) {
       (self.store, self.pipe, self.asOf, self.plan) = (store, pipe, asOf, plan)
+      dates = StoreTimeZone.DateCache(store.zone)
     }
 
     @inline(__always)
     func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
-      switch try store.foldStep(v, seq: seq, asOf: asOf, plan: plan) {
+      switch try store.foldStep(v, seq: seq, asOf: asOf, plan: plan, dates: &dates) {
       case .leftOut: break
       case .skip(let seq, let day): skipped = (seq, max(day, skipped?.day ?? day))
       case .apply(let seq, let day, let e): pipe.emit((seq, day, e))
@@ -843,6 +848,7 @@ extension EventStore {
     let folding = plan.reader.names.map { t in projectors.filter { $0.foldedTypes.contains(t) } }
     // Decoded on this thread, folded on a second one (`FoldPipeline`), each event with the
     // projectors it goes to.
+    var dates = StoreTimeZone.DateCache(zone)
     return try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
       try FoldPipeline<(UInt64, CivilDate, SalesEvent, [any EventProjector])>.run(fold: { seq, day, typed, to in
@@ -857,7 +863,7 @@ extension EventStore {
           }
           let type = plan.type(top)
           guard type.folded else { return true }
-          let day = zone.date(of: top.at)
+          let day = dates.date(of: top.at)
           if let asOf, asOf < day { return true }
           guard let typed = try plan.event(v, top, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
           else { return true }

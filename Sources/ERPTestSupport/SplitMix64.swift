@@ -1,6 +1,6 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator so every run sees the same
 /// sequences. Ranges are drawn by modulo, which is biased a little but stable everywhere.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: Sendable, RandomNumberGenerator {
   public var state: UInt64
   public init(seed: UInt64) { state = seed }
   public mutating func next() -> UInt64 {

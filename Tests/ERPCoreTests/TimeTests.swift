@@ -1,4 +1,5 @@
 import ERPCore
+import ERPTestSupport
 import Testing
 
 // Reference day numbers, worked by hand:
@@ -342,5 +343,40 @@ struct PeriodKeyTests {
   ])
   func isoWeeks(_ year: Int, _ weeks: Int) {
     #expect(PeriodKey.isoWeeks(year) == weeks)
+  }
+}
+
+/// `StoreTimeZone.DateCache` (one offset lookup per UTC hour) gives every instant the date
+/// `date(of:)` gives, across DST transitions, half-hour and 45-minute zones, a zone that skipped
+/// a whole day (Pacific/Apia, end of 2011), and instants in any order.
+@Suite("StoreTimeZone.DateCache")
+struct DateCacheTests {
+  @Test(arguments: [
+    "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "Pacific/Apia",
+    "America/St_Johns", "Asia/Shanghai",
+  ])
+  func sameDatesAsTheZone(_ name: String) throws {
+    let zone = try #require(StoreTimeZone(name))
+    var cache = StoreTimeZone.DateCache(zone)
+    let start: Int64 = 1_293_840_000 - 400 * 86_400  // late 2009
+    var instants: [Int64] = []
+    var t = start
+    while t < start + 800 * 86_400 {
+      instants.append(t)
+      t += 1_237
+    }
+    // In order, then shuffled (the cache moves back and forth), then right around each hour.
+    var rng = SplitMix64(seed: 7)
+    let shuffled = instants.shuffled(using: &rng)
+    let edges = instants.prefix(2_000).flatMap { s -> [Int64] in
+      let h = s - s % 3600
+      return [h - 1, h, h + 1, h + 3599]
+    }
+    for s in instants + shuffled + edges + [-1, 0, -3600, -3601] {
+      let at = BusinessTime.instant(Instant(seconds: s, nanoseconds: 0), offsetSeconds: 0)
+      #expect(cache.date(of: at) == zone.date(of: at), "\(name) at \(s)")
+    }
+    let day = CivilDate(year: 2026, month: 11, day: 27)!
+    #expect(cache.date(of: .date(day)) == day)
   }
 }
