@@ -29,12 +29,16 @@ final class Handoff<Item>: @unchecked Sendable {
     let h = Handoff(capacity: capacity)
     let done = DispatchSemaphore(value: 0)
     let work = SendableBox(produce)
-    DispatchQueue.global(qos: .userInitiated).async {
+    // A thread of its own, not a dispatch queue's: this thread blocks until the producer is
+    // done, and may itself be a pool thread.
+    let thread = Thread {
       var error: (any Error)?
       do { try work.value { try h.put($0) } } catch let caught { error = caught }
       h.finish(error)
       done.signal()
     }
+    thread.stackSize = 8 << 20
+    thread.start()
     defer {
       h.cancel()
       done.wait()

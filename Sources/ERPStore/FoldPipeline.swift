@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A fold split over two threads. The calling thread reads and decodes (it must: an LMDB read
 /// transaction belongs to the thread that began it) and hands what it decoded, in batches, to a
@@ -39,7 +40,11 @@ final class FoldPipeline<Item>: @unchecked Sendable {
     slots: Int = 4, batch: Int = 2048, fold: @escaping (Item) -> Void, read: (FoldPipeline) throws -> R
   ) rethrows -> R {
     let pipe = FoldPipeline(slots: slots, batch: batch, fold: fold)
-    DispatchQueue.global(qos: .userInitiated).async { pipe.folding() }
+    // A thread of its own, not a dispatch queue's: the caller may itself run on a pool thread
+    // (a test, a task), and blocks until the fold is done.
+    let thread = Thread { pipe.folding() }
+    thread.stackSize = 8 << 20
+    thread.start()
     defer { pipe.finish() }
     return try read(pipe)
   }
