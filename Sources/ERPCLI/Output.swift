@@ -9,18 +9,10 @@ enum Output {
     return b
   }()
 
-  static func write(_ s: String) {
-    // A whole report at once: written as it is, not copied into the buffer first.
-    if s.utf8.count >= 1 << 16 {
-      flush()
-      FileHandle.standardOutput.write(Data(s.utf8))
-      return
-    }
-    buffer.append(contentsOf: s.utf8)
-    if buffer.count >= 1 << 16 { flush() }
-  }
+  static func write(_ s: String) { write(bytes: s.utf8) }
 
-  static func write(bytes: [UInt8]) {
+  static func write(bytes: some Collection<UInt8>) {
+    // A whole report at once: written as it is, not copied into the buffer first.
     if bytes.count >= 1 << 16 {
       flush()
       FileHandle.standardOutput.write(Data(bytes))

@@ -16,9 +16,7 @@ public struct StoreTimeZone: Sendable {
   public func date(of at: BusinessTime) -> CivilDate {
     switch at {
     case .date(let d): return d
-    case .instant(let t, _):
-      let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(t.seconds)))
-      return t.civil(offsetSeconds: offset).date
+    case .instant(let t, _): return t.civil(offsetSeconds: offset(atSeconds: t.seconds)).date
     }
   }
 }

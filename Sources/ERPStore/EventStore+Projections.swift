@@ -672,7 +672,9 @@ extension EventStore {
     case leftOut
     /// A type the fold ignores (not decoded), or data that does not decode: the checkpoint moves.
     case skip(seq: UInt64, day: CivilDate)
-    case apply(seq: UInt64, day: CivilDate, SalesEvent)
+    /// A type the fold reads, decoded; `type` is its index in the plan's reader (nil for a type
+    /// the catalogue does not name).
+    case apply(seq: UInt64, day: CivilDate, SalesEvent, type: Int?)
   }
 
   /// Reads one stored record for the sales fold: events dated after `asOf` are left out, and
@@ -691,7 +693,7 @@ extension EventStore {
     guard type.folded,
       let typed = try plan.event(v, head, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
     else { return .skip(seq: seq, day: day) }
-    return .apply(seq: seq, day: day, typed)
+    return .apply(seq: seq, day: day, typed, type: type.index)
   }
 
   /// Folds one step into `p`.
@@ -700,7 +702,7 @@ extension EventStore {
     switch step {
     case .leftOut: break
     case .skip(let seq, let day): p.skip(seq: seq, day: day)
-    case .apply(let seq, let day, let e): p.apply(seq: seq, day: day, e)
+    case .apply(let seq, let day, let e, _): p.apply(seq: seq, day: day, e)
     }
   }
 
@@ -741,7 +743,7 @@ extension EventStore {
       switch try store.foldStep(v, seq: seq, asOf: asOf, plan: plan, dates: &dates) {
       case .leftOut: break
       case .skip(let seq, let day): skipped = (seq, max(day, skipped?.day ?? day))
-      case .apply(let seq, let day, let e): pipe.emit((seq, day, e))
+      case .apply(let seq, let day, let e, _): pipe.emit((seq, day, e))
       }
     }
   }
@@ -857,22 +859,9 @@ extension EventStore {
         try txn.scan(events, from: SeqKey.encode(1)) { k, v in
           let seq = SeqKey.decode(k) ?? 0
           if let through, seq > through { return false }
-          let top: TypedEventReader.Head
-          do throws(CodecError) { top = try TypedEventReader.head(v) } catch {
-            throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
-          }
-          let type = plan.type(top)
-          guard type.folded else { return true }
-          let day = dates.date(of: top.at)
-          if let asOf, asOf < day { return true }
-          guard let typed = try plan.event(v, top, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
+          guard case .apply(_, let day, let typed, let t) = try foldStep(v, seq: seq, asOf: asOf, plan: plan, dates: &dates)
           else { return true }
-          if let t = type.index {
-            pipe.emit((seq, day, typed, folding[t]))
-          } else {
-            let name = String(decoding: top.type, as: UTF8.self)
-            pipe.emit((seq, day, typed, projectors.filter { $0.foldedTypes.contains(name) }))
-          }
+          pipe.emit((seq, day, typed, t.map { folding[$0] } ?? projectors.filter { $0.foldedTypes.contains(typed.type) }))
           return true
         }
       }

@@ -2,7 +2,7 @@ import Testing
 
 @testable import ERPCore
 
-/// `RecordID`, `DimTuple` and `ItemKey` hash by `FastHash` and compare by bytes: equal values
+/// `StateID`, `DimTuple` and `ItemKey` hash by `FastHash` and compare by bytes: equal values
 /// hash alike, whatever the length or script, and canonically equivalent but different bytes
 /// are different keys (as LMDB keys and the command side's state are).
 @Suite("fast hash")
@@ -15,17 +15,17 @@ struct FastHashTests {
     for t in texts {
       // The same text built another way (a substring copied out, a concatenation).
       let again = String(("<" + t + ">").dropFirst().dropLast())
-      #expect(RecordID(t) == RecordID(again))
-      #expect(RecordID(t)._rawHashValue(seed: 42) == RecordID(again)._rawHashValue(seed: 42))
-      #expect(RecordID(t).hashValue == RecordID(again).hashValue)
+      #expect(StateID(t) == StateID(again))
+      #expect(StateID(t)._rawHashValue(seed: 42) == StateID(again)._rawHashValue(seed: 42))
+      #expect(StateID(t).hashValue == StateID(again).hashValue)
     }
     // Canonically equivalent (String == says so), different bytes: different ids.
-    #expect(RecordID("caf\u{E9}") != RecordID("cafe\u{301}"))
-    #expect(RecordID("K") != RecordID("\u{212A}"))
-    var table: [RecordID: Int] = [:]
-    for (i, t) in texts.enumerated() { table[RecordID(t)] = i }
+    #expect(StateID("caf\u{E9}") != StateID("cafe\u{301}"))
+    #expect(StateID("K") != StateID("\u{212A}"))
+    var table: [StateID: Int] = [:]
+    for (i, t) in texts.enumerated() { table[StateID(t)] = i }
     #expect(table.count == texts.count)
-    for (i, t) in texts.enumerated() { #expect(table[RecordID(String(decoding: Array(t.utf8), as: UTF8.self))] == i) }
+    for (i, t) in texts.enumerated() { #expect(table[StateID(String(decoding: Array(t.utf8), as: UTF8.self))] == i) }
   }
 
   @Test func tuplesAndItemsAsKeys() {

@@ -1,6 +1,7 @@
 /// A fast non-cryptographic hash of strings, for the dictionaries a full replay of the sales
-/// projection probes millions of times (orders, invoices, dimension tuples, items). Swift's own
-/// `Hasher` (SipHash-1-3) took a sixth of that fold; this mixes eight bytes at a time.
+/// projection and the command-side state probe millions of times (`StateID`, `DimTuple`,
+/// `ItemKey`). Swift's own `Hasher` (SipHash-1-3) took a sixth of that fold; this mixes eight
+/// bytes at a time.
 ///
 /// It is only a dictionary's bucket choice: equality still decides, so a collision costs time,
 /// never a wrong answer. The keys are the store's own identifiers (no untrusted party chooses
@@ -48,17 +49,4 @@ enum FastHash {
     x ^= x >> 29
     return Int(truncatingIfNeeded: x)
   }
-}
-
-/// An identifier (order, invoice) as a key of the sales fold's tables, hashed by `FastHash`.
-/// Ids are equal when their bytes are, as LMDB keys and the command side's state are
-/// (`StateID`), not by Unicode canonical equivalence: the byte hash needs it, and a replay then
-/// names the same records a catch-up reads by key.
-struct RecordID: Hashable, Sendable {
-  var text: String
-  init(_ text: String) { self.text = text }
-
-  static func == (a: RecordID, b: RecordID) -> Bool { StateID.sameBytes(a.text, b.text) }
-  func hash(into hasher: inout Hasher) { hasher.combine(text) }
-  func _rawHashValue(seed: Int) -> Int { FastHash.finish(FastHash.mix(FastHash.start, text), seed: seed) }
 }

@@ -30,19 +30,20 @@ extension SalesProjection {
     public var monthLetter: String { self == .customerless ? "a" : "b" }
     public var keyLetter: String { self == .customerless ? "k" : "j" }
 
+    /// The tuple's dimensions this level keeps, in key order (`tuple(_:)` is the inverse).
+    func fields(_ t: DimTuple) -> [String] {
+      switch self {
+      case .customerless: [t.rep, t.team, t.region, t.channel, t.tier, t.promotion, t.source]
+      case .rep: [t.rep, t.team]
+      }
+    }
+
     /// The tuple's key at this level, as bytes (the store keeps the first tuple of each in a
     /// `KeyBucket`).
     public func key(_ t: DimTuple) -> [UInt8] {
-      switch self {
-      case .customerless: SalesProjection.customerlessKey(t)
-      case .rep:
-        {
-          var w = BinaryWriter()
-          w.string(t.rep)
-          w.string(t.team)
-          return w.bytes
-        }()
-      }
+      var w = BinaryWriter()
+      for f in fields(t) { w.string(f) }
+      return w.bytes
     }
 
     /// How many strings a key holds.
@@ -87,11 +88,7 @@ extension SalesProjection {
 
   /// A tuple's dimensions without its customer, as bytes (the store keeps the first tuple of
   /// each in a `KeyBucket`).
-  public static func customerlessKey(_ t: DimTuple) -> [UInt8] {
-    var w = BinaryWriter()
-    for f in [t.rep, t.team, t.region, t.channel, t.tier, t.promotion, t.source] { w.string(f) }
-    return w.bytes
-  }
+  public static func customerlessKey(_ t: DimTuple) -> [UInt8] { SumLevel.customerless.key(t) }
 
   /// One record of the customer-less keys: every key whose hash (`bucketID`) is the record's id,
   /// with the first tuple that has it, by first tuple. A key itself can be longer than LMDB's

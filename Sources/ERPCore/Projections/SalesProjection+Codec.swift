@@ -149,7 +149,7 @@ extension SalesProjection {
     let name = String(decoding: id, as: UTF8.self)
     switch kind {
     case .customer: customers[name] = try Self.decodeCustomer(bytes)
-    case .openInvoice, .invoice: invoices[RecordID(name)] = try Self.decodeInvoice(bytes)
+    case .openInvoice, .invoice: invoices[StateID(name)] = try Self.decodeInvoice(bytes)
     default: throw CodecError()
     }
   }
@@ -186,7 +186,7 @@ extension SalesProjection {
   /// fold must hold every tuple (a replay in memory does).
   public func allRecords() -> [(key: [UInt8], value: [UInt8])] {
     records(
-      orders: orders.keys.lazy.map(\.text), invoices: invoices.keys.lazy.map(\.text), customers: customers.keys, products: products.keys,
+      orders: orders.keys.lazy.map(\.id), invoices: invoices.keys.lazy.map(\.id), customers: customers.keys, products: products.keys,
       leads: leads.keys, items: items.count > 1, master: !reps.isEmpty || !targets.isEmpty, bucket: { _ in [] }
     ).compactMap { r in r.value.map { (r.key, $0) } }
   }
@@ -200,9 +200,9 @@ extension SalesProjection {
     bucket: ([UInt8]) -> [UInt8]
   ) -> [(key: [UInt8], value: [UInt8]?)] {
     var out: [(key: [UInt8], value: [UInt8]?)] = []
-    for id in o { if let x = orders[RecordID(id)] { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(x))) } }
+    for id in o { if let x = orders[StateID(id)] { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(x))) } }
     for id in inv {
-      guard let x = invoices[RecordID(id)] else { continue }
+      guard let x = invoices[StateID(id)] else { continue }
       let bytes = Self.encodeInvoice(id, x)
       out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
       out.append((RecordKind.openInvoice.key(Array(id.utf8)), Self.openInvoice(id, x).open > 0 ? bytes : nil))

@@ -50,7 +50,7 @@ public struct DimTuple: Sendable, Hashable {
 
   var fields: [String] { [rep, team, region, channel, customer, tier, promotion, source] }
 
-  /// Equal when every field's bytes are (see `RecordID`), which `FastHash` needs.
+  /// Equal when every field's bytes are (see `StateID`), which `FastHash` needs.
   public static func == (a: DimTuple, b: DimTuple) -> Bool {
     let same = StateID.sameBytes
     return same(a.rep, b.rep) && same(a.team, b.team) && same(a.region, b.region) && same(a.channel, b.channel)
@@ -72,7 +72,7 @@ public struct ItemKey: Sendable, Hashable {
   public var sku, line: String
   public init(sku: String, line: String) { (self.sku, self.line) = (sku, line) }
 
-  /// Equal when the bytes are (see `RecordID`), which `FastHash` needs.
+  /// Equal when the bytes are (see `StateID`), which `FastHash` needs.
   public static func == (a: ItemKey, b: ItemKey) -> Bool {
     StateID.sameBytes(a.sku, b.sku) && StateID.sameBytes(a.line, b.line)
   }
@@ -133,8 +133,8 @@ public final class SalesProjection {
   var products: [String: String] = [:]
   var leads: [String: String] = [:]
   /// Orders and invoices the fold has read or changed.
-  var orders: [RecordID: OrderInfo] = [:]
-  var invoices: [RecordID: InvoiceInfo] = [:]
+  var orders: [StateID: OrderInfo] = [:]
+  var invoices: [StateID: InvoiceInfo] = [:]
   /// A stored projection keeps each order, invoice, customer, product, lead and tuple in a
   /// record of its own (SalesProjection+Codec), read through `loader` (record kind, id) when the
   /// fold first names it and written back when changed, so a catch-up costs what it touches, not
@@ -349,11 +349,11 @@ public final class SalesProjection {
   func product(_ sku: String) -> String? { cached(products[sku], .product, sku, Self.decodeText) { products[sku] = $0 } }
   func lead(_ id: String) -> String? { cached(leads[id], .lead, id, Self.decodeText) { leads[id] = $0 } }
   func order(_ id: String) -> OrderInfo? {
-    cached(orders[RecordID(id)], .order, id, Self.decodeOrder) { orders[RecordID(id)] = $0 }
+    cached(orders[StateID(id)], .order, id, Self.decodeOrder) { orders[StateID(id)] = $0 }
   }
 
   func setOrder(_ id: String, _ o: OrderInfo) {
-    orders[RecordID(id)] = o
+    orders[StateID(id)] = o
     if loader != nil { changes.orders.insert(id) }
   }
 
@@ -367,9 +367,9 @@ public final class SalesProjection {
   /// Changes `table[id]` in place, first read through `load` when the table lacks it; false
   /// when it is unknown.
   private static func update<T>(
-    _ table: inout [RecordID: T], _ id: String, load: () -> T?, _ change: (inout T) -> Void
+    _ table: inout [StateID: T], _ id: String, load: () -> T?, _ change: (inout T) -> Void
   ) -> Bool {
-    let key = RecordID(id)
+    let key = StateID(id)
     var at = table.index(forKey: key)
     if at == nil, let v = load() {
       table[key] = v
@@ -381,11 +381,11 @@ public final class SalesProjection {
   }
 
   func invoice(_ id: String) -> InvoiceInfo? {
-    cached(invoices[RecordID(id)], .invoice, id, Self.decodeInvoice) { invoices[RecordID(id)] = $0 }
+    cached(invoices[StateID(id)], .invoice, id, Self.decodeInvoice) { invoices[StateID(id)] = $0 }
   }
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
-    invoices[RecordID(id)] = i
+    invoices[StateID(id)] = i
     if loader != nil { changes.invoices.insert(id) }
   }
 

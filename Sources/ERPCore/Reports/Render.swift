@@ -215,14 +215,7 @@ public enum ReportRenderer {
       for i in doc.columns.indices {
         if i > 0 { out.append(UInt8(ascii: ",")) }
         let before = out.count
-        switch i < row.count ? row[i] : .null {
-        case .int(let v): Money.appendDecimal(v, places: 0, to: &out)
-        case .money(let m): Money.appendDecimal(m, places: doc.moneyDigits, to: &out)
-        case .rate(let r?): Money.appendDecimal(r.tenThousandths, places: 4, to: &out)
-        case .decimal(let v, let scale): Money.appendDecimal(v, places: scale, to: &out)
-        case .rate(nil), .null: break
-        case let cell: out.append(contentsOf: csvField(cell, moneyDigits: doc.moneyDigits).utf8)
-        }
+        appendCSVField(i < row.count ? row[i] : .null, moneyDigits: doc.moneyDigits, to: &out)
         // A lone empty field would be a blank line, which many readers skip.
         if lone && out.count == before { out.append(contentsOf: "\"\"".utf8) }
       }
@@ -232,14 +225,22 @@ public enum ReportRenderer {
 
   /// A cell as a CSV field.
   public static func csvField(_ cell: Cell, moneyDigits: Int) -> String {
+    var out: [UInt8] = []
+    appendCSVField(cell, moneyDigits: moneyDigits, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// Appends a cell as a CSV field: numbers straight as bytes (`Money.appendDecimal`, the
+  /// digits `Money.format` writes), without a string for each.
+  static func appendCSVField(_ cell: Cell, moneyDigits: Int, to out: inout [UInt8]) {
     switch cell {
-    case .text(let s): return csvQuoted(spreadsheetSafe(s))
-    case .int(let i): return String(i)
-    case .money(let m): return Money(minorUnits: m).format(digits: moneyDigits)
-    case .rate(let r): return r?.fixed4 ?? ""
-    case .date(let d): return d.description
-    case .decimal(let v, let scale): return decimalString(v, scale: scale)
-    case .null: return ""
+    case .text(let s): out.append(contentsOf: csvQuoted(spreadsheetSafe(s)).utf8)
+    case .int(let i): Money.appendDecimal(i, places: 0, to: &out)
+    case .money(let m): Money.appendDecimal(m, places: moneyDigits, to: &out)
+    case .rate(let r): if let r { Money.appendDecimal(r.tenThousandths, places: 4, to: &out) }
+    case .date(let d): out.append(contentsOf: d.description.utf8)
+    case .decimal(let v, let scale): Money.appendDecimal(v, places: scale, to: &out)
+    case .null: break
     }
   }
 

@@ -26,8 +26,12 @@ public struct StateKey: Hashable, Sendable, Comparable, CustomStringConvertible 
   public var description: String { "\(kind.rawValue):\(id)" }
 }
 
-/// The id of a record within its kind: compared by its bytes, as LMDB keys are (see `StateKey`).
-struct StateID: Hashable {
+/// The id of a record within its kind: compared by its bytes, as LMDB keys are (see `StateKey`),
+/// and hashed by `FastHash` in dictionaries (the command-side state and the sales fold's orders
+/// and invoices probe them millions of times). Byte equality is also what a replay of the sales
+/// projection needs to name the records a catch-up reads by key: Unicode canonical equivalence
+/// would make two ids that differ only in normalisation one.
+struct StateID: Hashable, Sendable {
   var id: String
 
   @inline(__always)
@@ -35,6 +39,7 @@ struct StateID: Hashable {
 
   static func == (a: StateID, b: StateID) -> Bool { sameBytes(a.id, b.id) }
   func hash(into h: inout Hasher) { h.combine(id) }
+  func _rawHashValue(seed: Int) -> Int { FastHash.finish(FastHash.mix(FastHash.start, id), seed: seed) }
 
   /// Byte-wise equality over the strings' contiguous UTF-8 (every native or small string).
   @inline(__always)

@@ -195,8 +195,9 @@ struct RenderTests {
     #expect(ReportRenderer.csvField(.null, moneyDigits: 2) == "")
   }
 
-  /// The CSV written as bytes equals its fields as `csvField` gives them, joined; and
-  /// `render(into:)` appends exactly what `render` returns, in every format.
+  /// The CSV is its fields (as `csvField` gives them) joined by commas row by row, a short row
+  /// padded with empty fields; the extremes of Int64 come out as their digits (written here by
+  /// hand); and `render(into:)` appends exactly what `render` returns, in every format.
   @Test func csvBytesEqualTheFieldsJoined() {
     var doc = sampleDocument()
     doc.rows.append([
