@@ -134,10 +134,7 @@ struct AlertEngineTests {
   @Test func targetFiguresInOnePassEqualReportSales() throws {
     let dir = try TemporaryDirectory("erpctl-alerts")
     defer { dir.remove() }
-    var events: [NewEvent] = []
-    _ = try HistoryGenerator.run(
-      GenerateOptions(months: 6, customers: 60, reps: 5, products: 15, seed: 8, start: Self.date(2026, 1, 1))
-    ) { events.append($0) }
+    var events = try generatedHistory(months: 6, customers: 60, reps: 5, products: 15, seed: 8)
     let reader = EventRecordReader(moneyDigits: 2)
     for (scope, id, metric, period) in [("company", nil, "revenue", "2026-Q1"), ("company", nil, "orders", "2026"),
       ("team", "T-1", "gross_margin", "2026-Q2"), ("region", "north", "collections", "2026-03")] as [(String, String?, String, String)] {

@@ -37,12 +37,7 @@ struct FoldPipelineTests {
 
   /// A generated history of a few times the pipeline's batch of 2,048 events.
   static func history(seed: UInt64) throws -> [NewEvent] {
-    var events: [NewEvent] = []
-    _ = try HistoryGenerator.run(
-      GenerateOptions(months: 10, customers: 400, reps: 8, products: 40, seed: seed,
-        start: CivilDate(year: 2026, month: 1, day: 1)!)
-    ) { events.append($0) }
-    return events
+    try generatedHistory(months: 10, customers: 400, reps: 8, products: 40, seed: seed)
   }
 
   @Test func aReadThatThrowsEndsTheFoldAndRethrows() {

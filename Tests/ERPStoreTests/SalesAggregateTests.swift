@@ -15,12 +15,7 @@ struct SalesAggregateTests {
 
   /// A generated four-month history (also the sales projection tests' random histories).
   static func history(seed: UInt64) throws -> [NewEvent] {
-    var events: [NewEvent] = []
-    _ = try HistoryGenerator.run(
-      GenerateOptions(months: 4, customers: 40, reps: 4, products: 15, seed: seed,
-        start: CivilDate(year: 2026, month: 1, day: 1)!)
-    ) { events.append($0) }
-    return events
+    try generatedHistory(months: 4, customers: 40, reps: 4, products: 15, seed: seed)
   }
 
   static func month(_ y: Int, _ m: Int) -> CivilDate { CivilDate(year: y, month: m, day: 1)! }

@@ -58,6 +58,16 @@ func caseEvent(_ n: Int, key: String? = nil) -> NewEvent {
     key: key, data: data.objectValue ?? JSONObject())
 }
 
+/// The primary events `erpctl generate` writes for a history of `months` from 2026-01-01.
+func generatedHistory(months: Int, customers: Int, reps: Int, products: Int, seed: UInt64) throws -> [NewEvent] {
+  var events: [NewEvent] = []
+  _ = try HistoryGenerator.run(
+    GenerateOptions(months: months, customers: customers, reps: reps, products: products, seed: seed,
+      start: CivilDate(year: 2026, month: 1, day: 1)!)
+  ) { events.append($0) }
+  return events
+}
+
 func appendAll(_ store: EventStore, _ events: [NewEvent]) throws -> [AppendOutcome] {
   try store.append(events, clock: { fixedInstant }, mode: .trusted)
 }
