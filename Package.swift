@@ -5,6 +5,11 @@ import PackageDescription
 // - swift-argument-parser: the CLI (subcommands, --help, usage errors with exit 64).
 // - swift-crypto: SHA-256 for the hash chain (Foundation on Linux has no CryptoKit).
 // - liblmdb (system, Debian liblmdb-dev): the event store, through the CLMDB system target.
+// Release builds of the domain core and the store check exclusive access at compile time only:
+// the run-time checks of class properties were about 7 % of a replay's instructions (issue 5,
+// BENCHMARKS.md). Debug builds, which the tests run, keep them.
+let foldSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
   name: "erpctl",
   platforms: [.macOS(.v13)],
@@ -20,10 +25,11 @@ let package = Package(
     .systemLibrary(
       name: "CLMDB", pkgConfig: "lmdb",
       providers: [.apt(["liblmdb-dev"]), .brew(["lmdb"])]),
-    .target(name: "ERPCore"),
+    .target(name: "ERPCore", swiftSettings: foldSettings),
     .target(
       name: "ERPStore",
-      dependencies: ["ERPCore", "CLMDB", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["ERPCore", "CLMDB", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: foldSettings),
     .target(
       name: "ERPCLI",
       dependencies: [
