@@ -195,6 +195,7 @@ enum EventCodec {
       return buf[i]
     }
 
+    @inline(__always)
     mutating func skip(_ n: Int) throws(CodecError) {
       try need(n)
       i += n
@@ -222,6 +223,11 @@ enum EventCodec {
 
     @inline(__always)
     mutating func varint() throws(CodecError) -> UInt64 {
+      // Lengths and small numbers take one byte.
+      if i < buf.count, buf[i] < 0x80 {
+        i += 1
+        return UInt64(buf[i - 1])
+      }
       var result: UInt64 = 0
       var shift: UInt64 = 0
       while true {

@@ -32,6 +32,25 @@ struct TypedEventReaderTests {
     #expect(check.differ == [])
   }
 
+  /// Due dates are read from the bytes: a date the general decoding rejects (a wrong separator,
+  /// a letter, a day the month lacks) is left to it; a valid one is read the same.
+  @Test(arguments: [(5 + 4, UInt8(ascii: "/")), (5 + 6, UInt8(ascii: "x")), (5 + 8, UInt8(ascii: "4"))])
+  func readsDueDatesAsTheGeneralDecodingDoes(offset: Int, byte: UInt8) throws {
+    let dir = try TemporaryDirectory("erpctl-typed")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try s.append(try generatedHistory(months: 3, customers: 30, reps: 3, products: 10, seed: 3), clock: { fixedInstant })
+    let before = try s.checkTypedReader()
+    #expect(before.differ == [])
+    let invoice = try #require(try allEvents(s).first { $0.type == "InvoiceIssued" })
+    // The record holds the key "due", the string tag, its length (10), then YYYY-MM-DD: the
+    // offsets name the first '-', the month's second digit and the day's first digit.
+    try tamperStoredEvent(s, seq: invoice.seq, marker: "due", offset: offset, byte: byte)
+    let after = try s.checkTypedReader()
+    #expect(after.differ == [])
+    #expect(after.read == before.read - 1)
+  }
+
   @Test func leavesDamagedRecordsToTheGeneralDecoding() throws {
     let dir = try TemporaryDirectory("erpctl-typed")
     defer { dir.remove() }
