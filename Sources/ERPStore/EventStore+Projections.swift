@@ -710,13 +710,13 @@ extension EventStore {
   /// passes to the reader it is given, decoding on this thread while `p` folds on a second one
   /// (`FoldPipeline`).
   private func foldPipelined(
-    into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan, _ scan: (PipelinedRead) throws -> Void
+    into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan, _ scan: (inout PipelinedRead) throws -> Void
   ) throws {
     let box = UncheckedBox(p)
     let read = try FoldPipeline<(UInt64, CivilDate, SalesEvent)>.run(fold: { box.value.apply(seq: $0.0, day: $0.1, $0.2) }) {
       pipe in
-      let read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan)
-      try scan(read)
+      var read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan)
+      try scan(&read)
       return read
     }
     if let skipped = read.skipped { p.skip(through: skipped.seq, latestDay: skipped.day) }
@@ -724,8 +724,9 @@ extension EventStore {
 
   /// The reading half of `foldPipelined`: decodes each record and hands it to the folding
   /// thread. Skips only move the checkpoint, so they are kept here (the last one's seq and the
-  /// latest day) instead of being handed over.
-  final class PipelinedRead {
+  /// latest day) instead of being handed over. A struct, passed `inout`: as a class, its date
+  /// cache and skips were checked for exclusive access on every record (a tenth of the reading).
+  struct PipelinedRead {
     let store: EventStore
     let pipe: FoldPipeline<(UInt64, CivilDate, SalesEvent)>
     let asOf: CivilDate?
@@ -739,7 +740,7 @@ extension EventStore {
     }
 
     @inline(__always)
-    func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
+    mutating func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
       switch try store.foldStep(v, seq: seq, asOf: asOf, plan: plan, dates: &dates) {
       case .leftOut: break
       case .skip(let seq, let day): skipped = (seq, max(day, skipped?.day ?? day))

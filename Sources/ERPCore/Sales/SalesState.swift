@@ -44,6 +44,9 @@ struct StateID: Hashable, Sendable {
   /// Byte-wise equality over the strings' contiguous UTF-8 (every native or small string).
   @inline(__always)
   static func sameBytes(_ a: String, _ b: String) -> Bool {
+    // The same representation (the same small string, or the same storage) is the same bytes:
+    // a table lookup that finds its key mostly ends here, without copying either to compare.
+    if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
     let same = a.utf8.withContiguousStorageIfAvailable { pa in
       b.utf8.withContiguousStorageIfAvailable { pb in
         pa.count == pb.count && (pa.isEmpty || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0)
