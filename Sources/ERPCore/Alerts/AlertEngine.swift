@@ -214,7 +214,7 @@ public struct AlertEngine {
       switch t.scope {
       case "company": match = true
       case "rep": match = rep == t.id
-      case "team": match = sales.reps[rep]?.team == t.id
+      case "team": match = sales.currentRep(rep)?.team == t.id
       default: match = customers.customers[c]?.region == t.id
       }
       if match { seqs.append(seq) }

@@ -94,6 +94,7 @@ extension SalesProjection {
     for _ in 0..<(try r.u32()) { list.append(ItemKey(sku: try r.string(), line: try r.string())) }
     guard r.atEnd, list.first == ItemKey(sku: "", line: "") else { throw CodecError() }
     items = list
+    lineItems = []
     itemIndex = Dictionary(list.enumerated().map { ($0.element, UInt32($0.offset)) }, uniquingKeysWith: { a, _ in a })
     changes.itemsStored = list.count
   }
@@ -101,7 +102,7 @@ extension SalesProjection {
   func encodeMaster() -> [UInt8] {
     var w = BinaryWriter()
     w.u32(UInt32(reps.count))
-    for (k, r) in reps.sorted(by: { utf8Precedes($0.key, $1.key) }) {
+    for (k, r) in reps.map({ ($0.key.id, $0.value) }).sorted(by: { utf8Precedes($0.0, $1.0) }) {
       w.string(k); w.string(r.team); w.string(r.region)
     }
     w.u32(UInt32(targets.count))
@@ -115,7 +116,7 @@ extension SalesProjection {
   public func decodeMaster(_ bytes: [UInt8]) throws(CodecError) {
     var r = BinaryReader(bytes)
     reps = [:]
-    for _ in 0..<(try r.u32()) { reps[try r.string()] = RepDims(team: try r.string(), region: try r.string()) }
+    for _ in 0..<(try r.u32()) { reps[StateID(try r.string())] = RepDims(team: try r.string(), region: try r.string()) }
     targets = []
     targetIndex = [:]
     for _ in 0..<(try r.u32()) {
@@ -148,7 +149,7 @@ extension SalesProjection {
   public func loadRecord(_ kind: RecordKind, id: [UInt8], _ bytes: [UInt8]) throws(CodecError) {
     let name = String(decoding: id, as: UTF8.self)
     switch kind {
-    case .customer: customers[name] = try Self.decodeCustomer(bytes)
+    case .customer: customers[StateID(name)] = try Self.decodeCustomer(bytes)
     case .openInvoice, .invoice: invoices[StateID(name)] = try Self.decodeInvoice(bytes)
     default: throw CodecError()
     }
@@ -186,8 +187,8 @@ extension SalesProjection {
   /// fold must hold every tuple (a replay in memory does).
   public func allRecords() -> [(key: [UInt8], value: [UInt8])] {
     records(
-      orders: orders.keys.lazy.map(\.id), invoices: invoices.keys.lazy.map(\.id), customers: customers.keys, products: products.keys,
-      leads: leads.keys, items: items.count > 1, master: !reps.isEmpty || !targets.isEmpty, bucket: { _ in [] }
+      orders: orders.keys.lazy.map(\.id), invoices: invoices.keys.lazy.map(\.id), customers: customers.keys.lazy.map(\.id),
+      products: products.keys.lazy.map(\.id), leads: leads.keys.lazy.map(\.id), items: items.count > 1, master: !reps.isEmpty || !targets.isEmpty, bucket: { _ in [] }
     ).compactMap { r in r.value.map { (r.key, $0) } }
   }
 
@@ -207,9 +208,9 @@ extension SalesProjection {
       out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
       out.append((RecordKind.openInvoice.key(Array(id.utf8)), Self.openInvoice(id, x).open > 0 ? bytes : nil))
     }
-    for id in c { if let x = customers[id] { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(x))) } }
-    for id in p { if let x = products[id] { out.append((RecordKind.product.key(Array(id.utf8)), Array(x.utf8))) } }
-    for id in l { if let x = leads[id] { out.append((RecordKind.lead.key(Array(id.utf8)), Array(x.utf8))) } }
+    for id in c { if let x = customers[StateID(id)] { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(x))) } }
+    for id in p { if let x = products[StateID(id)] { out.append((RecordKind.product.key(Array(id.utf8)), Array(x.utf8))) } }
+    for id in l { if let x = leads[StateID(id)] { out.append((RecordKind.lead.key(Array(id.utf8)), Array(x.utf8))) } }
     var buckets: [[UInt8]: [UInt8]] = [:]
     for (n, t) in tuples.enumerated() {
       let i = tupleBase + UInt32(n)

@@ -60,9 +60,10 @@ public struct DimTuple: Sendable, Hashable {
 
   /// `FastHash` of the fields (the fold interns a tuple for every order confirmed).
   public func _rawHashValue(seed: Int) -> Int {
-    var h = FastHash.start
-    for f in [rep, team, region, channel, customer, tier, promotion, source] { h = FastHash.mix(h, f) }
-    return FastHash.finish(h, seed: seed)
+    // Field by field: an array of the fields would be allocated for every lookup.
+    var h = FastHash.mix(FastHash.mix(FastHash.mix(FastHash.start, rep), team), region)
+    h = FastHash.mix(FastHash.mix(FastHash.mix(h, channel), customer), tier)
+    return FastHash.finish(FastHash.mix(FastHash.mix(h, promotion), source), seed: seed)
   }
   init(fields f: [String]) { self.init(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: f[4], tier: f[5], promotion: f[6], source: f[7]) }
 }
@@ -114,9 +115,10 @@ public final class SalesProjection {
   public internal(set) var items: [ItemKey] = [ItemKey(sku: "", line: "")]
   /// The number of the first tuple of `tuples` (0 except while a stored projection catches up).
   public internal(set) var tupleBase: UInt32 = 0
-  /// Current master data, for `--attribution current`.
-  public internal(set) var customers: [String: CustomerDims] = [:]
-  public internal(set) var reps: [String: RepDims] = [:]
+  /// Current master data, for `--attribution current` (`currentCustomer`, `currentRep`), by id
+  /// compared by its bytes (`StateID`: every order looks its customer and rep up).
+  var customers: [StateID: CustomerDims] = [:]
+  var reps: [StateID: RepDims] = [:]
   /// Targets in force, the latest TargetSet of each scope, id, metric and period.
   public internal(set) var targets: [TargetInfo] = []
 
@@ -130,8 +132,10 @@ public final class SalesProjection {
   /// Tuples older than `tupleBase` read through the loader.
   var olderTuples: [UInt32: DimTuple] = [:]
   var itemIndex: [ItemKey: UInt32] = [ItemKey(sku: "", line: ""): 0]
-  var products: [String: String] = [:]
-  var leads: [String: String] = [:]
+  /// The line-only item of each of the first `lineItems.count` items (`lineItem(of:)`).
+  var lineItems: [UInt32] = []
+  var products: [StateID: String] = [:]
+  var leads: [StateID: String] = [:]
   /// Orders and invoices the fold has read or changed.
   var orders: [StateID: OrderInfo] = [:]
   var invoices: [StateID: InvoiceInfo] = [:]
@@ -211,16 +215,16 @@ public final class SalesProjection {
     }
     switch event {
     case .customerRegistered(let e):
-      customers[e.customer] = CustomerDims(region: e.region, channel: e.channel, tier: e.tier ?? "")
+      customers[StateID(e.customer)] = CustomerDims(region: e.region, channel: e.channel, tier: e.tier ?? "")
       if loader != nil { changes.customers.insert(e.customer) }
     case .repRegistered(let e):
-      reps[e.rep] = RepDims(team: e.team, region: e.region)
+      reps[StateID(e.rep)] = RepDims(team: e.team, region: e.region)
       changes.master = true
     case .productDefined(let e):
-      products[e.sku] = e.line
+      products[StateID(e.sku)] = e.line
       if loader != nil { changes.products.insert(e.sku) }
     case .leadCreated(let e):
-      leads[e.lead] = e.source
+      leads[StateID(e.lead)] = e.source
       if loader != nil { changes.leads.insert(e.lead) }
     case .targetSet(let e):
       let value: String
@@ -247,10 +251,11 @@ public final class SalesProjection {
     case .orderConfirmed(let e):
       let c = customer(e.customer)
       let t = intern(DimTuple(
-        rep: e.rep, team: reps[e.rep]?.team ?? "", region: e.region ?? c?.region ?? "",
+        rep: e.rep, team: reps[StateID(e.rep)]?.team ?? "", region: e.region ?? c?.region ?? "",
         channel: e.channel ?? c?.channel ?? "", customer: e.customer, tier: c?.tier ?? "",
         promotion: e.promotion ?? "", source: e.lead.flatMap { lead($0) } ?? ""))
       var info = OrderInfo(tuple: t, lines: [])
+      info.lines.reserveCapacity(e.lines.count)
       for l in e.lines {
         let item = intern(ItemKey(sku: l.sku, line: product(l.sku) ?? ""))
         info.lines.append(LineInfo(sku: l.sku, item: item, line: l))
@@ -297,7 +302,7 @@ public final class SalesProjection {
       }
 
     case .creditNoteIssued(let e):
-      guard let info = order(e.order) else { return }
+      guard let info = orderHead(e.order) else { return }
       fact(.revenue, info.tuple, info.lastReturnItem, -e.amount.minorUnits)
       if let inv = e.invoice, var i = invoice(inv) {
         facts.append(SalesFact(
@@ -307,7 +312,7 @@ public final class SalesProjection {
       }
 
     case .invoiceIssued(let e):
-      guard let info = order(e.order) else { return }
+      guard let info = orderHead(e.order) else { return }
       setInvoice(e.invoice, InvoiceInfo(
         tuple: info.tuple, issueDay: d, amount: e.amount.minorUnits, dueDay: e.due.daysSinceEpoch))
       fact(.invoicedByIssue, info.tuple, 0, e.amount.minorUnits)
@@ -344,12 +349,28 @@ public final class SalesProjection {
   }
 
   func customer(_ id: String) -> CustomerDims? {
-    cached(customers[id], .customer, id, Self.decodeCustomer) { customers[id] = $0 }
+    cached(customers[StateID(id)], .customer, id, Self.decodeCustomer) { customers[StateID(id)] = $0 }
   }
-  func product(_ sku: String) -> String? { cached(products[sku], .product, sku, Self.decodeText) { products[sku] = $0 } }
-  func lead(_ id: String) -> String? { cached(leads[id], .lead, id, Self.decodeText) { leads[id] = $0 } }
+  func product(_ sku: String) -> String? {
+    cached(products[StateID(sku)], .product, sku, Self.decodeText) { products[StateID(sku)] = $0 }
+  }
+  func lead(_ id: String) -> String? { cached(leads[StateID(id)], .lead, id, Self.decodeText) { leads[StateID(id)] = $0 } }
+
+  /// The customer's current region, channel and tier, as far as this projection read them.
+  public func currentCustomer(_ id: String) -> CustomerDims? { customers[StateID(id)] }
+  /// The rep's current team and region.
+  public func currentRep(_ id: String) -> RepDims? { reps[StateID(id)] }
   func order(_ id: String) -> OrderInfo? {
     cached(orders[StateID(id)], .order, id, Self.decodeOrder) { orders[StateID(id)] = $0 }
+  }
+
+  /// The tuple and latest return's item of the order `id`, read in place (an invoice needs no
+  /// more, and copying the order out would retain and release its lines).
+  func orderHead(_ id: String) -> (tuple: UInt32, lastReturnItem: UInt32)? {
+    if let at = orders.index(forKey: StateID(id)) {
+      return (orders.values[at].tuple, orders.values[at].lastReturnItem)
+    }
+    return order(id).map { ($0.tuple, $0.lastReturnItem) }
   }
 
   func setOrder(_ id: String, _ o: OrderInfo) {
@@ -428,18 +449,29 @@ public final class SalesProjection {
     for (n, l) in lines.enumerated() {
       let earlier = lines[..<n]
       if !earlier.contains(where: { $0.item == l.item }) { fact(.ordersSKU, info.tuple, l.item, sign) }
-      let line = items[Int(l.item)].line
-      if !earlier.contains(where: { items[Int($0.item)].line == line }) {
-        fact(.ordersLine, info.tuple, intern(ItemKey(sku: "", line: line)), sign)
-      }
+      let line = lineItem(of: l.item)
+      if !earlier.contains(where: { lineItem(of: $0.item) == line }) { fact(.ordersLine, info.tuple, line, sign) }
     }
+  }
+
+  /// The line-only item of item `i`'s product line (interned when first asked for, then kept in
+  /// `lineItems`: counting an order's lines would otherwise hash every line's name).
+  @inline(__always)
+  func lineItem(of i: UInt32) -> UInt32 {
+    if Int(i) < lineItems.count { return lineItems[Int(i)] }
+    while lineItems.count <= Int(i) {
+      let at = lineItems.count
+      lineItems.append(0)
+      lineItems[at] = intern(ItemKey(sku: "", line: items[at].line))
+    }
+    return lineItems[Int(i)]
   }
 
   func intern(_ t: DimTuple) -> UInt32 {
     if let i = tupleIndex[t] { return i }
-    // A stored tuple: its number is under the hash of its fields, with any others that share it.
-    let fields = Self.encodeTuple(t)
-    if let loader, let bytes = loader(.tupleIndex, Self.tupleHash(fields)), bytes.count % 4 == 0 {
+    // A stored tuple: its number is under the hash of its fields, with any others that share it
+    // (a fold in memory has no loader, and no stored tuples).
+    if let loader, let bytes = loader(.tupleIndex, Self.tupleHash(Self.encodeTuple(t))), bytes.count % 4 == 0 {
       for at in stride(from: 0, to: bytes.count, by: 4) {
         let i = bytes[at..<(at + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }  // big-endian
         if tuple(i) == t {

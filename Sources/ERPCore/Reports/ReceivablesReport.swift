@@ -120,10 +120,10 @@ public enum ReceivablesReport {
     case "invoice": return invoice
     case "customer": return t.customer
     case "rep": return t.rep
-    case "team": return current ? p.reps[t.rep]?.team ?? t.team : t.team
-    case "region": return current ? p.customers[t.customer]?.region ?? t.region : t.region
-    case "channel": return current ? p.customers[t.customer]?.channel ?? t.channel : t.channel
-    case "tier": return current ? p.customers[t.customer]?.tier ?? t.tier : t.tier
+    case "team": return current ? p.currentRep(t.rep)?.team ?? t.team : t.team
+    case "region": return current ? p.currentCustomer(t.customer)?.region ?? t.region : t.region
+    case "channel": return current ? p.currentCustomer(t.customer)?.channel ?? t.channel : t.channel
+    case "tier": return current ? p.currentCustomer(t.customer)?.tier ?? t.tier : t.tier
     default: return ""
     }
   }

@@ -286,11 +286,11 @@ public enum SalesReport {
     let day = CivilDate(daysSinceEpoch: f.day)
     switch dim {
     case "rep": return t.rep
-    case "team": return current ? p.reps[t.rep]?.team ?? t.team : t.team
-    case "region": return current ? p.customers[t.customer]?.region ?? t.region : t.region
-    case "channel": return current ? p.customers[t.customer]?.channel ?? t.channel : t.channel
+    case "team": return current ? p.currentRep(t.rep)?.team ?? t.team : t.team
+    case "region": return current ? p.currentCustomer(t.customer)?.region ?? t.region : t.region
+    case "channel": return current ? p.currentCustomer(t.customer)?.channel ?? t.channel : t.channel
     case "customer": return t.customer
-    case "tier": return current ? p.customers[t.customer]?.tier ?? t.tier : t.tier
+    case "tier": return current ? p.currentCustomer(t.customer)?.tier ?? t.tier : t.tier
     case "promotion": return t.promotion
     case "source": return t.source
     case "product": return item.sku
