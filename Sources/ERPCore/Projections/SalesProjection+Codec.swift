@@ -150,7 +150,7 @@ extension SalesProjection {
     let name = String(decoding: id, as: UTF8.self)
     switch kind {
     case .customer: customers[StateID(name)] = try Self.decodeCustomer(bytes)
-    case .openInvoice, .invoice: invoices[StateID(name)] = try Self.decodeInvoice(bytes)
+    case .openInvoice, .invoice: invoices.set(StateID(name), try Self.decodeInvoice(bytes))
     default: throw CodecError()
     }
   }
@@ -201,7 +201,7 @@ extension SalesProjection {
     bucket: ([UInt8]) -> [UInt8]
   ) -> [(key: [UInt8], value: [UInt8]?)] {
     var out: [(key: [UInt8], value: [UInt8]?)] = []
-    for id in o { if let x = orders[StateID(id)] { out.append((RecordKind.order.key(Array(id.utf8)), Self.encodeOrder(x))) } }
+    for id in o { if let x = orders[StateID(id)] { out.append((RecordKind.order.key(Array(id.utf8)), encodeOrder(x))) } }
     for id in inv {
       guard let x = invoices[StateID(id)] else { continue }
       let bytes = Self.encodeInvoice(id, x)
@@ -226,19 +226,19 @@ extension SalesProjection {
     return out.sorted { bytesPrecede($0.key, $1.key) }
   }
 
-  /// One order's record.
-  static func encodeOrder(_ o: OrderInfo) -> [UInt8] {
+  /// One order's record (each line with its SKU, its item's).
+  func encodeOrder(_ o: OrderInfo) -> [UInt8] {
     var w = BinaryWriter()
     w.u32(o.tuple)
     w.u8((o.shippedAny ? 1 : 0) | (o.cancelled ? 2 : 0))
     w.u32(o.lastReturnItem)
     w.u32(UInt32(o.lines.count))
     for l in o.lines {
-      w.string(l.sku)
+      w.string(sku(l))
       w.u32(l.item)
-      w.i64(l.line.qty)
-      w.i64(l.line.unitPrice.minorUnits)
-      w.i64(l.line.discount.map { $0.millionths } ?? -1)
+      w.i64(l.qty)
+      w.i64(l.unitPrice)
+      w.i64(l.discount)
       w.i64(l.shipped)
     }
     return w.bytes
@@ -251,14 +251,12 @@ extension SalesProjection {
     let lastReturn = try r.u32()
     var lines: [LineInfo] = []
     for _ in 0..<(try r.u32()) {
-      let sku = try r.string()
+      _ = try r.string()  // the SKU, which is the item's
       let item = try r.u32()
       let qty = try r.i64()
-      let price = Money(minorUnits: try r.i64())
-      let d = try r.i64()
-      let shipped = try r.i64()
-      let line = OrderLine(sku: sku, qty: qty, unitPrice: price, discount: d < 0 ? nil : Rate(millionths: d))
-      lines.append(LineInfo(sku: sku, item: item, line: line, shipped: shipped))
+      let price = try r.i64()
+      let discount = try r.i64()
+      lines.append(LineInfo(item: item, qty: qty, unitPrice: price, discount: discount < 0 ? -1 : discount, shipped: try r.i64()))
     }
     return OrderInfo(
       tuple: tuple, lines: lines, shippedAny: flags & 1 != 0, cancelled: flags & 2 != 0, lastReturnItem: lastReturn)

@@ -27,7 +27,7 @@ extension SalesProjection {
 
   /// The invoices whose open balance is above 0, by invoice id (in UTF-8 order).
   public var openInvoices: [OpenInvoice] {
-    invoices.compactMap { id, i in
+    zip(invoices.keys, invoices.values).compactMap { id, i in
       let o = Self.openInvoice(id.id, i)
       return o.open > 0 ? o : nil
     }.sorted { utf8Precedes($0.invoice, $1.invoice) }

@@ -137,8 +137,8 @@ public final class SalesProjection {
   var products: [StateID: String] = [:]
   var leads: [StateID: String] = [:]
   /// Orders and invoices the fold has read or changed.
-  var orders: [StateID: OrderInfo] = [:]
-  var invoices: [StateID: InvoiceInfo] = [:]
+  var orders = IDTable<OrderInfo>()
+  var invoices = IDTable<InvoiceInfo>()
   /// A stored projection keeps each order, invoice, customer, product, lead and tuple in a
   /// record of its own (SalesProjection+Codec), read through `loader` (record kind, id) when the
   /// fold first names it and written back when changed, so a catch-up costs what it touches, not
@@ -171,11 +171,27 @@ public final class SalesProjection {
     public var scope, id, metric, period, value: String
     public var seq: UInt64
   }
+  /// An order line as the fold keeps it: no strings (the SKU is its item's), so that orders are
+  /// copied and freed without reference counting.
   struct LineInfo: Equatable {
-    var sku: String
     var item: UInt32
-    var line: OrderLine
+    var qty: Int64
+    /// Minor units.
+    var unitPrice: Int64
+    /// Millionths; −1 when the line had none (as the stored record keeps it).
+    var discount: Int64
     var shipped: Int64 = 0
+
+    init(item: UInt32, qty: Int64, unitPrice: Int64, discount: Int64, shipped: Int64 = 0) {
+      (self.item, self.qty, self.unitPrice, self.discount, self.shipped) = (item, qty, unitPrice, discount, shipped)
+    }
+
+    init(item: UInt32, _ l: OrderLine) {
+      self.init(item: item, qty: l.qty, unitPrice: l.unitPrice.minorUnits, discount: l.discount?.millionths ?? -1)
+    }
+
+    /// `OrderLine.amount(qty:)`, in minor units.
+    func amount(qty q: Int64) -> Int64 { LineMath.amount(qty: q, unitPrice: unitPrice, discount: max(0, discount)) }
   }
   struct OrderInfo: Equatable {
     var tuple: UInt32
@@ -258,7 +274,7 @@ public final class SalesProjection {
       info.lines.reserveCapacity(e.lines.count)
       for l in e.lines {
         let item = intern(ItemKey(sku: l.sku, line: product(l.sku) ?? ""))
-        info.lines.append(LineInfo(sku: l.sku, item: item, line: l))
+        info.lines.append(LineInfo(item: item, l))
         fact(.booked, t, item, l.amount.minorUnits)
       }
       setOrder(e.order, info)
@@ -267,8 +283,8 @@ public final class SalesProjection {
     case .orderCancelled(let e):
       guard var info = order(e.order), !info.cancelled else { return }
       info.cancelled = true
-      for l in info.lines where l.line.qty > l.shipped {
-        fact(.booked, info.tuple, l.item, -l.line.amount(qty: l.line.qty - l.shipped).minorUnits)
+      for l in info.lines where l.qty > l.shipped {
+        fact(.booked, info.tuple, l.item, -l.amount(qty: l.qty - l.shipped))
       }
       if !info.shippedAny { countOrder(info, sign: -1, fact) }
       setOrder(e.order, info)
@@ -280,14 +296,14 @@ public final class SalesProjection {
         for s in e.lines {
           // The invoice's amount, split as the store allocates it: earliest lines first (SPEC 7).
           var left = s.qty
-          for i in info.lines.indices where info.lines[i].sku == s.sku && left > 0 {
-            let take = min(info.lines[i].line.qty - info.lines[i].shipped, left)
+          for i in info.lines.indices where sku(info.lines[i]) == s.sku && left > 0 {
+            let take = min(info.lines[i].qty - info.lines[i].shipped, left)
             guard take > 0 else { continue }
             info.lines[i].shipped += take
             left -= take
-            fact(.revenue, info.tuple, info.lines[i].item, info.lines[i].line.amount(qty: take).minorUnits)
+            fact(.revenue, info.tuple, info.lines[i].item, info.lines[i].amount(qty: take))
           }
-          let item = info.lines.first { $0.sku == s.sku }?.item ?? 0
+          let item = info.lines.first { sku($0) == s.sku }?.item ?? 0
           fact(.units, info.tuple, item, s.qty)
           fact(.cogs, info.tuple, item, s.cogs?.minorUnits ?? 0)
         }
@@ -295,7 +311,7 @@ public final class SalesProjection {
 
     case .returnReceived(let e):
       updateOrder(e.order) { info in
-        let item = info.lines.first { $0.sku == e.sku }?.item ?? 0
+        let item = info.lines.first { sku($0) == e.sku }?.item ?? 0
         fact(.units, info.tuple, item, -e.qty)
         fact(.cogs, info.tuple, item, -(e.cogs?.minorUnits ?? 0))
         info.lastReturnItem = item
@@ -361,20 +377,20 @@ public final class SalesProjection {
   /// The rep's current team and region.
   public func currentRep(_ id: String) -> RepDims? { reps[StateID(id)] }
   func order(_ id: String) -> OrderInfo? {
-    cached(orders[StateID(id)], .order, id, Self.decodeOrder) { orders[StateID(id)] = $0 }
+    cached(orders[StateID(id)], .order, id, Self.decodeOrder) { orders.set(StateID(id), $0) }
   }
 
   /// The tuple and latest return's item of the order `id`, read in place (an invoice needs no
   /// more, and copying the order out would retain and release its lines).
   func orderHead(_ id: String) -> (tuple: UInt32, lastReturnItem: UInt32)? {
-    if let at = orders.index(forKey: StateID(id)) {
-      return (orders.values[at].tuple, orders.values[at].lastReturnItem)
+    if let at = orders.entry(StateID(id)) {
+      return (orders[entry: at].tuple, orders[entry: at].lastReturnItem)
     }
     return order(id).map { ($0.tuple, $0.lastReturnItem) }
   }
 
   func setOrder(_ id: String, _ o: OrderInfo) {
-    orders[StateID(id)] = o
+    orders.set(StateID(id), o)
     if loader != nil { changes.orders.insert(id) }
   }
 
@@ -388,25 +404,22 @@ public final class SalesProjection {
   /// Changes `table[id]` in place, first read through `load` when the table lacks it; false
   /// when it is unknown.
   private static func update<T>(
-    _ table: inout [StateID: T], _ id: String, load: () -> T?, _ change: (inout T) -> Void
+    _ table: inout IDTable<T>, _ id: String, load: () -> T?, _ change: (inout T) -> Void
   ) -> Bool {
     let key = StateID(id)
-    var at = table.index(forKey: key)
-    if at == nil, let v = load() {
-      table[key] = v
-      at = table.index(forKey: key)
-    }
+    var at = table.entry(key)
+    if at == nil, let v = load() { at = table.set(key, v) }
     guard let at else { return false }
-    change(&table.values[at])
+    change(&table[entry: at])
     return true
   }
 
   func invoice(_ id: String) -> InvoiceInfo? {
-    cached(invoices[StateID(id)], .invoice, id, Self.decodeInvoice) { invoices[StateID(id)] = $0 }
+    cached(invoices[StateID(id)], .invoice, id, Self.decodeInvoice) { invoices.set(StateID(id), $0) }
   }
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
-    invoices[StateID(id)] = i
+    invoices.set(StateID(id), i)
     if loader != nil { changes.invoices.insert(id) }
   }
 
@@ -453,6 +466,10 @@ public final class SalesProjection {
       if !earlier.contains(where: { lineItem(of: $0.item) == line }) { fact(.ordersLine, info.tuple, line, sign) }
     }
   }
+
+  /// The SKU of an order line (its item's; empty for an item number a damaged record names).
+  @inline(__always)
+  func sku(_ l: LineInfo) -> String { Int(l.item) < items.count ? items[Int(l.item)].sku : "" }
 
   /// The line-only item of item `i`'s product line (interned when first asked for, then kept in
   /// `lineItems`: counting an order's lines would otherwise hash every line's name).

@@ -28,8 +28,14 @@ public struct Rate: Sendable, Hashable, CustomStringConvertible {
 public enum LineMath {
   /// round(qty × unitPrice × (1 − discount)) in minor units.
   public static func amount(qty: Int64, unitPrice: Money, discount: Rate) -> Money {
-    let numerator = Int128(qty) * Int128(unitPrice.minorUnits) * Int128(Rate.scale - discount.millionths)
-    return Money(minorUnits: Int64(divideRounded(numerator, Int128(Rate.scale))))
+    Money(minorUnits: amount(qty: qty, unitPrice: unitPrice.minorUnits, discount: discount.millionths))
+  }
+
+  /// The same in minor units, the discount in millionths.
+  @inline(__always)
+  public static func amount(qty: Int64, unitPrice: Int64, discount: Int64) -> Int64 {
+    let numerator = Int128(qty) * Int128(unitPrice) * Int128(Rate.scale - discount)
+    return Int64(divideRounded(numerator, Int128(Rate.scale)))
   }
 
   /// round(a × b / c), half away from zero; 0 when c is 0 (nothing on hand has no value).

@@ -1,0 +1,66 @@
+import Testing
+
+@testable import ERPCore
+import ERPTestSupport
+
+/// `IDTable` (the sales fold's order and invoice tables) against `Dictionary` under random
+/// operations: the same values for every key, entries in the order first set, and ids that
+/// differ only in their bytes (Unicode normalisation) kept apart.
+@Suite("id table")
+struct IDTableTests {
+  @Test(arguments: [UInt64(1), 2, 3])
+  func agreesWithADictionary(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    var table = IDTable<Int>()
+    var reference: [String: Int] = [:]
+    var order: [String] = []
+    // Few distinct ids at first (many updates), then many (the table grows several times).
+    for step in 0..<20_000 {
+      let range = step < 2_000 ? 50 : 15_000
+      let id = "SO-\(Int.random(in: 0..<range, using: &rng))"
+      switch Int.random(in: 0..<3, using: &rng) {
+      case 0:
+        let v = Int.random(in: 0..<1_000_000, using: &rng)
+        if reference[id] == nil { order.append(id) }
+        reference[id] = v
+        table.set(StateID(id), v)
+      case 1:
+        #expect(table[StateID(id)] == reference[id])
+      default:
+        if let e = table.entry(StateID(id)) {
+          table[entry: e] += 1
+          reference[id]! += 1
+        } else {
+          #expect(reference[id] == nil)
+        }
+      }
+    }
+    #expect(table.count == reference.count)
+    #expect(table.keys.map(\.id) == order)
+    #expect(table.values == order.map { reference[$0]! })
+  }
+
+  @Test func keysDifferingOnlyInNormalisationAreDifferentKeys() {
+    var table = IDTable<String>()
+    let composed = "caf\u{E9}"
+    let decomposed = "cafe\u{301}"
+    table.set(StateID(composed), "one")
+    table.set(StateID(decomposed), "two")
+    #expect(table.count == 2)
+    #expect(table[StateID(composed)] == "one")
+    #expect(table[StateID(decomposed)] == "two")
+    #expect(table[StateID("cafe")] == nil)
+  }
+
+  @Test func reservedTablesAndEmptyOnesAnswerLookups() {
+    var table = IDTable<Int>()
+    #expect(table[StateID("x")] == nil)
+    #expect(table.entry(StateID("x")) == nil)
+    table.reserveCapacity(1_000)
+    #expect(table[StateID("x")] == nil)
+    let ids = (0..<1_000).map { StateID("I-" + String($0)) }
+    for (i, id) in ids.enumerated() { table.set(id, i) }
+    #expect(ids.enumerated().allSatisfy { i, id in table[id] == Optional(i) })
+    #expect(table.isEmpty == false)
+  }
+}
