@@ -40,6 +40,20 @@ struct IDTableTests {
     #expect(table.values == order.map { reference[$0]! })
   }
 
+  /// `reserveCapacity` shows its advice the fresh keys, values and index (nothing written to
+  /// them yet), each as large as the reservation asks; the table then works as any other.
+  @Test func reservingShowsTheFreshTablesToTheAdvice() {
+    var table = IDTable<Int64>()
+    var shown: [Int] = []
+    table.reserveCapacity(1_000) { buffer in
+      #expect(buffer.baseAddress != nil)
+      shown.append(buffer.count)
+    }
+    #expect(shown == [1_000 * MemoryLayout<StateID>.stride, 1_000 * MemoryLayout<Int64>.stride, 2_048 * 8])
+    for i in 0..<3_000 { table.set(StateID("P-" + String(i)), Int64(i)) }
+    #expect((0..<3_000).allSatisfy { table[StateID("P-" + String($0))] == Int64($0) })
+  }
+
   @Test func keysDifferingOnlyInNormalisationAreDifferentKeys() {
     var table = IDTable<String>()
     let composed = "caf\u{E9}"

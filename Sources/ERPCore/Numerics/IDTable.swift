@@ -22,11 +22,20 @@ struct IDTable<Value> {
   var count: Int { keys.count }
   var isEmpty: Bool { keys.isEmpty }
 
-  /// Room for `n` entries without growing.
-  mutating func reserveCapacity(_ n: Int) {
+  /// Room for `n` entries without growing. `advise` is shown the memory just allocated for
+  /// them, before anything is written to it (the store asks for huge pages there: a lookup in
+  /// tables of tens of megabytes otherwise also misses the TLB).
+  mutating func reserveCapacity(_ n: Int, advise: (UnsafeMutableRawBufferPointer) -> Void = { _ in }) {
     keys.reserveCapacity(n)
     values.reserveCapacity(n)
-    if slots.count < 2 * n { rehash(slotCount: Self.slotCount(for: n)) }
+    // The capacity beyond the count is allocated and not yet written; only advice touches it.
+    keys.withUnsafeMutableBufferPointer { b in
+      advise(UnsafeMutableRawBufferPointer(start: b.baseAddress, count: n * MemoryLayout<StateID>.stride))
+    }
+    values.withUnsafeMutableBufferPointer { b in
+      advise(UnsafeMutableRawBufferPointer(start: b.baseAddress, count: n * MemoryLayout<Value>.stride))
+    }
+    if slots.count < 2 * n { rehash(slotCount: Self.slotCount(for: n), advise: advise) }
   }
 
   private static func slotCount(for n: Int) -> Int {
@@ -97,8 +106,12 @@ struct IDTable<Value> {
   }
 
   /// Builds the index again for `slotCount` slots (a power of two).
-  private mutating func rehash(slotCount: Int) {
-    var fresh = [UInt64](repeating: 0, count: slotCount)
+  private mutating func rehash(slotCount: Int, advise: (UnsafeMutableRawBufferPointer) -> Void = { _ in }) {
+    var fresh = [UInt64](unsafeUninitializedCapacity: slotCount) { b, count in
+      advise(UnsafeMutableRawBufferPointer(b))
+      b.initialize(repeating: 0)
+      count = slotCount
+    }
     let mask = slotCount - 1
     for (n, k) in keys.enumerated() {
       let h = hash(k)

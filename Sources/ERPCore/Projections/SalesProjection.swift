@@ -439,11 +439,12 @@ public final class SalesProjection {
   /// Makes room for a fold from scratch of a log of `events` events, so that the tables do not
   /// grow (rehashing half a million orders each time) as they fill: generated histories hold an
   /// order and an invoice for about every tenth event, and under two facts per event. A table
-  /// that needs more still grows; room not filled costs address space, not memory.
-  public func reserve(events: Int) {
+  /// that needs more still grows; room not filled costs address space, not memory. `advise` is
+  /// shown the orders' and invoices' tables as they are allocated (`IDTable.reserveCapacity`).
+  public func reserve(events: Int, advise: (UnsafeMutableRawBufferPointer) -> Void = { _ in }) {
     guard events > 0 else { return }
-    orders.reserveCapacity(events / 8)
-    invoices.reserveCapacity(events / 8)
+    orders.reserveCapacity(events / 8, advise: advise)
+    invoices.reserveCapacity(events / 8, advise: advise)
     facts.reserveCapacity(events * 2)
   }
 
