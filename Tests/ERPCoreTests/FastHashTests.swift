@@ -46,4 +46,30 @@ struct FastHashTests {
     #expect(items[ItemKey(sku: "SKU-1", line: "")] == 2)
     #expect(items.count == 3)
   }
+
+  /// The sales fold keys its master data by bytes too: a customer or rep registered under one
+  /// spelling is not found under a canonically equivalent one (the order keeps its own region
+  /// and channel, and no team), and two product lines that differ only so count an order twice.
+  @Test func theSalesFoldTellsMasterDataApartByBytes() {
+    let p = SalesProjection()
+    let day = CivilDate(year: 2026, month: 3, day: 2)!
+    func apply(_ seq: UInt64, _ e: SalesEvent) { p.apply(seq: seq, day: day, e) }
+    apply(1, .customerRegistered(CustomerRegistered(customer: "caf\u{E9}", name: "n", region: "north", channel: "web")))
+    apply(2, .repRegistered(RepRegistered(rep: "R\u{E9}", name: "r", team: "T1", region: "north")))
+    apply(3, .productDefined(ProductDefined(sku: "S1", name: "a", line: "caf\u{E9}", listPrice: Money(minorUnits: 100))))
+    apply(4, .productDefined(ProductDefined(sku: "S2", name: "b", line: "cafe\u{301}", listPrice: Money(minorUnits: 100))))
+    let lines = [OrderLine(sku: "S1", qty: 1, unitPrice: Money(minorUnits: 100)), OrderLine(sku: "S2", qty: 1, unitPrice: Money(minorUnits: 100))]
+    apply(5, .orderConfirmed(OrderConfirmed(order: "O1", customer: "caf\u{E9}", rep: "R\u{E9}", lines: lines)))
+    apply(6, .orderConfirmed(OrderConfirmed(order: "O2", customer: "cafe\u{301}", rep: "Re\u{301}", lines: lines)))
+    #expect(p.tuples.count == 2)
+    #expect((p.tuples[0].region, p.tuples[0].channel, p.tuples[0].team) == ("north", "web", "T1"))
+    #expect((p.tuples[1].region, p.tuples[1].channel, p.tuples[1].team) == ("", "", ""))
+    #expect(p.currentCustomer("caf\u{E9}")?.region == "north")
+    #expect(p.currentCustomer("cafe\u{301}") == nil)
+    #expect(p.currentRep("Re\u{301}") == nil)
+    // Two lines per order: each order counted once in each of the two product lines.
+    let byLine = p.facts.filter { $0.measure == .ordersLine && $0.seq == 5 }
+    #expect(byLine.count == 2)
+    #expect(Set(byLine.map { p.items[Int($0.item)].line.unicodeScalars.count }) == [4, 5])
+  }
 }
