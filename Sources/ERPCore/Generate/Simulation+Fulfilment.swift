@@ -144,7 +144,7 @@ extension Simulation {
   private func planPayments(customer c: Int, amount: Int64, terms: Int) {
     guard amount > 0, !rng.chance(0.015) else { return }
     let pay = { (after: Int, amount: Int64) in
-      self.plan(.pay(customer: Int32(c), amount: amount), after: after, businessDay: true)
+      _ = self.plan(.pay(customer: Int32(c), amount: amount), after: after, businessDay: true)
     }
     switch customers[c].payStyle {
     case .prompt: pay(terms + rng.int(-8...4), amount)

@@ -28,7 +28,8 @@ public protocol SalesAggregate {
 /// lead), so the owning aggregate reads the others' records from the same state. `evolve` lets
 /// every aggregate fold the event; folding a log rebuilds exactly the state deciding it produced.
 public enum SalesDecider {
-  public static let aggregates: [any SalesAggregate.Type] = [
+  // Metatypes of stateless enums, never changed: safe to share, though Swift cannot prove it.
+  nonisolated(unsafe) public static let aggregates: [any SalesAggregate.Type] = [
     MasterDataDecider.self, LeadDecider.self, OrderDecider.self, InventoryDecider.self,
     ReceivablesDecider.self, ServiceCaseDecider.self,
   ]
