@@ -93,9 +93,10 @@ public struct JSONObject: Sendable, Equatable, Hashable {
     }
   }
 
-  /// Byte-wise string equality (see `JSONValue`).
+  /// Byte-wise string equality (see `JSONValue`), over the contiguous UTF-8 (the generic
+  /// `elementsEqual` of the two views was 3.5 % of an import).
   @inline(__always)
-  public static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
+  public static func same(_ a: String, _ b: String) -> Bool { StateID.sameBytes(a, b) }
 
   public init() { members = [] }
 
@@ -147,7 +148,27 @@ public struct JSONObject: Sendable, Equatable, Hashable {
     // Compare the UTF-8 bytes up to the first difference: when that difference (or the end of a
     // string) falls on an ASCII byte, both strings agree up to a scalar boundary and byte order
     // is UTF-16 order. Only two differing non-ASCII bytes need UTF-16, since UTF-8 and UTF-16
-    // orders differ above U+FFFF.
+    // orders differ above U+FFFF. Over the contiguous UTF-8 of both when they have it (every
+    // native string): the iterators below were 4 % of an import.
+    // 0: not less, 1: less, 2: two non-ASCII bytes differ (UTF-16 decides).
+    let fast: Int8?? = a.utf8.withContiguousStorageIfAvailable { (p: UnsafeBufferPointer<UInt8>) -> Int8? in
+      b.utf8.withContiguousStorageIfAvailable { (q: UnsafeBufferPointer<UInt8>) -> Int8 in
+        let n = min(p.count, q.count)
+        var i = 0
+        while i < n {
+          let (x, y) = (p[i], q[i])
+          if x != y { return x < 0x80 || y < 0x80 ? (x < y ? 1 : 0) : 2 }
+          i += 1
+        }
+        return p.count < q.count ? 1 : 0
+      }
+    }
+    switch fast {
+    case .some(.some(0)): return false
+    case .some(.some(1)): return true
+    case .some(.some(_)): return a.utf16.lexicographicallyPrecedes(b.utf16)
+    default: break
+    }
     var x = a.utf8.makeIterator()
     var y = b.utf8.makeIterator()
     while true {

@@ -1,5 +1,6 @@
 import ERPCore
 import ERPStore
+import ERPTestSupport
 import Testing
 
 @Suite("CanonicalJSON (RFC 8785)")
@@ -62,6 +63,25 @@ struct CanonicalJSONTests {
     #expect(JSONObject.less("\u{FB33}", "\u{FFFF}"))
     #expect(JSONObject.less("z", "\u{80}"))
     #expect(JSONObject.less("a\u{1F600}", "a\u{FB33}"))
+  }
+
+  /// `less` (bytes up to the first difference, UTF-16 only where two non-ASCII bytes differ)
+  /// against the definition, UTF-16 code units, on random strings of 1- to 4-byte characters,
+  /// equal prefixes included; and byte equality (`same`) against the bytes.
+  @Test func keyOrderAgreesWithUTF16OnRandomStrings() {
+    var rng = SplitMix64(seed: 8785)
+    let alphabet: [Character] = ["a", "b", "Z", "_", "\u{7F}", "\u{80}", "\u{F6}", "\u{7FF}", "\u{800}", "长", "\u{FB33}",
+      "\u{FFFF}", "\u{10000}", "\u{1F600}", "e\u{301}", "\u{E9}"]
+    func random() -> String {
+      String((0..<Int.random(in: 0...5, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+    }
+    for _ in 0..<5_000 {
+      let a = random()
+      let b = Bool.random(using: &rng) ? a + random() : random()
+      #expect(JSONObject.less(a, b) == a.utf16.lexicographicallyPrecedes(b.utf16), "\(a.debugDescription) < \(b.debugDescription)")
+      #expect(JSONObject.less(b, a) == b.utf16.lexicographicallyPrecedes(a.utf16))
+      #expect(JSONObject.same(a, b) == Array(a.utf8).elementsEqual(Array(b.utf8)))
+    }
   }
 
   @Test func objectMembersStaySortedWhenBuiltInAnyOrder() {
