@@ -149,39 +149,27 @@ public struct JSONObject: Sendable, Equatable, Hashable {
     // string) falls on an ASCII byte, both strings agree up to a scalar boundary and byte order
     // is UTF-16 order. Only two differing non-ASCII bytes need UTF-16, since UTF-8 and UTF-16
     // orders differ above U+FFFF. Over the contiguous UTF-8 of both when they have it (every
-    // native string): the iterators below were 4 % of an import.
-    // 0: not less, 1: less, 2: two non-ASCII bytes differ (UTF-16 decides).
-    let fast: Int8?? = a.utf8.withContiguousStorageIfAvailable { (p: UnsafeBufferPointer<UInt8>) -> Int8? in
-      b.utf8.withContiguousStorageIfAvailable { (q: UnsafeBufferPointer<UInt8>) -> Int8 in
-        let n = min(p.count, q.count)
-        var i = 0
-        while i < n {
-          let (x, y) = (p[i], q[i])
-          if x != y { return x < 0x80 || y < 0x80 ? (x < y ? 1 : 0) : 2 }
-          i += 1
-        }
-        return p.count < q.count ? 1 : 0
-      }
+    // native string: the generic iterators were 4 % of an import), else over copies.
+    let fast: Int8?? = a.utf8.withContiguousStorageIfAvailable { p in
+      b.utf8.withContiguousStorageIfAvailable { q in byteOrder(p, q) }
     }
-    switch fast {
-    case .some(.some(0)): return false
-    case .some(.some(1)): return true
-    case .some(.some(_)): return a.utf16.lexicographicallyPrecedes(b.utf16)
-    default: break
+    let order = fast.flatMap { $0 }
+      ?? Array(a.utf8).withUnsafeBufferPointer { p in Array(b.utf8).withUnsafeBufferPointer { q in byteOrder(p, q) } }
+    return order == 2 ? a.utf16.lexicographicallyPrecedes(b.utf16) : order == 1
+  }
+
+  /// `less` on UTF-8 bytes: 0 not less, 1 less, 2 when two non-ASCII bytes differ first (UTF-16
+  /// decides).
+  @inline(__always)
+  private static func byteOrder(_ p: UnsafeBufferPointer<UInt8>, _ q: UnsafeBufferPointer<UInt8>) -> Int8 {
+    let n = min(p.count, q.count)
+    var i = 0
+    while i < n {
+      let (x, y) = (p[i], q[i])
+      if x != y { return x < 0x80 || y < 0x80 ? (x < y ? 1 : 0) : 2 }
+      i += 1
     }
-    var x = a.utf8.makeIterator()
-    var y = b.utf8.makeIterator()
-    while true {
-      switch (x.next(), y.next()) {
-      case (nil, nil): return false
-      case (nil, _): return true
-      case (_, nil): return false
-      case (let p?, let q?):
-        if p == q { continue }
-        if p < 0x80 || q < 0x80 { return p < q }
-        return a.utf16.lexicographicallyPrecedes(b.utf16)
-      }
-    }
+    return p.count < q.count ? 1 : 0
   }
 }
 
