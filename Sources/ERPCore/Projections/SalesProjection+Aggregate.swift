@@ -30,11 +30,12 @@ extension SalesProjection {
     public var monthLetter: String { self == .customerless ? "a" : "b" }
     public var keyLetter: String { self == .customerless ? "k" : "j" }
 
-    /// The tuple's dimensions this level keeps, in key order (`tuple(_:)` is the inverse).
-    func fields(_ t: DimTuple) -> [String] {
+    /// The dimensions this level keeps, in key order: what `key(_:)` writes and `tuple(_:)`
+    /// reads back.
+    var dimensions: [WritableKeyPath<DimTuple, String>] {
       switch self {
-      case .customerless: [t.rep, t.team, t.region, t.channel, t.tier, t.promotion, t.source]
-      case .rep: [t.rep, t.team]
+      case .customerless: [\.rep, \.team, \.region, \.channel, \.tier, \.promotion, \.source]
+      case .rep: [\.rep, \.team]
       }
     }
 
@@ -42,20 +43,18 @@ extension SalesProjection {
     /// `KeyBucket`).
     public func key(_ t: DimTuple) -> [UInt8] {
       var w = BinaryWriter()
-      for f in fields(t) { w.string(f) }
+      for d in dimensions { w.string(t[keyPath: d]) }
       return w.bytes
     }
 
     /// How many strings a key holds.
-    public var keyFields: Int { self == .customerless ? 7 : 2 }
+    public var keyFields: Int { dimensions.count }
 
     /// The tuple a key's fields stand for (the dimensions the level drops left empty).
     public func tuple(_ f: [String]) -> DimTuple {
-      switch self {
-      case .customerless:
-        DimTuple(rep: f[0], team: f[1], region: f[2], channel: f[3], customer: "", tier: f[4], promotion: f[5], source: f[6])
-      case .rep: DimTuple(rep: f[0], team: f[1], region: "", channel: "", customer: "", tier: "", promotion: "", source: "")
-      }
+      var t = DimTuple(rep: "", team: "", region: "", channel: "", customer: "", tier: "", promotion: "", source: "")
+      for (d, v) in zip(dimensions, f) { t[keyPath: d] = v }
+      return t
     }
 
     /// The finest level whose cells answer every one of `queries` exactly (nil when none does:
