@@ -779,11 +779,12 @@ extension EventStore {
       // Every other record: the fold's, and the pre-aggregate's.
       var records: [([UInt8], [UInt8])] = []
       var aggregate: [([UInt8], [UInt8])] = []  // as stored
+      let sumPrefixes = SalesProjection.SumLevel.allCases.flatMap { [$0.monthLetter, $0.keyLetter] }
+        .map { Array($0.utf8) + [0] }
       try txn.scan(proj, from: prefix) { k, v in
         guard k.starts(with: prefix) else { return false }
         let key = Array(k[prefix.count...])
-        let letters = SalesProjection.SumLevel.allCases.flatMap { [$0.monthLetter, $0.keyLetter] }
-        if letters.contains(where: { key.starts(with: Array($0.utf8) + [0]) }) {
+        if sumPrefixes.contains(where: { key.starts(with: $0) }) {
           aggregate.append((Array(k), Array(v)))
         } else if !key.starts(with: Array("f".utf8) + [0]), key != Array("meta".utf8) {
           records.append((key, Array(v)))

@@ -102,7 +102,7 @@ extension SalesProjection {
   func encodeMaster() -> [UInt8] {
     var w = BinaryWriter()
     w.u32(UInt32(reps.count))
-    for (k, r) in reps.map({ ($0.key.id, $0.value) }).sorted(by: { utf8Precedes($0.0, $1.0) }) {
+    for (k, r) in reps.map({ ($0.key.id, $0.value) }).sorted(by: { StateID.bytesPrecede($0.0, $1.0) }) {
       w.string(k); w.string(r.team); w.string(r.region)
     }
     w.u32(UInt32(targets.count))
@@ -170,9 +170,13 @@ extension SalesProjection {
   /// for a record to delete; sorted by key. Reads the tuple index records it extends through
   /// the loader.
   public func takeChangedRecords() -> [(key: [UInt8], value: [UInt8]?)] {
+    func changed<T>(_ ids: Set<String>, _ value: (StateID) -> T?) -> [(String, T)] {
+      ids.compactMap { id in value(StateID(id)).map { (id, $0) } }
+    }
     let out = records(
-      orders: changes.orders, invoices: changes.invoices, customers: changes.customers, products: changes.products,
-      leads: changes.leads, items: items.count != changes.itemsStored, master: changes.master,
+      orders: changed(changes.orders) { orders[$0] }, invoices: changed(changes.invoices) { invoices[$0] },
+      customers: changed(changes.customers) { customers[$0] }, products: changed(changes.products) { products[$0] },
+      leads: changed(changes.leads) { leads[$0] }, items: items.count != changes.itemsStored, master: changes.master,
       bucket: { [loader] h in loader?(.tupleIndex, h) ?? [] })
     changes = Changes()
     changes.itemsStored = items.count
@@ -187,30 +191,33 @@ extension SalesProjection {
   /// fold must hold every tuple (a replay in memory does).
   public func allRecords() -> [(key: [UInt8], value: [UInt8])] {
     records(
-      orders: orders.keys.lazy.map(\.id), invoices: invoices.keys.lazy.map(\.id), customers: customers.keys.lazy.map(\.id),
-      products: products.keys.lazy.map(\.id), leads: leads.keys.lazy.map(\.id), items: items.count > 1, master: !reps.isEmpty || !targets.isEmpty, bucket: { _ in [] }
+      orders: zip(orders.keys.lazy.map(\.id), orders.values), invoices: zip(invoices.keys.lazy.map(\.id), invoices.values),
+      customers: customers.lazy.map { ($0.key.id, $0.value) }, products: products.lazy.map { ($0.key.id, $0.value) },
+      leads: leads.lazy.map { ($0.key.id, $0.value) }, items: items.count > 1, master: !reps.isEmpty || !targets.isEmpty,
+      bucket: { _ in [] }
     ).compactMap { r in r.value.map { (r.key, $0) } }
   }
 
-  /// The records of these ids, of the tuples made since `tupleBase` (and of the tuple index
-  /// records they extend, read by `bucket`), and of the items and master data when asked; sorted
-  /// by key. A nil value deletes the record: the open-invoice record of an invoice now settled.
+  /// The records of these orders, invoices, customers, products and leads (id and value), of
+  /// the tuples made since `tupleBase` (and of the tuple index records they extend, read by
+  /// `bucket`), and of the items and master data when asked; sorted by key. A nil value deletes
+  /// the record: the open-invoice record of an invoice now settled.
   private func records(
-    orders o: some Sequence<String>, invoices inv: some Sequence<String>, customers c: some Sequence<String>,
-    products p: some Sequence<String>, leads l: some Sequence<String>, items withItems: Bool, master withMaster: Bool,
+    orders o: some Sequence<(String, OrderInfo)>, invoices inv: some Sequence<(String, InvoiceInfo)>,
+    customers c: some Sequence<(String, CustomerDims)>, products p: some Sequence<(String, String)>,
+    leads l: some Sequence<(String, String)>, items withItems: Bool, master withMaster: Bool,
     bucket: ([UInt8]) -> [UInt8]
   ) -> [(key: [UInt8], value: [UInt8]?)] {
     var out: [(key: [UInt8], value: [UInt8]?)] = []
-    for id in o { if let x = orders[StateID(id)] { out.append((RecordKind.order.key(Array(id.utf8)), encodeOrder(x))) } }
-    for id in inv {
-      guard let x = invoices[StateID(id)] else { continue }
+    for (id, x) in o { out.append((RecordKind.order.key(Array(id.utf8)), encodeOrder(x))) }
+    for (id, x) in inv {
       let bytes = Self.encodeInvoice(id, x)
       out.append((RecordKind.invoice.key(Array(id.utf8)), bytes))
       out.append((RecordKind.openInvoice.key(Array(id.utf8)), Self.openInvoice(id, x).open > 0 ? bytes : nil))
     }
-    for id in c { if let x = customers[StateID(id)] { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(x))) } }
-    for id in p { if let x = products[StateID(id)] { out.append((RecordKind.product.key(Array(id.utf8)), Array(x.utf8))) } }
-    for id in l { if let x = leads[StateID(id)] { out.append((RecordKind.lead.key(Array(id.utf8)), Array(x.utf8))) } }
+    for (id, x) in c { out.append((RecordKind.customer.key(Array(id.utf8)), Self.encodeCustomer(x))) }
+    for (id, x) in p { out.append((RecordKind.product.key(Array(id.utf8)), Array(x.utf8))) }
+    for (id, x) in l { out.append((RecordKind.lead.key(Array(id.utf8)), Array(x.utf8))) }
     var buckets: [[UInt8]: [UInt8]] = [:]
     for (n, t) in tuples.enumerated() {
       let i = tupleBase + UInt32(n)
@@ -303,16 +310,6 @@ extension SalesProjection {
     self.tuples = tuples
     tupleBase = 0
   }
-}
-
-/// Whether `a`'s UTF-8 bytes sort before `b`'s (the order of the stored maps), comparing the
-/// strings' contiguous storage when they have it.
-func utf8Precedes(_ a: String, _ b: String) -> Bool {
-  let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in
-    b.utf8.withContiguousStorageIfAvailable { y in x.lexicographicallyPrecedes(y) }
-  }
-  if let fast = fast ?? nil { return fast }
-  return a.utf8.lexicographicallyPrecedes(b.utf8)
 }
 
 /// Whether `a` sorts before `b` byte by byte (LMDB's key order).

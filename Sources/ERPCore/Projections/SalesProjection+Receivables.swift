@@ -30,7 +30,7 @@ extension SalesProjection {
     zip(invoices.keys, invoices.values).compactMap { id, i in
       let o = Self.openInvoice(id.id, i)
       return o.open > 0 ? o : nil
-    }.sorted { utf8Precedes($0.invoice, $1.invoice) }
+    }.sorted { StateID.bytesPrecede($0.invoice, $1.invoice) }
   }
 
   static func openInvoice(_ id: String, _ i: InvoiceInfo) -> OpenInvoice {
