@@ -16,6 +16,9 @@ struct TypedEventReader {
   private let kinds: [Kind?]
   private let minVersion: [UInt64]
   let digits: Int
+  /// `InlineString.holds`, read once: short ASCII strings are then made from their bytes
+  /// without the general validation.
+  let inline = InlineString.holds
 
   private enum Kind {
     case orderConfirmed, stockReserved, reservationReleased, shipped, invoiceIssued, paymentMatched
@@ -87,84 +90,110 @@ struct TypedEventReader {
     return Head(type: type, at: at, v: v, key: r.i)
   }
 
-  /// The typed event of a record of type `names[type]` whose head is `h`, or nil when the
-  /// general decoding must decide.
-  func event(_ buf: UnsafeRawBufferPointer, _ h: Head, type: Int) -> SalesEvent? {
-    guard let kind = kinds[type], h.v >= minVersion[type] else { return nil }
+  /// Writes into `into` the typed event of a record of type `names[type]` whose head is `h`;
+  /// false (nothing written) when the general decoding must decide. The event is built where
+  /// it is wanted: returned, it was copied several times on its way (it is large).
+  func event(_ buf: UnsafeRawBufferPointer, _ h: Head, type: Int, into: UnsafeMutablePointer<SalesEvent>) -> Bool {
+    guard let kind = kinds[type], h.v >= minVersion[type] else { return false }
     var r = EventCodec.Reader(buf: buf, i: h.key)
     do throws(CodecError) {
       let keyLen = try r.varint()
       if keyLen > 0 { try r.skip(Int(truncatingIfNeeded: keyLen - 1)) }
-      let e: SalesEvent?
+      let made: Bool
       switch kind {
-      case .orderConfirmed: e = try orderConfirmed(&r)
+      case .orderConfirmed: made = try orderConfirmed(&r, into: into)
       case .stockReserved:
-        e = try fields(&r, ["order", "qty", "sku"]) { f throws(Miss) in
-          .stockReserved(StockReserved(order: try f.string(0), sku: try f.string(2), qty: try f.int(1)))
-        }
+        made = try fields(&r, ["order", "qty", "sku"]) { f throws(Miss) in
+          into.initialize(to: .stockReserved(StockReserved(order: try f.string(0), sku: try f.string(2), qty: try f.int(1))))
+        } != nil
       case .reservationReleased:
-        e = try fields(&r, ["order", "qty", "sku"]) { f throws(Miss) in
-          .reservationReleased(ReservationReleased(order: try f.string(0), sku: try f.string(2), qty: try f.int(1)))
-        }
-      case .shipped: e = try shipped(&r)
+        made = try fields(&r, ["order", "qty", "sku"]) { f throws(Miss) in
+          into.initialize(to: .reservationReleased(ReservationReleased(order: try f.string(0), sku: try f.string(2), qty: try f.int(1))))
+        } != nil
+      case .shipped: made = try shipped(&r, into: into)
       case .invoiceIssued:
-        e = try fields(&r, ["amount", "customer", "due", "invoice", "order"]) { f throws(Miss) in
-          .invoiceIssued(InvoiceIssued(
+        made = try fields(&r, ["amount", "customer", "due", "invoice", "order"]) { f throws(Miss) in
+          into.initialize(to: .invoiceIssued(InvoiceIssued(
             invoice: try f.string(3), order: try f.string(4), customer: try f.string(1),
-            amount: try f.money(0), due: try f.date(2)))
-        }
+            amount: try f.money(0), due: try f.date(2))))
+        } != nil
       case .paymentMatched:
-        e = try fields(&r, ["amount", "invoice", "payment"]) { f throws(Miss) in
-          .paymentMatched(PaymentMatched(payment: try f.string(2), invoice: try f.string(1), amount: try f.money(0)))
-        }
+        made = try fields(&r, ["amount", "invoice", "payment"]) { f throws(Miss) in
+          into.initialize(to: .paymentMatched(PaymentMatched(payment: try f.string(2), invoice: try f.string(1), amount: try f.money(0))))
+        } != nil
       case .orderCancelled:
-        e = try fields(&r, ["order", "reason"]) { f throws(Miss) in
-          .orderCancelled(OrderCancelled(order: try f.string(0), reason: try f.string(1)))
-        }
+        made = try fields(&r, ["order", "reason"]) { f throws(Miss) in
+          into.initialize(to: .orderCancelled(OrderCancelled(order: try f.string(0), reason: try f.string(1))))
+        } != nil
       case .returnReceived:
-        e = try fields(&r, ["cogs", "order", "qty", "reason", "sku"]) { f throws(Miss) in
-          .returnReceived(ReturnReceived(
+        made = try fields(&r, ["cogs", "order", "qty", "reason", "sku"]) { f throws(Miss) in
+          into.initialize(to: .returnReceived(ReturnReceived(
             order: try f.string(1), sku: try f.string(4), qty: try f.int(2), reason: try f.string(3),
-            cogs: try f.optMoney(0)))
-        }
+            cogs: try f.optMoney(0))))
+        } != nil
       case .creditNoteIssued:
-        e = try fields(&r, ["amount", "credit_note", "customer", "invoice", "order"]) { f throws(Miss) in
-          .creditNoteIssued(CreditNoteIssued(
+        made = try fields(&r, ["amount", "credit_note", "customer", "invoice", "order"]) { f throws(Miss) in
+          into.initialize(to: .creditNoteIssued(CreditNoteIssued(
             creditNote: try f.string(1), invoice: f.optString(3), order: try f.string(4),
-            customer: try f.string(2), amount: try f.money(0)))
-        }
+            customer: try f.string(2), amount: try f.money(0))))
+        } != nil
       case .customerRegistered:
-        e = try fields(&r, ["acquisition_cost", "channel", "customer", "name", "region", "tier"]) { f throws(Miss) in
-          .customerRegistered(CustomerRegistered(
+        made = try fields(&r, ["acquisition_cost", "channel", "customer", "name", "region", "tier"]) { f throws(Miss) in
+          into.initialize(to: .customerRegistered(CustomerRegistered(
             customer: try f.string(2), name: try f.string(3), region: try f.string(4),
-            channel: try f.string(1), tier: f.optString(5), acquisitionCost: try f.optMoney(0)))
-        }
+            channel: try f.string(1), tier: f.optString(5), acquisitionCost: try f.optMoney(0))))
+        } != nil
       case .repRegistered:
-        e = try fields(&r, ["commission_rate", "name", "region", "rep", "team"]) { f throws(Miss) in
-          .repRegistered(RepRegistered(
+        made = try fields(&r, ["commission_rate", "name", "region", "rep", "team"]) { f throws(Miss) in
+          into.initialize(to: .repRegistered(RepRegistered(
             rep: try f.string(3), name: try f.string(1), team: try f.string(4), region: try f.string(2),
-            commissionRate: try f.optRate(0)))
-        }
+            commissionRate: try f.optRate(0))))
+        } != nil
       case .productDefined:
-        e = try fields(&r, ["lead_time_days", "line", "list_price", "name", "pack_size", "sku", "unit_cost"]) {
+        made = try fields(&r, ["lead_time_days", "line", "list_price", "name", "pack_size", "sku", "unit_cost"]) {
           f throws(Miss) in
-          .productDefined(ProductDefined(
+          into.initialize(to: .productDefined(ProductDefined(
             sku: try f.string(5), name: try f.string(3), line: try f.string(1), listPrice: try f.money(2),
-            unitCost: try f.optMoney(6), leadTimeDays: f.optInt(0), packSize: f.optInt(4)))
-        }
+            unitCost: try f.optMoney(6), leadTimeDays: f.optInt(0), packSize: f.optInt(4))))
+        } != nil
       case .leadCreated:
-        e = try fields(&r, ["company", "customer", "estimated_value", "lead", "region", "rep", "source"]) {
+        made = try fields(&r, ["company", "customer", "estimated_value", "lead", "region", "rep", "source"]) {
           f throws(Miss) in
-          .leadCreated(LeadCreated(
+          into.initialize(to: .leadCreated(LeadCreated(
             lead: try f.string(3), source: try f.string(6), rep: try f.string(5), region: f.optString(4),
-            customer: f.optString(1), company: f.optString(0), estimatedValue: try f.optMoney(2)))
-        }
+            customer: f.optString(1), company: f.optString(0), estimatedValue: try f.optMoney(2))))
+        } != nil
       }
-      guard r.atEnd else { return nil }
-      return e
+      guard made else { return false }
+      guard r.atEnd else {
+        into.deinitialize(count: 1)
+        return false
+      }
+      return true
     } catch {
-      return nil
+      return false
     }
+  }
+
+  /// The typed event of a record of type `names[type]` whose head is `h`, or nil when the
+  /// general decoding must decide.
+  func event(_ buf: UnsafeRawBufferPointer, _ h: Head, type: Int) -> SalesEvent? {
+    withUnsafeTemporaryAllocation(of: SalesEvent.self, capacity: 1) { p in
+      event(buf, h, type: type, into: p.baseAddress!) ? p.baseAddress!.move() : nil
+    }
+  }
+
+  /// `event`, written with its seq and day into `slot`, where a pipelined fold's other thread
+  /// reads it (false, `slot` left uninitialized, when the general decoding must decide).
+  @inline(__always)
+  func event(
+    _ buf: UnsafeRawBufferPointer, _ h: Head, type: Int, seq: UInt64, day: CivilDate,
+    into slot: UnsafeMutablePointer<FoldedEvent>
+  ) -> Bool {
+    guard event(buf, h, type: type, into: slot.pointer(to: \.event)!) else { return false }
+    slot.pointer(to: \.seq)!.initialize(to: seq)
+    slot.pointer(to: \.day)!.initialize(to: day)
+    return true
   }
 
   /// A field this reader does not accept (the general decoding decides).
@@ -175,6 +204,7 @@ struct TypedEventReader {
     let buf: UnsafeRawBufferPointer
     let at: UnsafeMutableBufferPointer<Int>
     let digits: Int
+    let inline: Bool
 
     @inline(__always)
     func tag(_ k: Int) -> UInt8? { at[k] < 0 ? nil : buf[at[k]] }
@@ -191,13 +221,19 @@ struct TypedEventReader {
     @inline(__always)
     func string(_ k: Int) throws(Miss) -> String {
       guard tag(k) == 4 else { throw Miss() }
-      return String(decoding: text(at[k]), as: UTF8.self)
+      return make(text(at[k]))
     }
 
     @inline(__always)
     func optString(_ k: Int) -> String? {
       guard tag(k) == 4 else { return nil }
-      return String(decoding: text(at[k]), as: UTF8.self)
+      return make(text(at[k]))
+    }
+
+    /// The string of stored bytes (UTF-8, as the store checked when it wrote them).
+    @inline(__always)
+    func make(_ bytes: UnsafeRawBufferPointer) -> String {
+      InlineString.ascii(bytes, holds: inline) ?? String(decoding: bytes, as: UTF8.self)
     }
 
     @inline(__always)
@@ -302,7 +338,7 @@ struct TypedEventReader {
       at.initialize(repeating: -1)
       guard try r.byte() == 6 else { return nil }
       guard try Self.members(&r, names, at, depth: depth) else { return nil }
-      return try? make(Fields(buf: r.buf, at: at, digits: digits))
+      return try? make(Fields(buf: r.buf, at: at, digits: digits, inline: inline))
     }
   }
 
@@ -438,13 +474,13 @@ struct TypedEventReader {
     return out
   }
 
-  private func orderConfirmed(_ r: inout EventCodec.Reader) throws(CodecError) -> SalesEvent? {
+  private func orderConfirmed(_ r: inout EventCodec.Reader, into: UnsafeMutablePointer<SalesEvent>) throws(CodecError) -> Bool {
     let names: StaticArray = [
       "allow_backorder", "channel", "customer", "lead", "lines", "order", "payment_terms_days", "promotion",
       "quote", "region", "rep",
     ]
     let buf = r.buf
-    return try withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { at throws(CodecError) -> SalesEvent? in
+    return try withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { at throws(CodecError) -> Bool in
       at.initialize(repeating: -1)
       var lines: [OrderLine]?
       guard try r.byte() == 6,
@@ -455,23 +491,24 @@ struct TypedEventReader {
           return lines != nil
         }),
         let lines
-      else { return nil }
-      let f = Fields(buf: buf, at: at, digits: digits)
+      else { return false }
+      let f = Fields(buf: buf, at: at, digits: digits, inline: inline)
       do throws(Miss) {
-        return .orderConfirmed(OrderConfirmed(
+        into.initialize(to: .orderConfirmed(OrderConfirmed(
           order: try f.string(5), customer: try f.string(2), rep: try f.string(10), channel: f.optString(1),
           region: f.optString(9), lead: f.optString(3), quote: f.optString(8), promotion: f.optString(7),
-          paymentTermsDays: f.optInt(6), allowBackorder: f.bool(0), lines: lines))
+          paymentTermsDays: f.optInt(6), allowBackorder: f.bool(0), lines: lines)))
+        return true
       } catch {
-        return nil
+        return false
       }
     }
   }
 
-  private func shipped(_ r: inout EventCodec.Reader) throws(CodecError) -> SalesEvent? {
+  private func shipped(_ r: inout EventCodec.Reader, into: UnsafeMutablePointer<SalesEvent>) throws(CodecError) -> Bool {
     let names: StaticArray = ["carrier", "freight_cost", "lines", "order", "shipment", "tracking"]
     let buf = r.buf
-    return try withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { at throws(CodecError) -> SalesEvent? in
+    return try withUnsafeTemporaryAllocation(of: Int.self, capacity: names.count) { at throws(CodecError) -> Bool in
       at.initialize(repeating: -1)
       var lines: [ShippedLine]?
       guard try r.byte() == 6,
@@ -482,14 +519,15 @@ struct TypedEventReader {
           return lines != nil
         }),
         let lines
-      else { return nil }
-      let f = Fields(buf: buf, at: at, digits: digits)
+      else { return false }
+      let f = Fields(buf: buf, at: at, digits: digits, inline: inline)
       do throws(Miss) {
-        return .shipped(Shipped(
+        into.initialize(to: .shipped(Shipped(
           order: try f.string(3), shipment: try f.string(4), lines: lines, carrier: f.optString(0),
-          tracking: f.optString(5), freightCost: try f.optMoney(1)))
+          tracking: f.optString(5), freightCost: try f.optMoney(1))))
+        return true
       } catch {
-        return nil
+        return false
       }
     }
   }

@@ -721,7 +721,7 @@ extension EventStore {
     into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan, _ scan: (inout PipelinedRead) throws -> Void
   ) throws {
     let box = UncheckedBox(p)
-    let read = try FoldPipeline<(UInt64, CivilDate, SalesEvent)>.run(fold: { box.value.apply(seq: $0.0, day: $0.1, $0.2) }) {
+    let read = try FoldPipeline<FoldedEvent>.run(fold: { box.value.apply(seq: $0.seq, day: $0.day, $0.event) }) {
       pipe in
       var read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan)
       try scan(&read)
@@ -736,24 +736,36 @@ extension EventStore {
   /// cache and skips were checked for exclusive access on every record (a tenth of the reading).
   struct PipelinedRead {
     let store: EventStore
-    let pipe: FoldPipeline<(UInt64, CivilDate, SalesEvent)>
+    let pipe: FoldPipeline<FoldedEvent>
     let asOf: CivilDate?
     let plan: FoldPlan
     var skipped: (seq: UInt64, day: CivilDate)?
     var dates: StoreTimeZone.DateCache
 
-    init(store: EventStore, pipe: FoldPipeline<(UInt64, CivilDate, SalesEvent)>, asOf: CivilDate?, plan: FoldPlan) {
+    init(store: EventStore, pipe: FoldPipeline<FoldedEvent>, asOf: CivilDate?, plan: FoldPlan) {
       (self.store, self.pipe, self.asOf, self.plan) = (store, pipe, asOf, plan)
       dates = StoreTimeZone.DateCache(store.zone)
     }
 
     @inline(__always)
     mutating func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
-      switch try store.foldStep(v, seq: seq, asOf: asOf, plan: plan, dates: &dates) {
-      case .leftOut: break
-      case .skip(let seq, let day): skipped = (seq, max(day, skipped?.day ?? day))
-      case .apply(let seq, let day, let e, _): pipe.emit((seq, day, e))
+      let head: TypedEventReader.Head
+      do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
+        throw StoreError.notAStore(path: store.path, reason: "event \(seq) is unreadable: \(error.reason)")
       }
+      let day = dates.date(of: head.at)
+      if let asOf, asOf < day { return }
+      let type = plan.type(head)
+      // Decoded into the pipeline's buffer (a decoded event is large: copies through the callers
+      // were a tenth of the reading).
+      let (store, plan) = (store, plan)
+      let passed = try type.folded && pipe.emit { slot throws in
+        if let index = type.index, plan.reader.event(v, head, type: index, seq: seq, day: day, into: slot) { return true }
+        guard let e = store.typedEvent(try store.decode(v, seq: seq)) else { return false }
+        slot.initialize(to: FoldedEvent(seq: seq, day: day, event: e))
+        return true
+      }
+      if !passed { skipped = (seq, max(day, skipped?.day ?? day)) }
     }
   }
 

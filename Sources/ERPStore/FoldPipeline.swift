@@ -1,4 +1,5 @@
 import Dispatch
+import ERPCore
 import Foundation
 
 /// A fold split over two threads. The calling thread reads and decodes (it must: an LMDB read
@@ -69,6 +70,18 @@ final class FoldPipeline<Item>: @unchecked Sendable {
     if filled == batchSize { hand() }
   }
 
+  /// Passes the item `make` builds in the place it is given (a decoded event is then written
+  /// once, where the folding thread will read it, not copied there through the callers); when
+  /// `make` returns false it left the place uninitialized and nothing is passed.
+  @inline(__always) @discardableResult
+  func emit(_ make: (UnsafeMutablePointer<Item>) throws -> Bool) rethrows -> Bool {
+    let slot = filling ?? take()
+    guard try make(slot + filled) else { return false }
+    filled += 1
+    if filled == batchSize { hand() }
+    return true
+  }
+
   /// Waits for a free slot and starts filling it.
   private func take() -> UnsafeMutablePointer<Item> {
     free.wait()
@@ -107,6 +120,13 @@ final class FoldPipeline<Item>: @unchecked Sendable {
     }
     done.signal()
   }
+}
+
+/// An event handed to the folding thread, with its seq and business day.
+struct FoldedEvent {
+  var seq: UInt64
+  var day: CivilDate
+  var event: SalesEvent
 }
 
 /// A value handed to the folding thread, which alone uses it until the pipeline has ended.

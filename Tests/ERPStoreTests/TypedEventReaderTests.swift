@@ -62,4 +62,43 @@ struct TypedEventReaderTests {
     let check = try s.checkTypedReader()
     #expect(check.read == 0)
   }
+
+  /// A record with bytes after its data: the reader has already built the event (an order,
+  /// with lines) when it finds them, drops it, and leaves the record to the general decoding.
+  @Test func dropsAnEventBuiltFromARecordWithTrailingBytes() throws {
+    let dir = try TemporaryDirectory("erpctl-typed")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(1), orderEvent(2)])
+    try s.env.write { txn in
+      let raw = try #require(try txn.get(s.events, SeqKey.encode(1)))
+      try txn.put(s.events, SeqKey.encode(1), Array(raw) + [0])
+    }
+    let reader = TypedEventReader(digits: 2)
+    let (first, second) = try s.env.read { txn in
+      let read = { (seq: UInt64) throws -> SalesEvent? in
+        let v = try #require(try txn.get(s.events, SeqKey.encode(seq)))
+        return try v.withUnsafeBytes { v in
+          let h = try TypedEventReader.head(v)
+          return reader.event(v, h, type: try #require(reader.index(of: h.type)))
+        }
+      }
+      return (try read(1), try read(2))
+    }
+    #expect(first == nil)
+    #expect(second != nil)
+  }
+
+  /// A record neither decoding reads (a required field renamed) is skipped by a pipelined
+  /// replay: the checkpoint moves over it, and it adds no facts.
+  @Test func aReplaySkipsARecordNeitherDecodingReads() throws {
+    let dir = try TemporaryDirectory("erpctl-typed")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(1), orderEvent(2), orderEvent(3)])
+    try tamperStoredEvent(s, seq: 2, marker: "unit_price", offset: 9, byte: UInt8(ascii: "f"))
+    let p = try s.replaySales()
+    #expect(p.checkpoint == 3)
+    #expect(Set(p.facts.map(\.seq)) == [1, 3])
+  }
 }

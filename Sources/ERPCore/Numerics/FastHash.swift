@@ -16,28 +16,32 @@ enum FastHash {
     return x
   }
 
+  /// `h` with `bytes` mixed in: their count, then eight at a time as little-endian words, the
+  /// last one zero-padded. Up to 15 bytes are always two words, as an inline string holds them
+  /// (`InlineString`), so that such a string is hashed from its own two words.
   @inline(__always)
   static func mix(_ h: UInt64, bytes: UnsafeRawBufferPointer) -> UInt64 {
-    var h = mix(h, UInt64(bytes.count))
+    let n = bytes.count
+    if n <= 15 {
+      let (w0, w1) = InlineString.words(of: bytes)
+      return mix(mix(mix(h, UInt64(n)), w0), w1)
+    }
+    var h = mix(h, UInt64(n))
     var i = 0
-    while i + 8 <= bytes.count {
+    while i + 8 <= n {
       h = mix(h, UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
       i += 8
     }
-    if i < bytes.count {
-      var tail: UInt64 = 0
-      while i < bytes.count {
-        tail = tail << 8 | UInt64(bytes[i])
-        i += 1
-      }
-      h = mix(h, tail)
-    }
+    if i < n { h = mix(h, InlineString.words(of: UnsafeRawBufferPointer(rebasing: bytes[i...])).0) }
     return h
   }
 
-  /// `h` with the UTF-8 bytes of `s` mixed in.
+  /// `h` with the UTF-8 bytes of `s` mixed in (`mix(_:bytes:)`).
   @inline(__always)
   static func mix(_ h: UInt64, _ s: String) -> UInt64 {
+    if let (n, w0, w1) = InlineString.inline(s, holds: InlineString.holds) {
+      return mix(mix(mix(h, UInt64(n)), w0), w1)
+    }
     if let r = s.utf8.withContiguousStorageIfAvailable({ mix(h, bytes: UnsafeRawBufferPointer($0)) }) { return r }
     return Array(s.utf8).withUnsafeBytes { mix(h, bytes: $0) }
   }
