@@ -875,8 +875,8 @@ extension EventStore {
     var dates = StoreTimeZone.DateCache(zone)
     return try env.read { txn in
       let head = try Self.readHead { try txn.get(meta, $0) }
-      try FoldPipeline<(UInt64, CivilDate, SalesEvent, [any EventProjector])>.run(fold: { seq, day, typed, to in
-        for p in to { p.apply(seq: seq, day: day, typed) }
+      try FoldPipeline<(UInt64, CivilDate, SalesEvent, [any EventProjector])>.run(fold: { item in
+        for p in item.3 { p.apply(seq: item.0, day: item.1, item.2) }
       }) { pipe in
         try txn.scan(events, from: SeqKey.encode(1)) { k, v in
           let seq = SeqKey.decode(k) ?? 0

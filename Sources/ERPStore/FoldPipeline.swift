@@ -9,28 +9,31 @@ import Foundation
 ///
 /// Batches go through a ring of `slots` buffers: the reader waits for a free slot before it
 /// fills one, the folder for a full one (two semaphores), so neither runs more than `slots`
-/// batches ahead of the other and memory stays bounded. Items are moved in and out of the
-/// buffers, never copied: a decoded event's strings and arrays are neither retained nor released
-/// on the way (copying them had been a tenth of the folding thread's work). An empty batch ends
-/// the fold.
+/// batches ahead of the other and memory stays bounded. An empty batch ends the fold.
+///
+/// Items are never copied: the reader builds each in its slot (`emit(_:)` with a closure), the
+/// folder folds it there (`inout`), and the reader destroys it when it takes the slot again (or
+/// at the end). Copies had retained and released a decoded event's strings and arrays (a tenth
+/// of the folding thread's work), and an event's arrays freed on the folding thread made glibc's
+/// malloc lock the reading thread's arena, against the reader's own allocations.
 final class FoldPipeline<Item>: @unchecked Sendable {
   private let batchSize: Int
   private let slotCount: Int
-  /// `slotCount` buffers of `batchSize` items; `counts[i]` of buffer `i` are initialized
-  /// while it is handed over.
+  /// `slotCount` buffers of `batchSize` items; the first `counts[i]` of buffer `i` are
+  /// initialized (from when it is handed over until the reader takes it again).
   private let buffers: UnsafeMutablePointer<Item>
   private let counts: UnsafeMutablePointer<Int>
   private let full = DispatchSemaphore(value: 0)
   private let free: DispatchSemaphore
   private let done = DispatchSemaphore(value: 0)
-  private let fold: (Item) -> Void
+  private let fold: (inout Item) -> Void
   /// The reader's side: the slot it fills (nil until it has waited for one) and how many items
   /// it holds so far.
   private var writeAt = 0
   private var filling: UnsafeMutablePointer<Item>?
   private var filled = 0
 
-  private init(slots: Int, batch: Int, fold: @escaping (Item) -> Void) {
+  private init(slots: Int, batch: Int, fold: @escaping (inout Item) -> Void) {
     (slotCount, batchSize, self.fold) = (slots, batch, fold)
     buffers = .allocate(capacity: slots * batch)
     counts = .allocate(capacity: slots)
@@ -39,8 +42,10 @@ final class FoldPipeline<Item>: @unchecked Sendable {
   }
 
   deinit {
-    // Every handed batch was folded (moved out) before `run` returned.
+    // `finish` destroyed every item (on the reading thread); this is for a pipeline whose
+    // `run` never reached it.
     if let filling { filling.deinitialize(count: filled) }
+    for i in 0..<slotCount { (buffers + i * batchSize).deinitialize(count: counts[i]) }
     buffers.deallocate()
     counts.deallocate()
   }
@@ -49,7 +54,7 @@ final class FoldPipeline<Item>: @unchecked Sendable {
   /// pipeline's `emit`, in that order. When this returns (or throws), every item passed has been folded
   /// and the folding thread is gone, so what `fold` changed may be read.
   static func run<R>(
-    slots: Int = 4, batch: Int = 2048, fold: @escaping (Item) -> Void, read: (FoldPipeline) throws -> R
+    slots: Int = 4, batch: Int = 2048, fold: @escaping (inout Item) -> Void, read: (FoldPipeline) throws -> R
   ) rethrows -> R {
     let pipe = FoldPipeline(slots: slots, batch: batch, fold: fold)
     // A thread of its own, not a dispatch queue's: the caller may itself run on a pool thread
@@ -82,10 +87,12 @@ final class FoldPipeline<Item>: @unchecked Sendable {
     return true
   }
 
-  /// Waits for a free slot and starts filling it.
+  /// Waits for a free slot and starts filling it, first destroying the items it held.
   private func take() -> UnsafeMutablePointer<Item> {
     free.wait()
     let slot = buffers + writeAt * batchSize
+    slot.deinitialize(count: counts[writeAt])
+    counts[writeAt] = 0
     (filling, filled) = (slot, 0)
     return slot
   }
@@ -99,10 +106,16 @@ final class FoldPipeline<Item>: @unchecked Sendable {
     full.signal()
   }
 
+  /// Hands what is left and the end, waits for the fold, then destroys the items the buffers
+  /// still hold (here, on the reading thread).
   private func finish() {
     if filled > 0 { hand() }
     hand()  // the end
     done.wait()
+    for i in 0..<slotCount {
+      (buffers + i * batchSize).deinitialize(count: counts[i])
+      counts[i] = 0
+    }
   }
 
   private func folding() {
@@ -111,7 +124,11 @@ final class FoldPipeline<Item>: @unchecked Sendable {
       full.wait()
       let slot = buffers + readAt * batchSize
       let n = counts[readAt]
-      for i in 0..<n { fold((slot + i).move()) }
+      // Each item is folded and put back: the reading thread destroys it when it takes the
+      // slot again, so that what an item allocated is freed by the thread that allocated it.
+      // (In place, `inout`: passed by value, an item was copied, its strings and arrays
+      // retained and released again.)
+      for i in 0..<n { fold(&slot[i]) }
       readAt = (readAt + 1) % slotCount
       // Every slot taken is given back, the end's too: libdispatch traps when a semaphore is
       // released below the value it was made with.

@@ -28,31 +28,36 @@ struct FoldPipelineTests {
   }
 
   /// Counts the instances alive (items moved through the pipeline's buffers must be released
-  /// exactly once: a leak or a double release shows here, or crashes).
+  /// exactly once: a leak or a double release shows here, or crashes), and notes the threads
+  /// they were released on.
   final class Tracked: @unchecked Sendable {
     nonisolated(unsafe) static var alive = 0
+    nonisolated(unsafe) static var releasedOn: Set<pthread_t> = []
     static let lock = NSLock()
     let n: Int
     init(_ n: Int) {
       self.n = n
       Self.lock.withLock { Self.alive += 1 }
     }
-    deinit { Self.lock.withLock { Self.alive -= 1 } }
+    deinit { Self.lock.withLock { (Self.alive, _) = (Self.alive - 1, Self.releasedOn.insert(pthread_self())) } }
   }
 
   final class Sum: @unchecked Sendable {
     var total = 0
   }
 
-  /// Objects moved in and out of the buffers: each folded once and released once, also when
-  /// the read throws part-way through a batch. (The one test that counts `Tracked`.)
+  /// Objects through the buffers: each folded once and released once, by the reading thread
+  /// (the thread that made them), also when the read throws part-way through a batch. (The one
+  /// test that counts `Tracked`.)
   @Test func itemsAreReleasedOnceAfterTheyAreFolded() {
     let sum = Sum()
+    Tracked.lock.withLock { Tracked.releasedOn = [] }
     FoldPipeline<Tracked>.run(slots: 3, batch: 7, fold: { sum.total += $0.n }) { pipe in
       for i in 1...1_000 { pipe.emit(Tracked(i)) }
     }
     #expect(sum.total == 500_500)
     #expect(Tracked.lock.withLock { Tracked.alive } == 0)
+    #expect(Tracked.lock.withLock { Tracked.releasedOn } == [pthread_self()])
     #expect(throws: Stop.self) {
       try FoldPipeline<Tracked>.run(slots: 2, batch: 10, fold: { sum.total += $0.n }) { pipe in
         for i in 1...95 { pipe.emit(Tracked(i)) }
