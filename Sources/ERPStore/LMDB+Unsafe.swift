@@ -201,7 +201,7 @@ struct ReadTransaction {
     _ db: Database, from start: [UInt8]?, reverse: Bool = false,
     _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
   ) throws {
-    try lmdbScan(txn, db.dbi, from: start, reverse: reverse, body)
+    try lmdbScan(txn, db.dbi, from: start, reverse: reverse, lookAhead: true, body)
   }
 
   func count(_ db: Database) throws(StoreError) -> Int {
@@ -281,8 +281,11 @@ private func lmdbGet<T>(
   return try body(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size))
 }
 
+/// `lookAhead` (read transactions only, where what LMDB returns stays valid until the
+/// transaction ends): the cursor moves to the next entry before `body` reads this one, and the
+/// next value is prefetched, so that its first touch does not stall the reading.
 private func lmdbScan(
-  _ txn: OpaquePointer, _ dbi: MDB_dbi, from start: [UInt8]?, reverse: Bool,
+  _ txn: OpaquePointer, _ dbi: MDB_dbi, from start: [UInt8]?, reverse: Bool, lookAhead: Bool = false,
   _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
 ) throws {
   var cursor: OpaquePointer?
@@ -309,6 +312,18 @@ private func lmdbScan(
     rc = mdb_cursor_get(cursor, &mk, &mv, reverse ? MDB_LAST : MDB_FIRST)
   }
   let step = reverse ? MDB_PREV : MDB_NEXT
+  if lookAhead {
+    while rc == MDB_SUCCESS {
+      let (k, v) = (mk, mv)
+      rc = mdb_cursor_get(cursor, &mk, &mv, step)
+      if rc == MDB_SUCCESS { erp_prefetch(mv.mv_data, mv.mv_size) }
+      let keep = try body(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
+        UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+      if !keep { return }
+    }
+    if rc != MDB_NOTFOUND { try check(rc, "mdb_cursor_get") }
+    return
+  }
   while rc == MDB_SUCCESS {
     // Both buffers point into the map and stay valid only until the next cursor move.
     let keep = try body(
