@@ -101,4 +101,35 @@ struct TypedEventReaderTests {
     #expect(p.checkpoint == 3)
     #expect(Set(p.facts.map(\.seq)) == [1, 3])
   }
+
+  /// Money read from the bytes is `Money.parse`'s: the same value where it accepts the text,
+  /// nothing where it rejects it (the general decoding then reports why). Texts with up to 18
+  /// whole digits that it accepts are read here too, not left to the general decoding.
+  @Test(arguments: [0, 2, 3])
+  func readsMoneyAsMoneyParseDoes(digits: Int) {
+    var texts = [
+      "", "-", ".", "-.", "0", "-0", "0.0", "00.50", "1.", ".5", "1..2", "1.2.3", "12a", "1 ", " 1", "+1", "--1",
+      "1.234", "1.2345", "999999999999999.99", "1000000000000000", "1000000000000000.01", "10000000000000000",
+      "999999999999999999", "9999999999999999999", "1e3", "٣", "-999999999999999.999",
+    ]
+    var rng = SplitMix64(seed: UInt64(digits) + 11)
+    let alphabet = Array("0123456789.-x")
+    for _ in 0..<3000 {
+      texts.append(String((0..<Int(rng.next() % 22)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }))
+    }
+    for text in texts {
+      let bytes = [UInt8(4), UInt8(text.utf8.count)] + Array(text.utf8)
+      let typed = bytes.withUnsafeBytes { buf in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 1) { at in
+          at[0] = 0
+          return try? TypedEventReader.Fields(buf: buf, at: at, digits: digits, inline: true).money(0)
+        }
+      }
+      let general = try? Money.parse(text, digits: digits)
+      let wholeDigits = text.utf8.drop { $0 == UInt8(ascii: "-") }.prefix { $0 != UInt8(ascii: ".") }.count
+      if let typed { #expect(typed == general, "\(text)") }
+      if general == nil { #expect(typed == nil, "\(text)") }
+      if general != nil, wholeDigits <= 18 { #expect(typed != nil, "\(text)") }
+    }
+  }
 }

@@ -31,7 +31,7 @@ public enum InlineString {
   }
 
   /// At most 15 bytes as two zero-padded little-endian words.
-  @inline(__always)
+  @inlinable @inline(__always)
   static func words(of bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
     // Overlapping loads inside the buffer instead of a copy (a `memcpy` call per string cost
     // more than the rest of the conversion): the bytes both loads see are the same.
@@ -53,7 +53,7 @@ public enum InlineString {
 
   /// The string of `bytes` when they are at most 15 ASCII bytes and `holds` (the caller passes
   /// it, read once); nil otherwise, for the general `String(decoding:as:)`.
-  @inline(__always)
+  @inlinable @inline(__always)
   public static func ascii(_ bytes: UnsafeRawBufferPointer, holds: Bool) -> String? {
     guard holds, bytes.count <= 15 else { return nil }
     let (w0, w1) = words(of: bytes)
