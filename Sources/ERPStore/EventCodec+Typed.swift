@@ -352,19 +352,16 @@ struct TypedEventReader {
     guard n >= 0 else { throw CodecError(reason: "truncated record") }
     try r.need(n * 2)
     var previous = UnsafeRawBufferPointer(start: nil, count: 0)
+    var previousNamed = false
     var next = 0
     for m in 0..<n {
       let len = Int(truncatingIfNeeded: try r.varint())
       try r.need(len)
       let key = UnsafeRawBufferPointer(rebasing: r.buf[r.i..<(r.i + len)])
       r.i += len
-      guard isASCII(key) else { return false }
-      if m > 0, compare(previous, key) >= 0 {
-        throw CodecError(reason: "object keys out of order")
-      }
-      previous = key
       // Keys come sorted, and so do `names`: one pass over both.
       var reading = false
+      var named = false
       while next < names.count {
         let order = compare(UnsafeRawBufferPointer(start: names[next].utf8Start, count: names[next].utf8CodeUnitCount), key)
         if order < 0 {
@@ -374,14 +371,36 @@ struct TypedEventReader {
             at[next] = r.i
             reading = next == field
             next += 1
+            named = true
           }
           break
         }
       }
+      // A key that is one of `names` is ASCII, and follows a previous one of `names` (sorted,
+      // passed); any other is checked as the general decoding checks it.
+      if !(named && previousNamed) {
+        guard named || isASCII(key) else { return false }
+        if m > 0, compare(previous, key) >= 0 {
+          throw CodecError(reason: "object keys out of order")
+        }
+      }
+      previous = key
+      previousNamed = named
       if reading {
         guard try read(&r) else { return false }
       } else {
-        guard try skipValue(&r, depth: depth + 1) else { return false }
+        try r.need(1)
+        // Scalars are stepped over here (most values are); arrays and objects by `skipValue`.
+        switch r.buf[r.i] {
+        case 0, 1, 2: r.i += 1
+        case 3:
+          r.i += 1
+          _ = try r.varint()
+        case 4:
+          r.i += 1
+          try r.skip(Int(truncatingIfNeeded: try r.varint()))
+        default: guard try skipValue(&r, depth: depth + 1) else { return false }
+        }
       }
     }
     return true

@@ -89,6 +89,19 @@ struct TypedEventReaderTests {
     #expect(second != nil)
   }
 
+  /// Keys out of order ("rep" made "reg", which sorts before the "region" ahead of it): the
+  /// reader leaves the record to the general decoding, which refuses it.
+  @Test func leavesKeysOutOfOrderToTheGeneralDecoding() throws {
+    let dir = try TemporaryDirectory("erpctl-typed")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    _ = try appendAll(s, [orderEvent(1)])
+    #expect(try s.checkTypedReader().read == 1)
+    try tamperStoredEvent(s, seq: 1, marker: "rep", offset: 2, byte: UInt8(ascii: "g"))
+    #expect(try s.checkTypedReader().read == 0)
+    #expect(throws: StoreError.self) { try s.replaySales() }
+  }
+
   /// A record neither decoding reads (a required field renamed) is skipped by a pipelined
   /// replay: the checkpoint moves over it, and it adds no facts.
   @Test func aReplaySkipsARecordNeitherDecodingReads() throws {
