@@ -283,7 +283,8 @@ private func lmdbGet<T>(
 
 /// `lookAhead` (read transactions only, where what LMDB returns stays valid until the
 /// transaction ends): the cursor moves to the next entry before `body` reads this one, and the
-/// next value is prefetched, so that its first touch does not stall the reading.
+/// next value and where the entries after it lie are prefetched (`erp_prefetch_ahead`), so that
+/// their first touch does not stall the reading.
 private func lmdbScan(
   _ txn: OpaquePointer, _ dbi: MDB_dbi, from start: [UInt8]?, reverse: Bool, lookAhead: Bool = false,
   _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Bool
@@ -316,7 +317,7 @@ private func lmdbScan(
     while rc == MDB_SUCCESS {
       let (k, v) = (mk, mv)
       rc = mdb_cursor_get(cursor, &mk, &mv, step)
-      if rc == MDB_SUCCESS { erp_prefetch(mv.mv_data, mv.mv_size) }
+      if rc == MDB_SUCCESS { erp_prefetch_ahead(mv.mv_data, mv.mv_size) }
       let keep = try body(UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
         UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
       if !keep { return }
