@@ -18,3 +18,8 @@ static inline void erp_prefetch_ahead(const void *value, size_t count) {
     for (int i = 1; i <= 6; i++) __builtin_prefetch(page + 8192 - 64 * i, 0, 3);
   }
 }
+
+/* Asks the CPU to bring the line at `address` into its caches (a hint: any address will do). */
+static inline void erp_prefetch_address(uintptr_t address) {
+  __builtin_prefetch((const void *)address, 0, 3);
+}

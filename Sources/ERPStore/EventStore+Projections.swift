@@ -723,7 +723,7 @@ extension EventStore {
     let box = UncheckedBox(p)
     let read = try FoldPipeline<FoldedEvent>.run(fold: { box.value.apply(seq: $0.seq, day: $0.day, $0.event) }) {
       pipe in
-      var read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan)
+      var read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan, lookahead: p.lookahead)
       try scan(&read)
       return read
     }
@@ -739,11 +739,17 @@ extension EventStore {
     let pipe: FoldPipeline<FoldedEvent>
     let asOf: CivilDate?
     let plan: FoldPlan
+    /// Where the fold will look up each event's order and invoice, prefetched here: the fold's
+    /// tables are too large for its caches, and this thread has time to spare.
+    let lookahead: SalesProjection.Lookahead
     var skipped: (seq: UInt64, day: CivilDate)?
     var dates: StoreTimeZone.DateCache
 
-    init(store: EventStore, pipe: FoldPipeline<FoldedEvent>, asOf: CivilDate?, plan: FoldPlan) {
-      (self.store, self.pipe, self.asOf, self.plan) = (store, pipe, asOf, plan)
+    init(
+      store: EventStore, pipe: FoldPipeline<FoldedEvent>, asOf: CivilDate?, plan: FoldPlan,
+      lookahead: SalesProjection.Lookahead
+    ) {
+      (self.store, self.pipe, self.asOf, self.plan, self.lookahead) = (store, pipe, asOf, plan, lookahead)
       dates = StoreTimeZone.DateCache(store.zone)
     }
 
@@ -758,11 +764,14 @@ extension EventStore {
       let type = plan.type(head)
       // Decoded into the pipeline's buffer (a decoded event is large: copies through the callers
       // were a tenth of the reading).
-      let (store, plan) = (store, plan)
+      let (store, plan, lookahead) = (store, plan, lookahead)
       let passed = try type.folded && pipe.emit { slot throws in
-        if let index = type.index, plan.reader.event(v, head, type: index, seq: seq, day: day, into: slot) { return true }
-        guard let e = store.typedEvent(try store.decode(v, seq: seq)) else { return false }
-        slot.initialize(to: FoldedEvent(seq: seq, day: day, event: e))
+        if let index = type.index, plan.reader.event(v, head, type: index, seq: seq, day: day, into: slot) {
+        } else {
+          guard let e = store.typedEvent(try store.decode(v, seq: seq)) else { return false }
+          slot.initialize(to: FoldedEvent(seq: seq, day: day, event: e))
+        }
+        lookahead.slots(of: slot.pointer(to: \.event)!) { prefetch(address: $0) }
         return true
       }
       if !passed { skipped = (seq, max(day, skipped?.day ?? day)) }

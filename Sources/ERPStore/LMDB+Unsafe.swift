@@ -338,3 +338,8 @@ private func lmdbScan(
 
 /// The LMDB version string, for `stats` and the benchmark.
 var lmdbVersion: String { String(cString: mdb_version(nil, nil, nil)) }
+
+/// Asks the CPU to bring the memory at `address` into its caches: a hint, for any address (one
+/// of freed memory is ignored), never a read.
+@inline(__always)
+func prefetch(address: UInt) { erp_prefetch_address(address) }

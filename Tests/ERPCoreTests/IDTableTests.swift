@@ -77,4 +77,49 @@ struct IDTableTests {
     #expect(ids.enumerated().allSatisfy { i, id in table[id] == Optional(i) })
     #expect(table.isEmpty == false)
   }
+
+  /// A probe (made for another thread to prefetch) gives the slot where the table starts looking
+  /// a key up: for a key alone in its table, the slot holding it (entry 0, fingerprint of its
+  /// hash); for every key of a fuller one, an occupied slot (its own, or one it probes past).
+  @Test func probesGiveTheSlotsTheTableLooksAt() {
+    var one = IDTable<Int>()
+    one.reserveCapacity(100)
+    one.set(StateID("SO-1"), 7)
+    let slot = try! #require(one.probe.slot(of: StateID("SO-1")))
+    let value = UnsafePointer<UInt64>(bitPattern: slot)!.pointee
+    #expect(value & 0xFFFF_FFFF == 1)
+    #expect(value >> 32 == UInt64(bitPattern: Int64(StateID("SO-1")._rawHashValue(seed: one.probe.seed))) >> 32)
+
+    var table = IDTable<Int>()
+    table.reserveCapacity(5_000)
+    for i in 0..<5_000 { table.set(StateID("INV-" + String(i)), i) }
+    let probe = table.probe
+    #expect((0..<5_000).allSatisfy { i in
+      probe.slot(of: StateID("INV-" + String(i))).map { UnsafePointer<UInt64>(bitPattern: $0)!.pointee != 0 } == true
+    })
+    #expect(IDTable<Int>().probe.slot(of: StateID("SO-1")) == nil)
+  }
+
+  /// The sales fold's lookahead names the order and invoice slots `apply` will look up: one per
+  /// order or invoice an event names, none for an event that names neither.
+  @Test func theFoldsLookaheadNamesTheOrdersAndInvoicesAnEventLooksUp() {
+    let p = SalesProjection()
+    p.reserve(events: 1_000)
+    let lookahead = p.lookahead
+    let money = Money(minorUnits: 100)
+    let due = CivilDate(year: 2026, month: 1, day: 31)!
+    let cases: [(SalesEvent, Int)] = [
+      (.orderCancelled(OrderCancelled(order: "SO-1", reason: "x")), 1),
+      (.invoiceIssued(InvoiceIssued(invoice: "I-1", order: "SO-1", customer: "C-1", amount: money, due: due)), 2),
+      (.paymentMatched(PaymentMatched(payment: "P-1", invoice: "I-1", amount: money)), 1),
+      (.creditNoteIssued(CreditNoteIssued(creditNote: "CN-1", invoice: nil, order: "SO-1", customer: "C-1", amount: money)), 1),
+      (.creditNoteIssued(CreditNoteIssued(creditNote: "CN-1", invoice: "I-1", order: "SO-1", customer: "C-1", amount: money)), 2),
+      (.stockReserved(StockReserved(order: "SO-1", sku: "A", qty: 1)), 0),
+    ]
+    for (event, expected) in cases {
+      var n = 0
+      withUnsafePointer(to: event) { e in lookahead.slots(of: e) { _ in n += 1 } }
+      #expect(n == expected, "\(event)")
+    }
+  }
 }

@@ -70,6 +70,13 @@ struct IDTable<Value> {
     }
   }
 
+  /// Where the search for a key starts, for another thread to prefetch (`IDTableProbe`).
+  var probe: IDTableProbe {
+    slots.withUnsafeBufferPointer { b in
+      IDTableProbe(slots: UInt(bitPattern: b.baseAddress), mask: b.count - 1, seed: seed)
+    }
+  }
+
   /// The entry number of `key` (for `subscript(entry:)`), nil when it has none.
   @inline(__always)
   func entry(_ key: StateID) -> Int? { find(key).entry }
@@ -120,5 +127,24 @@ struct IDTable<Value> {
       fresh[i] = (h >> 32) << 32 | UInt64(n + 1)
     }
     slots = fresh
+  }
+}
+
+/// The address of the index slot where an `IDTable` starts looking a key up, computed from the
+/// index's address, size and seed as they were when the probe was made: for a thread that only
+/// prefetches (a pipelined replay's reading thread, ahead of the fold). Nothing is ever read
+/// through it. After the table has grown its index has moved, and the addresses are of freed
+/// memory, which a prefetch ignores.
+public struct IDTableProbe: Sendable {
+  let slots: UInt
+  let mask: Int
+  let seed: Int
+
+  /// The slot's address; nil for a table without an index yet.
+  @inline(__always)
+  func slot(of key: StateID) -> UInt? {
+    guard slots != 0, mask > 0 else { return nil }
+    let h = UInt64(bitPattern: Int64(key._rawHashValue(seed: seed)))
+    return slots &+ UInt(truncatingIfNeeded: Int(truncatingIfNeeded: h) & mask) &* 8
   }
 }

@@ -448,6 +448,36 @@ public final class SalesProjection {
     facts.reserveCapacity(events * 2)
   }
 
+  /// Where the fold will start looking up the orders and invoices events name, for a pipelined
+  /// replay's reading thread to prefetch ahead of the fold (`IDTableProbe`). Made before the
+  /// fold starts, after `reserve`: it holds addresses, not the tables.
+  public var lookahead: Lookahead { Lookahead(orders: orders.probe, invoices: invoices.probe) }
+
+  public struct Lookahead: Sendable {
+    let orders, invoices: IDTableProbe
+
+    /// The index slots where `apply` will look up the order and invoice `event` names.
+    @inline(__always)
+    public func slots(of event: UnsafePointer<SalesEvent>, _ body: (UInt) -> Void) {
+      func order(_ id: String) { if let a = orders.slot(of: StateID(id)) { body(a) } }
+      func invoice(_ id: String) { if let a = invoices.slot(of: StateID(id)) { body(a) } }
+      switch event.pointee {
+      case .orderConfirmed(let e): order(e.order)
+      case .shipped(let e): order(e.order)
+      case .orderCancelled(let e): order(e.order)
+      case .returnReceived(let e): order(e.order)
+      case .invoiceIssued(let e):
+        order(e.order)
+        invoice(e.invoice)
+      case .paymentMatched(let e): invoice(e.invoice)
+      case .creditNoteIssued(let e):
+        order(e.order)
+        if let i = e.invoice { invoice(i) }
+      default: break
+      }
+    }
+  }
+
   /// Moves the checkpoint over events up to seq `through` that the fold skipped, the latest of
   /// them dated `latestDay` (a pipelined fold keeps its skips apart and applies them at the end).
   public func skip(through seq: UInt64, latestDay: CivilDate) {
