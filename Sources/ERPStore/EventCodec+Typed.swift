@@ -193,6 +193,7 @@ struct TypedEventReader {
     guard event(buf, h, type: type, into: slot.pointer(to: \.event)!) else { return false }
     slot.pointer(to: \.seq)!.initialize(to: seq)
     slot.pointer(to: \.day)!.initialize(to: day)
+    slot.pointer(to: \.keys)!.initialize(to: SalesProjection.FoldKeys())
     return true
   }
 

@@ -721,9 +721,19 @@ extension EventStore {
     into p: SalesProjection, asOf: CivilDate?, plan: FoldPlan, _ scan: (inout PipelinedRead) throws -> Void
   ) throws {
     let box = UncheckedBox(p)
-    let read = try FoldPipeline<FoldedEvent>.run(fold: { box.value.apply(seq: $0.seq, day: $0.day, $0.event) }) {
-      pipe in
-      var read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan, lookahead: p.lookahead)
+    let lookahead = p.lookahead
+    let read = try FoldPipeline<FoldedEvent>.run(
+      fold: { box.value.apply(seq: $0.seq, day: $0.day, $0.event) },
+      ahead: { item, step in
+        // The index slots first, their entries half as far ahead (reading the slots).
+        if step == 0 {
+          lookahead.slots(of: item.pointee.keys) { prefetch(address: $0) }
+        } else {
+          box.value.entryAddresses(of: item.pointee.keys) { prefetch(address: $0) }
+        }
+      }
+    ) { pipe in
+      var read = PipelinedRead(store: self, pipe: pipe, asOf: asOf, plan: plan, lookahead: lookahead)
       try scan(&read)
       return read
     }
@@ -771,7 +781,9 @@ extension EventStore {
           guard let e = store.typedEvent(try store.decode(v, seq: seq)) else { return false }
           slot.initialize(to: FoldedEvent(seq: seq, day: day, event: e))
         }
-        lookahead.slots(of: slot.pointer(to: \.event)!) { prefetch(address: $0) }
+        let keys = SalesProjection.foldKeys(of: slot.pointer(to: \.event)!)
+        slot.pointer(to: \.keys)!.pointee = keys
+        lookahead.slots(of: keys) { prefetch(address: $0) }
         return true
       }
       if !passed { skipped = (seq, max(day, skipped?.day ?? day)) }

@@ -27,14 +27,21 @@ final class FoldPipeline<Item>: @unchecked Sendable {
   private let free: DispatchSemaphore
   private let done = DispatchSemaphore(value: 0)
   private let fold: (inout Item) -> Void
+  /// Called for items ahead of the one about to be folded (within a batch), so that what their
+  /// fold will need can be prefetched: with 0 for the item `aheadBy` places ahead, with 1 for
+  /// the one half as far (a second step that may read what the first prefetched).
+  private let ahead: ((UnsafeMutablePointer<Item>, Int) -> Void)?
+  private let aheadBy = 16
   /// The reader's side: the slot it fills (nil until it has waited for one) and how many items
   /// it holds so far.
   private var writeAt = 0
   private var filling: UnsafeMutablePointer<Item>?
   private var filled = 0
 
-  private init(slots: Int, batch: Int, fold: @escaping (inout Item) -> Void) {
-    (slotCount, batchSize, self.fold) = (slots, batch, fold)
+  private init(
+    slots: Int, batch: Int, fold: @escaping (inout Item) -> Void, ahead: ((UnsafeMutablePointer<Item>, Int) -> Void)?
+  ) {
+    (slotCount, batchSize, self.fold, self.ahead) = (slots, batch, fold, ahead)
     buffers = .allocate(capacity: slots * batch)
     counts = .allocate(capacity: slots)
     counts.initialize(repeating: 0, count: slots)
@@ -54,9 +61,10 @@ final class FoldPipeline<Item>: @unchecked Sendable {
   /// pipeline's `emit`, in that order. When this returns (or throws), every item passed has been folded
   /// and the folding thread is gone, so what `fold` changed may be read.
   static func run<R>(
-    slots: Int = 4, batch: Int = 2048, fold: @escaping (inout Item) -> Void, read: (FoldPipeline) throws -> R
+    slots: Int = 4, batch: Int = 2048, fold: @escaping (inout Item) -> Void,
+    ahead: ((UnsafeMutablePointer<Item>, Int) -> Void)? = nil, read: (FoldPipeline) throws -> R
   ) rethrows -> R {
-    let pipe = FoldPipeline(slots: slots, batch: batch, fold: fold)
+    let pipe = FoldPipeline(slots: slots, batch: batch, fold: fold, ahead: ahead)
     // A thread of its own, not a dispatch queue's: the caller may itself run on a pool thread
     // (a test, a task), and blocks until the fold is done.
     let thread = Thread { pipe.folding() }
@@ -128,7 +136,15 @@ final class FoldPipeline<Item>: @unchecked Sendable {
       // slot again, so that what an item allocated is freed by the thread that allocated it.
       // (In place, `inout`: passed by value, an item was copied, its strings and arrays
       // retained and released again.)
-      for i in 0..<n { fold(&slot[i]) }
+      if let ahead {
+        for i in 0..<n {
+          if i + aheadBy < n { ahead(slot + i + aheadBy, 0) }
+          if i + aheadBy / 2 < n { ahead(slot + i + aheadBy / 2, 1) }
+          fold(&slot[i])
+        }
+      } else {
+        for i in 0..<n { fold(&slot[i]) }
+      }
       readAt = (readAt + 1) % slotCount
       // Every slot taken is given back, the end's too: libdispatch traps when a semaphore is
       // released below the value it was made with.
@@ -144,6 +160,8 @@ struct FoldedEvent {
   var seq: UInt64
   var day: CivilDate
   var event: SalesEvent
+  /// The ids the fold will look up, hashed on the reading thread (for prefetching).
+  var keys = SalesProjection.FoldKeys()
 }
 
 /// A value handed to the folding thread, which alone uses it until the pipeline has ended.

@@ -85,7 +85,7 @@ struct IDTableTests {
     var one = IDTable<Int>()
     one.reserveCapacity(100)
     one.set(StateID("SO-1"), 7)
-    let slot = try! #require(one.probe.slot(of: StateID("SO-1")))
+    let slot = try! #require(one.probe.slot(preHash: StateID.preHash("SO-1")))
     let value = UnsafePointer<UInt64>(bitPattern: slot)!.pointee
     #expect(value & 0xFFFF_FFFF == 1)
     #expect(value >> 32 == UInt64(bitPattern: Int64(StateID("SO-1")._rawHashValue(seed: one.probe.seed))) >> 32)
@@ -95,13 +95,14 @@ struct IDTableTests {
     for i in 0..<5_000 { table.set(StateID("INV-" + String(i)), i) }
     let probe = table.probe
     #expect((0..<5_000).allSatisfy { i in
-      probe.slot(of: StateID("INV-" + String(i))).map { UnsafePointer<UInt64>(bitPattern: $0)!.pointee != 0 } == true
+      probe.slot(preHash: StateID.preHash("INV-" + String(i))).map { UnsafePointer<UInt64>(bitPattern: $0)!.pointee != 0 } == true
     })
-    #expect(IDTable<Int>().probe.slot(of: StateID("SO-1")) == nil)
+    #expect(IDTable<Int>().probe.slot(preHash: StateID.preHash("SO-1")) == nil)
   }
 
   /// The sales fold's lookahead names the order and invoice slots `apply` will look up: one per
-  /// order or invoice an event names, none for an event that names neither.
+  /// order or invoice an event names, none for an event that names neither; and the entries
+  /// it will read once they exist (both the key's and the value's address).
   @Test func theFoldsLookaheadNamesTheOrdersAndInvoicesAnEventLooksUp() {
     let p = SalesProjection()
     p.reserve(events: 1_000)
@@ -118,8 +119,21 @@ struct IDTableTests {
     ]
     for (event, expected) in cases {
       var n = 0
-      withUnsafePointer(to: event) { e in lookahead.slots(of: e) { _ in n += 1 } }
+      let keys = withUnsafePointer(to: event) { SalesProjection.foldKeys(of: $0) }
+      lookahead.slots(of: keys) { _ in n += 1 }
+      // The entries are looked for once they exist: none yet.
+      p.entryAddresses(of: keys) { _ in n += 100 }
       #expect(n == expected, "\(event)")
     }
+    let order = SalesEvent.orderConfirmed(OrderConfirmed(
+      order: "SO-1", customer: "C-1", rep: "R-1", channel: nil, region: nil, lead: nil, quote: nil, promotion: nil,
+      paymentTermsDays: nil, allowBackorder: false, lines: []))
+    p.apply(seq: 1, day: due, order)
+    var addresses: [UInt] = []
+    let keys = withUnsafePointer(to: SalesEvent.orderCancelled(OrderCancelled(order: "SO-1", reason: "x"))) {
+      SalesProjection.foldKeys(of: $0)
+    }
+    p.entryAddresses(of: keys) { addresses.append($0) }
+    #expect(addresses.count == 2)
   }
 }

@@ -68,6 +68,32 @@ struct FoldPipelineTests {
     #expect(Tracked.lock.withLock { Tracked.alive } == 0)
   }
 
+  /// The look-ahead sees each item of a batch but its first 16 (step 0) and first 8 (step 1),
+  /// before the item is folded, and never an item of another batch.
+  @Test func looksAheadWithinABatchBeforeFolding() {
+    final class Seen: @unchecked Sendable {
+      var folded: [Int] = []
+      var ahead: [[Int]] = [[], []]
+      var early: [Int] = []
+    }
+    let seen = Seen()
+    FoldPipeline<Int>.run(
+      slots: 2, batch: 64, fold: { seen.folded.append($0) },
+      ahead: { item, step in
+        if seen.folded.contains(item.pointee) { seen.early.append(item.pointee) }
+        seen.ahead[step].append(item.pointee)
+      }
+    ) { pipe in
+      for i in 0..<200 { pipe.emit(i) }
+    }
+    #expect(seen.folded == Array(0..<200))
+    #expect(seen.early.isEmpty)
+    // Batches 0-63, 64-127, 128-191 and 192-199.
+    let batches = [0..<64, 64..<128, 128..<192, 192..<200]
+    #expect(seen.ahead[0] == batches.flatMap { Array($0.dropFirst(16)) })
+    #expect(seen.ahead[1] == batches.flatMap { Array($0.dropFirst(8)) })
+  }
+
   @Test func nothingToFold() {
     let folded = Folded()
     FoldPipeline<Int>.run(fold: { folded.items.append($0) }) { _ in }

@@ -77,6 +77,29 @@ struct IDTable<Value> {
     }
   }
 
+  /// Passes the addresses of the key and value of the entry the key of `preHash`
+  /// (`StateID.preHash`) most likely has (the first
+  /// slot of its probe whose fingerprint matches; the key is not compared, which would be the
+  /// very miss this is for), for the caller to prefetch; nothing when that slot is empty.
+  @inline(__always)
+  func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {
+    guard !slots.isEmpty else { return }
+    let h = UInt64(bitPattern: Int64(FastHash.finish(preHash, seed: seed)))
+    let mask = slots.count - 1
+    var i = Int(truncatingIfNeeded: h) & mask
+    let e: Int? = slots.withUnsafeBufferPointer { s in
+      while true {
+        let v = s[i]
+        if v == 0 { return nil }
+        if v >> 32 == h >> 32 { return Int(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1 }
+        i = (i + 1) & mask
+      }
+    }
+    guard let e else { return }
+    keys.withUnsafeBufferPointer { body(UInt(bitPattern: $0.baseAddress! + e)) }
+    values.withUnsafeBufferPointer { body(UInt(bitPattern: $0.baseAddress! + e)) }
+  }
+
   /// The entry number of `key` (for `subscript(entry:)`), nil when it has none.
   @inline(__always)
   func entry(_ key: StateID) -> Int? { find(key).entry }
@@ -140,11 +163,12 @@ public struct IDTableProbe: Sendable {
   let mask: Int
   let seed: Int
 
-  /// The slot's address; nil for a table without an index yet.
+  /// The address of the slot of the key of `preHash` (`StateID.preHash`); nil for a table
+  /// without an index yet.
   @inline(__always)
-  func slot(of key: StateID) -> UInt? {
+  func slot(preHash: UInt64) -> UInt? {
     guard slots != 0, mask > 0 else { return nil }
-    let h = UInt64(bitPattern: Int64(key._rawHashValue(seed: seed)))
+    let h = UInt64(bitPattern: Int64(FastHash.finish(preHash, seed: seed)))
     return slots &+ UInt(truncatingIfNeeded: Int(truncatingIfNeeded: h) & mask) &* 8
   }
 }

@@ -448,34 +448,54 @@ public final class SalesProjection {
     facts.reserveCapacity(events * 2)
   }
 
-  /// Where the fold will start looking up the orders and invoices events name, for a pipelined
-  /// replay's reading thread to prefetch ahead of the fold (`IDTableProbe`). Made before the
-  /// fold starts, after `reserve`: it holds addresses, not the tables.
+  /// The order and invoice ids an event makes the fold look up, hashed (`StateID.preHash`; 0
+  /// for none): a pipelined replay's reading thread computes them once, and both threads
+  /// prefetch by them (`lookahead`, `entryAddresses`) without touching the event again.
+  public struct FoldKeys: Sendable {
+    public var order: UInt64 = 0
+    public var invoice: UInt64 = 0
+    public init() {}
+  }
+
+  /// The keys of `event` (read in place: copying it out would retain its strings and arrays).
+  @inline(__always)
+  public static func foldKeys(of event: UnsafePointer<SalesEvent>) -> FoldKeys {
+    var k = FoldKeys()
+    switch event.pointee {
+    case .orderConfirmed(let e): k.order = StateID.preHash(e.order)
+    case .shipped(let e): k.order = StateID.preHash(e.order)
+    case .orderCancelled(let e): k.order = StateID.preHash(e.order)
+    case .returnReceived(let e): k.order = StateID.preHash(e.order)
+    case .invoiceIssued(let e): (k.order, k.invoice) = (StateID.preHash(e.order), StateID.preHash(e.invoice))
+    case .paymentMatched(let e): k.invoice = StateID.preHash(e.invoice)
+    case .creditNoteIssued(let e): (k.order, k.invoice) = (StateID.preHash(e.order), e.invoice.map(StateID.preHash) ?? 0)
+    default: break
+    }
+    return k
+  }
+
+  /// Where the fold will start looking up the orders and invoices events name, for another
+  /// thread to prefetch (`IDTableProbe`). Made before the fold starts, after `reserve`: it holds
+  /// addresses, not the tables.
   public var lookahead: Lookahead { Lookahead(orders: orders.probe, invoices: invoices.probe) }
 
   public struct Lookahead: Sendable {
     let orders, invoices: IDTableProbe
 
-    /// The index slots where `apply` will look up the order and invoice `event` names.
+    /// The index slots where `apply` will start looking up the order and invoice of `keys`.
     @inline(__always)
-    public func slots(of event: UnsafePointer<SalesEvent>, _ body: (UInt) -> Void) {
-      func order(_ id: String) { if let a = orders.slot(of: StateID(id)) { body(a) } }
-      func invoice(_ id: String) { if let a = invoices.slot(of: StateID(id)) { body(a) } }
-      switch event.pointee {
-      case .orderConfirmed(let e): order(e.order)
-      case .shipped(let e): order(e.order)
-      case .orderCancelled(let e): order(e.order)
-      case .returnReceived(let e): order(e.order)
-      case .invoiceIssued(let e):
-        order(e.order)
-        invoice(e.invoice)
-      case .paymentMatched(let e): invoice(e.invoice)
-      case .creditNoteIssued(let e):
-        order(e.order)
-        if let i = e.invoice { invoice(i) }
-      default: break
-      }
+    public func slots(of keys: FoldKeys, _ body: (UInt) -> Void) {
+      if keys.order != 0, let a = orders.slot(preHash: keys.order) { body(a) }
+      if keys.invoice != 0, let a = invoices.slot(preHash: keys.invoice) { body(a) }
     }
+  }
+
+  /// The addresses of the order and invoice entries `apply` will read for `keys`, for the
+  /// folding thread to prefetch a few events ahead (on that thread: it reads the tables' index).
+  @inline(__always)
+  public func entryAddresses(of keys: FoldKeys, _ body: (UInt) -> Void) {
+    if keys.order != 0 { orders.entryAddresses(preHash: keys.order, body) }
+    if keys.invoice != 0 { invoices.entryAddresses(preHash: keys.invoice, body) }
   }
 
   /// Moves the checkpoint over events up to seq `through` that the fold skipped, the latest of

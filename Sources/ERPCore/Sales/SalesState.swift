@@ -39,7 +39,11 @@ struct StateID: Hashable, Sendable {
 
   static func == (a: StateID, b: StateID) -> Bool { sameBytes(a.id, b.id) }
   func hash(into h: inout Hasher) { h.combine(id) }
-  func _rawHashValue(seed: Int) -> Int { FastHash.finish(FastHash.mix(FastHash.start, id), seed: seed) }
+  func _rawHashValue(seed: Int) -> Int { FastHash.finish(Self.preHash(id), seed: seed) }
+
+  /// The hash of an id before a table's seed is mixed in (`_rawHashValue` finishes it).
+  @inline(__always)
+  static func preHash(_ id: String) -> UInt64 { FastHash.mix(FastHash.start, id) }
 
   /// Byte-wise equality over the strings' contiguous UTF-8 (every native or small string).
   @inline(__always)
