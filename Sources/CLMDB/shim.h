@@ -7,7 +7,9 @@
 
    LMDB fills a leaf page from its end downward, and an append-only log's leaf pages mostly follow
    each other in the file: the entries after this one lie just below it, and once the start of
-   its page is near, the next page begins with its header and ends with its first entries. */
+   its page is near, the next page begins with its header and ends with its first entries. (Pages
+   of 4 KiB, LMDB's page size where the system's is; with larger pages only the guesses about
+   the next page miss.) */
 static inline void erp_prefetch_ahead(const void *value, size_t count) {
   const char *v = (const char *)value;
   for (size_t i = 0; i < count; i += 64) __builtin_prefetch(v + i, 0, 3);

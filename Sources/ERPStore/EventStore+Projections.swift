@@ -776,8 +776,8 @@ extension EventStore {
       // were a tenth of the reading).
       let (store, plan, lookahead) = (store, plan, lookahead)
       let passed = try type.folded && pipe.emit { slot throws in
-        if let index = type.index, plan.reader.event(v, head, type: index, seq: seq, day: day, into: slot) {
-        } else {
+        let read = type.index.map { plan.reader.event(v, head, type: $0, seq: seq, day: day, into: slot) } ?? false
+        if !read {
           guard let e = store.typedEvent(try store.decode(v, seq: seq)) else { return false }
           slot.initialize(to: FoldedEvent(seq: seq, day: day, event: e))
         }

@@ -45,15 +45,25 @@ struct IDTable<Value> {
   }
 
   @inline(__always)
-  private func hash(_ key: StateID) -> UInt64 {
-    UInt64(bitPattern: Int64(key._rawHashValue(seed: seed)))
+  private func hash(_ key: StateID) -> UInt64 { Self.hash(preHash: StateID.preHash(key.id), seed: seed) }
+
+  /// A key's hash in a table of `seed`, from its `StateID.preHash` (as `_rawHashValue`).
+  @inline(__always)
+  static func hash(preHash: UInt64, seed: Int) -> UInt64 {
+    UInt64(bitPattern: Int64(FastHash.finish(preHash, seed: seed)))
   }
 
   /// The entry number of `key`, or where in `slots` it would go.
   @inline(__always)
   private func find(_ key: StateID) -> (entry: Int?, slot: Int) {
+    search(hash(key)) { keys[$0] == key }
+  }
+
+  /// Walks the probe of hash `h` to the first entry whose fingerprint matches and that `accept`
+  /// takes (its number and slot), or to the empty slot that ends it (nil and that slot).
+  @inline(__always)
+  private func search(_ h: UInt64, accept: (Int) -> Bool) -> (entry: Int?, slot: Int) {
     if slots.isEmpty { return (nil, 0) }
-    let h = hash(key)
     let fingerprint = h >> 32
     let mask = slots.count - 1
     var i = Int(truncatingIfNeeded: h) & mask
@@ -63,7 +73,7 @@ struct IDTable<Value> {
         if v == 0 { return (nil, i) }
         if v >> 32 == fingerprint {
           let e = Int(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1
-          if keys[e] == key { return (e, i) }
+          if accept(e) { return (e, i) }
         }
         i = (i + 1) & mask
       }
@@ -77,25 +87,14 @@ struct IDTable<Value> {
     }
   }
 
-  /// Passes the addresses of the key and value of the entry the key of `preHash`
-  /// (`StateID.preHash`) most likely has (the first
-  /// slot of its probe whose fingerprint matches; the key is not compared, which would be the
-  /// very miss this is for), for the caller to prefetch; nothing when that slot is empty.
+  /// Passes the addresses of the key and value of the entry that the key of `preHash`
+  /// (`StateID.preHash`) most likely has, for the caller to prefetch: the first of its probe
+  /// whose fingerprint matches (the key is not compared: that would be the very miss this is
+  /// for); nothing when there is none.
   @inline(__always)
   func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {
-    guard !slots.isEmpty else { return }
-    let h = UInt64(bitPattern: Int64(FastHash.finish(preHash, seed: seed)))
-    let mask = slots.count - 1
-    var i = Int(truncatingIfNeeded: h) & mask
-    let e: Int? = slots.withUnsafeBufferPointer { s in
-      while true {
-        let v = s[i]
-        if v == 0 { return nil }
-        if v >> 32 == h >> 32 { return Int(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1 }
-        i = (i + 1) & mask
-      }
-    }
-    guard let e else { return }
+    guard let e = search(Self.hash(preHash: preHash, seed: seed), accept: { _ in true }).entry
+    else { return }
     keys.withUnsafeBufferPointer { body(UInt(bitPattern: $0.baseAddress! + e)) }
     values.withUnsafeBufferPointer { body(UInt(bitPattern: $0.baseAddress! + e)) }
   }
@@ -168,7 +167,7 @@ public struct IDTableProbe: Sendable {
   @inline(__always)
   func slot(preHash: UInt64) -> UInt? {
     guard slots != 0, mask > 0 else { return nil }
-    let h = UInt64(bitPattern: Int64(FastHash.finish(preHash, seed: seed)))
+    let h = IDTable<Void>.hash(preHash: preHash, seed: seed)
     return slots &+ UInt(truncatingIfNeeded: Int(truncatingIfNeeded: h) & mask) &* 8
   }
 }
