@@ -685,23 +685,38 @@ extension EventStore {
     case apply(seq: UInt64, day: CivilDate, SalesEvent, type: Int?)
   }
 
+  /// What every fold reads first of a stored record: its head, business day and type (the
+  /// plan's index, and whether the pass folds it); nil when it is dated after `asOf`.
+  @inline(__always)
+  fileprivate func foldHead(
+    _ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan, dates: inout StoreTimeZone.DateCache
+  ) throws -> (head: TypedEventReader.Head, day: CivilDate, index: Int?, folded: Bool)? {
+    let head: TypedEventReader.Head
+    do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
+      throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
+    }
+    let day = dates.date(of: head.at)
+    if let asOf, asOf < day { return nil }
+    let type = plan.type(head)
+    return (head, day, type.index, type.folded)
+  }
+
+  /// A record's event decoded the general way (when the typed reader leaves it): nil for data
+  /// that does not decode.
+  fileprivate func generalEvent(_ v: UnsafeRawBufferPointer, seq: UInt64) throws -> SalesEvent? {
+    typedEvent(try decode(v, seq: seq))
+  }
+
   /// Reads one stored record for the sales fold: events dated after `asOf` are left out, and
   /// events of a type the fold ignores are skipped without being decoded.
   @inline(__always)
   fileprivate func foldStep(
     _ v: UnsafeRawBufferPointer, seq: UInt64, asOf: CivilDate?, plan: FoldPlan, dates: inout StoreTimeZone.DateCache
   ) throws -> FoldStep {
-    let head: TypedEventReader.Head
-    do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
-      throw StoreError.notAStore(path: path, reason: "event \(seq) is unreadable: \(error.reason)")
-    }
-    let day = dates.date(of: head.at)
-    if let asOf, asOf < day { return .leftOut }
-    let type = plan.type(head)
-    guard type.folded,
-      let typed = try plan.event(v, head, index: type.index, general: { typedEvent(try decode(v, seq: seq)) })
-    else { return .skip(seq: seq, day: day) }
-    return .apply(seq: seq, day: day, typed, type: type.index)
+    guard let r = try foldHead(v, seq: seq, asOf: asOf, plan: plan, dates: &dates) else { return .leftOut }
+    guard r.folded, let typed = try plan.event(v, r.head, index: r.index, general: { try generalEvent(v, seq: seq) })
+    else { return .skip(seq: seq, day: r.day) }
+    return .apply(seq: seq, day: r.day, typed, type: r.index)
   }
 
   /// Folds one step into `p`.
@@ -765,20 +780,15 @@ extension EventStore {
 
     @inline(__always)
     mutating func record(_ v: UnsafeRawBufferPointer, seq: UInt64) throws {
-      let head: TypedEventReader.Head
-      do throws(CodecError) { head = try TypedEventReader.head(v) } catch {
-        throw StoreError.notAStore(path: store.path, reason: "event \(seq) is unreadable: \(error.reason)")
-      }
-      let day = dates.date(of: head.at)
-      if let asOf, asOf < day { return }
-      let type = plan.type(head)
+      guard let (head, day, index, folded) = try store.foldHead(v, seq: seq, asOf: asOf, plan: plan, dates: &dates)
+      else { return }
       // Decoded into the pipeline's buffer (a decoded event is large: copies through the callers
       // were a tenth of the reading).
       let (store, plan, lookahead) = (store, plan, lookahead)
-      let passed = try type.folded && pipe.emit { slot throws in
-        let read = type.index.map { plan.reader.event(v, head, type: $0, seq: seq, day: day, into: slot) } ?? false
+      let passed = try folded && pipe.emit { slot throws in
+        let read = index.map { plan.reader.event(v, head, type: $0, seq: seq, day: day, into: slot) } ?? false
         if !read {
-          guard let e = store.typedEvent(try store.decode(v, seq: seq)) else { return false }
+          guard let e = try store.generalEvent(v, seq: seq) else { return false }
           slot.initialize(to: FoldedEvent(seq: seq, day: day, event: e))
         }
         let keys = SalesProjection.foldKeys(of: slot.pointer(to: \.event)!)
