@@ -42,6 +42,6 @@ enum StateTable {
 
   /// Writes the records `state` changed.
   static func flush(_ state: SalesState, _ txn: WriteTransaction, _ db: Database) throws {
-    for (k, json) in state.takeChanges() { try txn.put(db, key(k), encode(json)) }
+    try state.takeChanges { k, json in try txn.put(db, key(k), encode(json)) }
   }
 }

@@ -192,3 +192,65 @@ struct StoreWrittenIdempotencyTests {
     #expect(try s.appendTrusted([e], clock: { fixedInstant }) == [.existing(1)])
   }
 }
+
+@Suite("Checkpoints inside one long transaction")
+struct CheckpointTests {
+  /// Appends `events` in one transaction, calling `checkpoint(cacheLimit:)` every `every` events.
+  func importInOne(_ events: [NewEvent], every: Int, cacheLimit: Int, _ dir: TemporaryDirectory) throws
+    -> EventStore
+  {
+    let s = try makeStore(dir)
+    try s.withAppender(clock: { fixedInstant }) { log in
+      for (i, e) in events.enumerated() {
+        _ = try log.append(e, index: i)
+        if (i + 1) % every == 0 { try log.checkpoint(cacheLimit: cacheLimit) }
+      }
+    }
+    return s
+  }
+
+  /// An eviction forgets the cached state after writing it back; the decisions after it read the
+  /// state from LMDB again. The log must be the one appended with no checkpoints at all, and the
+  /// stored state the one a replay builds (`verify`).
+  @Test(arguments: [(every: 37, cacheLimit: 0), (every: 500, cacheLimit: 50), (every: 100, cacheLimit: 1_000_000)])
+  func checkpointsChangeNothingStored(every: Int, cacheLimit: Int) throws {
+    let events = try generatedHistory(months: 6, customers: 60, reps: 3, products: 12, seed: 11)
+    #expect(events.count > 1_000)
+    let plainDir = try TemporaryDirectory("erpctl-plain")
+    defer { plainDir.remove() }
+    let plain = try makeStore(plainDir)
+    _ = try plain.append(events, clock: { fixedInstant })
+    let dir = try TemporaryDirectory("erpctl-checkpoints")
+    defer { dir.remove() }
+    let s = try importInOne(events, every: every, cacheLimit: cacheLimit, dir)
+    #expect(try exportLines(s) == exportLines(plain))
+    #expect(try s.verify().ok)
+  }
+}
+
+@Suite("Primary events typed ahead")
+struct TypedAheadTests {
+  /// The import decodes each primary on its reading thread and hands it to `append(_:typed:)`;
+  /// the log must be the one `append` writes when it decodes them itself.
+  @Test func typedAheadAppendsTheSameLog() throws {
+    let events = try generatedHistory(months: 2, customers: 30, reps: 3, products: 10, seed: 5)
+    let plainDir = try TemporaryDirectory("erpctl-plain")
+    defer { plainDir.remove() }
+    let plain = try makeStore(plainDir)
+    _ = try plain.append(events, clock: { fixedInstant })
+    let dir = try TemporaryDirectory("erpctl-typed")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let digits = s.metadata.moneyDigits
+    var typedCount = 0
+    try s.withAppender(clock: { fixedInstant }) { log in
+      for (i, e) in events.enumerated() {
+        let typed = try? SalesEvent(primary: e, digits: digits)
+        if typed != nil { typedCount += 1 }
+        _ = try log.append(e, typed: typed, index: i)
+      }
+    }
+    #expect(typedCount == events.count)
+    #expect(try exportLines(s) == exportLines(plain))
+  }
+}

@@ -82,13 +82,12 @@ extension ERPCommand {
 
       let progress = Progress(enabled: !quiet && isatty(2) != 0)
       let run = ImportRun(skipInvalid: skipInvalid, progress: progress)
-      let batchSize = commitEvery ?? ImportRun.checkpointEvery
       let source = ImportSource(inputs: inputs, prefixes: prefixes, reader: reader, keepText: skipInvalid)
 
-      if commitEvery != nil && !dryRun {
+      if let commitEvery, !dryRun {
         // Each batch its own transaction: a failure or a kill leaves whole batches.
         do {
-          try source.forEachBatchReadAhead(size: batchSize) { batch in
+          try source.forEachBatchReadAhead(size: commitEvery) { batch in
             let tally = try s.withAppender(clock: Clock.now) { log in
               var tally = ImportRun.Tally()
               try run.append(batch, to: &log, tally: &tally)
@@ -108,12 +107,13 @@ extension ERPCommand {
               + "are fixed (keys without a \"key\" field derive from the file's content, so an edited file is new)")
         }
       } else {
-        // One transaction for everything; the state is written back and the cache trimmed
-        // every batch so memory stays flat.
+        // One transaction for everything, fed each chunk as soon as it is read; after each
+        // chunk the state cache is written back and emptied if it has grown past its limit, so
+        // memory stays flat.
         do {
           let tally = try s.withAppender(clock: Clock.now) { log in
             var tally = ImportRun.Tally()
-            try source.forEachBatchReadAhead(size: batchSize) { batch in
+            try source.forEachBatchReadAhead(size: ImportSource.chunk) { batch in
               try run.append(batch, to: &log, tally: &tally)
               try log.checkpoint()
             }
@@ -237,6 +237,9 @@ struct ImportRecord {
   /// The record's text, for `--rejects`.
   var raw: ArraySlice<UInt8>
   var event: Result<NewEvent, EventInputError>
+  /// The event decoded into its type on the reading thread (`SalesEvent(primary:digits:)`), so
+  /// the appending thread does not; nil when it does not decode (the appender then says why).
+  var typed: SalesEvent? = nil
 }
 
 /// The records of every input in order, handed over in batches (so memory stays flat).
@@ -252,6 +255,8 @@ struct ImportSource {
     var batch: [ImportRecord] = []
     batch.reserveCapacity(min(size, 65_536))
     func add(_ r: ImportRecord) throws {
+      var r = r
+      if case .success(let e) = r.event { r.typed = try? SalesEvent(primary: e, digits: reader.moneyDigits) }
       batch.append(r)
       if batch.count >= size {
         try body(batch)
@@ -288,13 +293,21 @@ struct ImportSource {
     if !batch.isEmpty { try body(batch) }
   }
 
+  /// Records the reading thread hands over at a time.
+  static let chunk = 1_024
+
   /// `forEachBatch`, with the files read and parsed on a second thread (`Handoff`) while `body`
   /// decides and appends on this one: the same batches, in the same order.
+  ///
+  /// The reading thread may run a whole batch and 16 chunks ahead. With less room it would wait
+  /// while `body` works and `body` would wait while it fills the next batch, one thread at a
+  /// time: with 16 chunks for batches of 50,000, the import ran on one core for most of its time.
   func forEachBatchReadAhead(size: Int, _ body: ([ImportRecord]) throws -> Void) throws {
     let source = self
-    let chunk = min(size, 1_024)
+    let chunk = min(size, Self.chunk)
     var batch: [ImportRecord] = []
-    try Handoff<[ImportRecord]>.run(capacity: 16, produce: { send in try source.forEachBatch(size: chunk, send) }) {
+    let capacity = (size + chunk - 1) / chunk + 16
+    try Handoff<[ImportRecord]>.run(capacity: capacity, produce: { send in try source.forEachBatch(size: chunk, send) }) {
       records in
       batch.append(contentsOf: records)
       while batch.count >= size {
@@ -312,9 +325,6 @@ struct ImportSource {
 
 /// The running totals of one import and how a batch is appended.
 final class ImportRun {
-  /// Records between two state checkpoints in an atomic import.
-  static let checkpointEvery = 50_000
-
   struct Rejected {
     var file: String
     var line: Int
@@ -363,7 +373,7 @@ final class ImportRun {
       }
       let before = log.head.seq
       do {
-        switch try log.append(e, index: r.line) {
+        switch try log.append(e, typed: r.typed, index: r.line) {
         case .appended:
           tally.appended += 1
           tally.derived += Int(log.head.seq - before) - 1

@@ -27,6 +27,14 @@ public enum SalesEvent: Sendable, Equatable {
   case serviceCaseOpened(ServiceCaseOpened)
   case serviceCaseClosed(ServiceCaseClosed)
 
+  /// A primary event as `append` decides it: its data brought to the current version by the
+  /// standard upcaster, then decoded. The import's reading thread calls this ahead of the
+  /// appending one; both must get the same value, so both go through here.
+  public init(primary e: NewEvent, digits: Int) throws(EventInputError) {
+    let current = try Upcaster.standard.upcast(type: e.type, v: e.v, data: e.data)
+    try self.init(type: e.type, data: current, digits: digits)
+  }
+
   /// Decodes shape-checked `data` of `type` (current version).
   public init(type: String, data: JSONObject, digits: Int) throws(EventInputError) {
     func p<P: EventPayload>(_: P.Type) throws(EventInputError) -> P { try P(data: data, digits: digits) }

@@ -178,10 +178,16 @@ public final class SalesState {
   /// The records changed since the last call, to be written back, in key order.
   public func takeChanges() -> [(StateKey, JSONObject)] {
     var out: [(StateKey, JSONObject)] = []
-    for kind in StateKind.byName {
-      tables[kind.index]?.takeChanges(kind, into: &out)
-    }
+    takeChanges { out.append(($0, $1)) }
     return out
+  }
+
+  /// Passes the records changed since the last call to `body`, in key order, one at a time
+  /// (writing back a whole import's state at once must not hold all of it as JSON twice).
+  public func takeChanges(_ body: (StateKey, JSONObject) throws -> Void) rethrows {
+    for kind in StateKind.byName {
+      try tables[kind.index]?.takeChanges(kind, body)
+    }
   }
 
   /// Number of records held in memory.
@@ -217,7 +223,7 @@ public final class SalesState {
 class RecordTableBase {
   var count: Int { 0 }
   var hasChanges: Bool { false }
-  func takeChanges(_ kind: StateKind, into out: inout [(StateKey, JSONObject)]) {}
+  func takeChanges(_ kind: StateKind, _ body: (StateKey, JSONObject) throws -> Void) rethrows {}
   func removeAll() {}
   func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {}
 }
@@ -236,15 +242,14 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
   override var count: Int { slots.count }
   override var hasChanges: Bool { !changed.isEmpty }
 
-  override func takeChanges(_ kind: StateKind, into out: inout [(StateKey, JSONObject)]) {
+  override func takeChanges(_ kind: StateKind, _ body: (StateKey, JSONObject) throws -> Void) rethrows {
     guard !changed.isEmpty else { return }
     let ids = changed.sorted { StateID.bytesPrecede($0.id, $1.id) }
     changed.removeAll(keepingCapacity: true)
-    out.reserveCapacity(out.count + ids.count)
     for k in ids {
       guard let i = slots.index(forKey: k) else { continue }
       slots.values[i].changed = false
-      if let r = slots.values[i].record { out.append((StateKey(kind, k.id), r.json)) }
+      if let r = slots.values[i].record { try body(StateKey(kind, k.id), r.json) }
     }
   }
 
