@@ -13,14 +13,22 @@ final class Handoff<Item>: @unchecked Sendable {
   struct Cancelled: Error {}
 
   private let condition = NSCondition()
-  private var items: [Item] = []
+  /// A ring of `capacity` slots: `count` items waiting from `head` on. A slot is emptied when
+  /// its item is taken, so nothing handed over stays alive here (an array kept the items already
+  /// taken until it ran empty, which a busy producer never let it: an import held every record
+  /// it had read, hundreds of megabytes).
+  private var slots: [Item?]
   private var head = 0
+  private var count = 0
   private let capacity: Int
   private var finished = false
   private var failure: (any Error)?
   private var cancelled = false
 
-  private init(capacity: Int) { self.capacity = max(1, capacity) }
+  private init(capacity: Int) {
+    self.capacity = max(1, capacity)
+    slots = Array(repeating: nil, count: self.capacity)
+  }
 
   /// Runs `produce` on another thread and `consume` here on each item it sends, in order.
   static func run(
@@ -49,9 +57,10 @@ final class Handoff<Item>: @unchecked Sendable {
   private func put(_ item: Item) throws {
     condition.lock()
     defer { condition.unlock() }
-    while items.count - head >= capacity && !cancelled { condition.wait() }
+    while count == capacity && !cancelled { condition.wait() }
     if cancelled { throw Cancelled() }
-    items.append(item)
+    slots[(head + count) % capacity] = item
+    count += 1
     condition.broadcast()
   }
 
@@ -59,14 +68,10 @@ final class Handoff<Item>: @unchecked Sendable {
   private func take() throws -> Item? {
     condition.lock()
     defer { condition.unlock() }
-    while head == items.count && !finished { condition.wait() }
-    if head < items.count {
-      let item = items[head]
-      head += 1
-      if head == items.count {
-        items.removeAll(keepingCapacity: true)
-        head = 0
-      }
+    while count == 0 && !finished { condition.wait() }
+    if count > 0, let item = slots[head].take() {
+      head = (head + 1) % capacity
+      count -= 1
       condition.broadcast()
       return item
     }
@@ -85,8 +90,8 @@ final class Handoff<Item>: @unchecked Sendable {
   private func cancel() {
     condition.lock()
     cancelled = true
-    items.removeAll()
-    head = 0
+    for i in slots.indices { slots[i] = nil }
+    (head, count) = (0, 0)
     condition.broadcast()
     condition.unlock()
   }

@@ -302,6 +302,9 @@ public struct LogAppender {
   let mode: AppendMode
   /// False only for the benchmark's bare-log measurement (`appendLogOnly`).
   var foldsState = true
+  /// The store's money digits and default payment terms, read once (not per event).
+  private let digits: Int
+  private let termsDays: Int64
   /// The state the deciders read, loaded from LMDB on demand; written back by `finish`.
   let sales: SalesState
   public private(set) var head: ChainHead
@@ -316,6 +319,8 @@ public struct LogAppender {
     self.txn = txn
     self.recorded = recorded
     self.mode = mode
+    digits = store.metadata.moneyDigits
+    termsDays = Int64(store.metadata.paymentTermsDays)
     sales = StateTable.state(txn, store.state)
     head = try EventStore.readHead { [txn, meta = store.meta] in try txn.get(meta, $0) }
     canonical.reserveCapacity(512)
@@ -346,13 +351,11 @@ public struct LogAppender {
       if foldsState { try store.fold(type: e.type, v: e.v, data: e.data, into: sales) }
       return .appended(seq)
     }
-    let digits = store.metadata.moneyDigits
     let decided: [SalesEvent]
     do {
       let typed = try typed ?? SalesEvent(primary: e, digits: digits)
       let ctx = DecideContext(
-        at: e.at, date: store.zone.date(of: e.at), digits: digits,
-        defaultTermsDays: Int64(store.metadata.paymentTermsDays))
+        at: e.at, date: store.zone.date(of: e.at), digits: digits, defaultTermsDays: termsDays)
       decided = try SalesDecider.decide(typed, ctx, sales)
     } catch let error as EventInputError {
       throw StoreError.rejected(index: index, error)
@@ -368,7 +371,7 @@ public struct LogAppender {
       _ = try put(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits))
     }
     for d in decided {
-      try SalesDecider.evolve(sales, d, defaultTermsDays: Int64(store.metadata.paymentTermsDays))
+      try SalesDecider.evolve(sales, d, defaultTermsDays: termsDays)
     }
     return .appended(seq)
   }

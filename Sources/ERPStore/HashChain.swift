@@ -8,7 +8,8 @@ public enum HashChain {
     var h = SHA256()
     h.update(data: previous)
     h.update(data: canonical)
-    return Array(h.finalize())
+    // Copied as bytes: `Array(digest)` went through the digest's Sequence, byte by byte.
+    return h.finalize().withUnsafeBytes { Array($0) }
   }
 
   public static func hash(_ e: EventEnvelope, previous: [UInt8]) -> [UInt8] {

@@ -54,4 +54,39 @@ struct HandoffTests {
     #expect(sent.finished)
     #expect(sent.count < 1_000_000)
   }
+
+  /// An item, and whether it is still alive (only the producer's list holds it weakly).
+  final class Token: @unchecked Sendable {
+    let n: Int
+    init(_ n: Int) { self.n = n }
+  }
+  final class Weak: @unchecked Sendable {
+    private let lock = NSLock()
+    private var refs: [Int: () -> Bool] = [:]
+    func add(_ t: Token) {
+      let alive = { [weak t] in t != nil }
+      lock.withLock { refs[t.n] = alive }
+    }
+    func isAlive(_ n: Int) -> Bool { lock.withLock { refs[n]?() ?? false } }
+  }
+
+  /// Once the consumer has dropped an item, nothing keeps it: not while the producer keeps the
+  /// queue full either (the items of an import are whole chunks of records).
+  @Test(arguments: [2, 8])
+  func itemsTakenAreNotKept(capacity: Int) throws {
+    let weak = Weak()
+    var kept: [Int] = []
+    try Handoff<Token>.run(capacity: capacity, produce: { send in
+      for i in 0..<2_000 {
+        let t = Token(i)
+        weak.add(t)
+        try send(t)
+      }
+    }) { t in
+      // A slow consumer: the producer has filled the queue again by now.
+      if t.n % 100 == 0 { usleep(2_000) }
+      if t.n > 0 && weak.isAlive(t.n - 1) { kept.append(t.n - 1) }
+    }
+    #expect(kept == [])
+  }
 }
