@@ -168,6 +168,19 @@ public enum EventCatalog {
 
   public static func schema(for type: String) -> Schema? { byType[type] }
 
+  /// Whether the store may write fields into events of `type` (SPEC 7: `cogs`).
+  public static func hasStoreWrittenFields(_ type: String) -> Bool { storeWriting.contains(type) }
+
+  private static let storeWriting: Set<String> = Set(schemas.filter { writes($0.fields) }.map(\.type))
+
+  private static func writes(_ fields: [Field]) -> Bool {
+    fields.contains { f in
+      if f.storeWritten { return true }
+      if case .lines(let inner) = f.kind { return writes(inner) }
+      return false
+    }
+  }
+
   /// Checks `data` against the schema of `type` and returns it normalised.
   /// - Parameter storeInput: true when reading a stored event (restore), which may carry
   ///   store-written fields such as `cogs`.

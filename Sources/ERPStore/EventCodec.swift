@@ -24,7 +24,8 @@ enum EventCodec {
   }
 
   /// Appends the stored form of `e` to `out` (the appender reuses one buffer for every event).
-  static func encode(_ e: EventEnvelope, into out: inout [UInt8]) {
+  /// `dataBinary` is `e.data` already in the value form (`putObject`), or nil.
+  static func encode(_ e: EventEnvelope, into out: inout [UInt8], dataBinary: [UInt8]? = nil) {
     ByteWriter.append(to: &out) { w in
       w.byte(format)
       w.bytes(e.hash)
@@ -47,7 +48,11 @@ enum EventCodec {
       } else {
         w.byte(0)
       }
-      putObject(e.data, &w)
+      if let dataBinary {
+        dataBinary.withUnsafeBufferPointer { w.bytes($0) }
+      } else {
+        putObject(e.data, &w)
+      }
     }
   }
 

@@ -21,14 +21,19 @@ extension EventEnvelope {
     return String(decoding: out, as: UTF8.self)
   }
 
-  public func writeCanonical(into out: inout [UInt8], hashHex: String?) {
+  /// - Parameter dataJSON: `data` already in RFC 8785 form (`ByteWriter.jsonObject`), or nil.
+  public func writeCanonical(into out: inout [UInt8], hashHex: String?, dataJSON: [UInt8]? = nil) {
     // The hot path of every append and verify: written through one ByteWriter, timestamps
     // straight into bytes (the same bytes as writing their String forms).
     ByteWriter.append(to: &out) { w in
       w.literal(#"{"at":"#)
       at.writeJSON(into: &w)
       w.literal(#","data":"#)
-      w.jsonObject(data)
+      if let dataJSON {
+        dataJSON.withUnsafeBufferPointer { w.bytes($0) }
+      } else {
+        w.jsonObject(data)
+      }
       if let hashHex {
         w.literal(#","hash":""#)
         w.utf8(hashHex)

@@ -284,6 +284,36 @@ public final class EventStore {
   }
 }
 
+/// What `LogAppender.append` can work out from a primary event alone, made ahead and on another
+/// thread (the import's reading thread): the event decoded into its type, and its data in both
+/// stored forms (RFC 8785 JSON for the hash chain, the binary value for the log). The appender
+/// then decides, hashes and writes. Data is encoded only for the types the store writes no
+/// fields into (`cogs`, SPEC 7), and used only when it wrote none.
+public struct PreparedEvent: Sendable {
+  /// `SalesEvent(primary:digits:)`; nil when the event does not decode (`append` says why).
+  let typed: SalesEvent?
+  let digits: Int
+  /// Empty for types the store writes fields into.
+  let dataJSON: [UInt8]
+  let dataBinary: [UInt8]
+
+  /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
+  public init(_ e: NewEvent, digits: Int) {
+    typed = try? SalesEvent(primary: e, digits: digits)
+    self.digits = digits
+    guard !EventCatalog.hasStoreWrittenFields(e.type) else {
+      (dataJSON, dataBinary) = ([], [])
+      return
+    }
+    var json: [UInt8] = []
+    ByteWriter.append(to: &json) { $0.jsonObject(e.data) }
+    dataJSON = json
+    var binary: [UInt8] = []
+    EventCodec.putObject(e.data, &binary)
+    dataBinary = binary
+  }
+}
+
 /// How `append` treats its events.
 public enum AppendMode: Sendable {
   /// Decide each primary event against the state, derive, and fold (the normal path).
@@ -331,9 +361,12 @@ public struct LogAppender {
   /// Appends one primary event with the events derived from it, or reports the seq of the
   /// identical event already under its key. `index` only labels errors (its position in the
   /// caller's batch). A refused event leaves nothing behind: deciding writes nothing.
-  /// - Parameter typed: `SalesEvent(primary: e, digits:)` with the store's money digits, when
-  ///   the caller already has it (the import reads it on its other thread); nil to read it here.
-  public mutating func append(_ e: NewEvent, typed: SalesEvent? = nil, index: Int = 0) throws -> AppendOutcome {
+  /// - Parameter prepared: `PreparedEvent(e, digits:)` with the store's money digits, when the
+  ///   caller has made it ahead (the import, on its reading thread); nil to do that work here.
+  public mutating func append(_ e: NewEvent, prepared: PreparedEvent? = nil, index: Int = 0) throws
+    -> AppendOutcome
+  {
+    let prepared = prepared?.digits == digits ? prepared : nil
     if let key = e.key {
       keyBytes.removeAll(keepingCapacity: true)
       keyBytes.append(contentsOf: key.utf8)
@@ -353,7 +386,7 @@ public struct LogAppender {
     }
     let decided: [SalesEvent]
     do {
-      let typed = try typed ?? SalesEvent(primary: e, digits: digits)
+      let typed = try prepared?.typed ?? SalesEvent(primary: e, digits: digits)
       let ctx = DecideContext(
         at: e.at, date: store.zone.date(of: e.at), digits: digits, defaultTermsDays: termsDays)
       decided = try SalesDecider.decide(typed, ctx, sales)
@@ -364,9 +397,10 @@ public struct LogAppender {
     }
     // The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
     // derived events share its business time and have no key of their own.
+    let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits)
     let seq = try put(
-      type: e.type, at: e.at, key: e.key, v: e.v,
-      data: Self.withStoreWritten(decided[0], into: e.data, digits: digits))
+      type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data,
+      encoded: written == nil && prepared?.dataJSON.isEmpty == false ? prepared : nil)
     for d in decided.dropFirst() {
       _ = try put(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits))
     }
@@ -384,37 +418,43 @@ public struct LogAppender {
     return outcomes
   }
 
-  /// Adds the store-written fields of a decided primary event to the data it was written with.
-  static func withStoreWritten(_ decided: SalesEvent, into data: JSONObject, digits: Int) -> JSONObject {
+  /// The data a decided primary event was written with, plus the fields the store writes into
+  /// it; nil when the store writes none (the data is stored as written).
+  static func withStoreWritten(_ decided: SalesEvent, into data: JSONObject, digits: Int) -> JSONObject? {
     var data = data
     switch decided {
     case .shipped(let s):
-      guard var lines = data["lines"]?.arrayValue, lines.count == s.lines.count else { return data }
+      guard var lines = data["lines"]?.arrayValue, lines.count == s.lines.count else { return nil }
+      var wrote = false
       for (i, l) in s.lines.enumerated() {
         guard var o = lines[i].objectValue, let cogs = l.cogs else { continue }
         o["cogs"] = .string(cogs.format(digits: digits))
         lines[i] = .object(o)
+        wrote = true
       }
+      guard wrote else { return nil }
       data["lines"] = .array(lines)
     case .returnReceived(let r):
-      if let cogs = r.cogs { data["cogs"] = .string(cogs.format(digits: digits)) }
-    default: break
+      guard let cogs = r.cogs else { return nil }
+      data["cogs"] = .string(cogs.format(digits: digits))
+    default: return nil
     }
     return data
   }
 
-  /// Encodes, hashes and stores one envelope at the next seq.
-  private mutating func put(type: String, at: BusinessTime, key: String?, v: Int, data: JSONObject) throws
-    -> UInt64
-  {
+  /// Encodes, hashes and stores one envelope at the next seq; `encoded` has `data` written
+  /// ahead in both forms.
+  private mutating func put(
+    type: String, at: BusinessTime, key: String?, v: Int, data: JSONObject, encoded: PreparedEvent? = nil
+  ) throws -> UInt64 {
     let seq = head.seq + 1
     var env = EventEnvelope(
       seq: seq, type: type, at: at, recorded: recorded, key: key, v: v, data: data, hash: [])
     canonical.removeAll(keepingCapacity: true)
-    env.writeCanonical(into: &canonical, hashHex: nil)
+    env.writeCanonical(into: &canonical, hashHex: nil, dataJSON: encoded?.dataJSON)
     env.hash = HashChain.link(previous: head.hash, canonical: canonical)
     record.removeAll(keepingCapacity: true)
-    EventCodec.encode(env, into: &record)
+    EventCodec.encode(env, into: &record, dataBinary: encoded?.dataBinary)
     SeqKey.set(seq, in: &seqKey)
     try txn.put(store.events, seqKey, record, append: true)
     if let key { try txn.put(store.keys, Array(key.utf8), seqKey) }

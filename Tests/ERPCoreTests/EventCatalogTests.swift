@@ -275,3 +275,14 @@ struct EventCatalogTests {
     }
   }
 }
+
+@Suite("EventCatalog.hasStoreWrittenFields")
+struct StoreWrittenFieldsTests {
+  /// SPEC 7: the store writes `cogs` into each line of a `Shipped` and into a `ReturnReceived`;
+  /// into nothing else.
+  @Test func onlyShippedAndReturnReceived() {
+    let writing = EventCatalog.schemas.map(\.type).filter(EventCatalog.hasStoreWrittenFields)
+    #expect(Set(writing) == ["Shipped", "ReturnReceived"])
+    #expect(!EventCatalog.hasStoreWrittenFields("NoSuchEvent"))
+  }
+}

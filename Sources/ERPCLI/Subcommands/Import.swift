@@ -237,9 +237,9 @@ struct ImportRecord {
   /// The record's text, for `--rejects`.
   var raw: ArraySlice<UInt8>
   var event: Result<NewEvent, EventInputError>
-  /// The event decoded into its type on the reading thread (`SalesEvent(primary:digits:)`), so
-  /// the appending thread does not; nil when it does not decode (the appender then says why).
-  var typed: SalesEvent? = nil
+  /// What the appender can work out from the event alone, made on the reading thread so that
+  /// the appending thread does not (nil for an invalid record).
+  var prepared: PreparedEvent? = nil
 }
 
 /// The records of every input in order, handed over in batches (so memory stays flat).
@@ -256,7 +256,7 @@ struct ImportSource {
     batch.reserveCapacity(min(size, 65_536))
     func add(_ r: ImportRecord) throws {
       var r = r
-      if case .success(let e) = r.event { r.typed = try? SalesEvent(primary: e, digits: reader.moneyDigits) }
+      if case .success(let e) = r.event { r.prepared = PreparedEvent(e, digits: reader.moneyDigits) }
       batch.append(r)
       if batch.count >= size {
         try body(batch)
@@ -309,6 +309,8 @@ struct ImportSource {
     let capacity = (size + chunk - 1) / chunk + 16
     try Handoff<[ImportRecord]>.run(capacity: capacity, produce: { send in try source.forEachBatch(size: chunk, send) }) {
       records in
+      // Whole chunks as they came (the one-transaction import): no copy.
+      if batch.isEmpty && records.count == size { return try body(records) }
       batch.append(contentsOf: records)
       while batch.count >= size {
         try body(Array(batch[..<size]))
@@ -373,7 +375,7 @@ final class ImportRun {
       }
       let before = log.head.seq
       do {
-        switch try log.append(e, typed: r.typed, index: r.line) {
+        switch try log.append(e, prepared: r.prepared, index: r.line) {
         case .appended:
           tally.appended += 1
           tally.derived += Int(log.head.seq - before) - 1
