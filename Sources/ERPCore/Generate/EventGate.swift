@@ -5,7 +5,7 @@
 /// is a generator bug: the event is skipped and counted, never written.
 final class EventGate {
   /// The state the rules read, as a fresh store (CNY, default terms 30 days) would hold it.
-  let state = SalesState()
+  let state = SalesState(tracksChanges: false)
   static let digits = 2
   static let defaultTermsDays: Int64 = 30
   /// Asia/Shanghai: +08:00 all year (no daylight saving since 1991).

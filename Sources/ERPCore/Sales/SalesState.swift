@@ -63,7 +63,12 @@ struct StateID: Hashable, Sendable {
   /// Byte-wise order, as LMDB sorts keys.
   static func bytesPrecede(_ a: String, _ b: String) -> Bool {
     let less = a.utf8.withContiguousStorageIfAvailable { pa in
-      b.utf8.withContiguousStorageIfAvailable { pb in pa.lexicographicallyPrecedes(pb) }
+      b.utf8.withContiguousStorageIfAvailable { pb in
+        // memcmp, not the generic element-by-element comparison (sorting a write-back's ids).
+        let n = min(pa.count, pb.count)
+        let c = n == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, n)
+        return c != 0 ? c < 0 : pa.count < pb.count
+      }
     }
     if let less, let less { return less }
     return a.utf8.lexicographicallyPrecedes(b.utf8)
@@ -105,8 +110,15 @@ public final class SalesState {
   /// lookup hashes the id once and reads the record without an existential cast.
   private var tables: [RecordTableBase?] = Array(repeating: nil, count: StateKind.allCases.count)
   private let loader: Loader?
+  /// Whether changes are remembered for `takeChanges`.
+  private let tracksChanges: Bool
 
-  public init(loader: Loader? = nil) { self.loader = loader }
+  /// - Parameter tracksChanges: false for a state nothing is written back from (`generate`'s,
+  ///   which forgets finished records to stay flat and must not remember them as changed).
+  public init(loader: Loader? = nil, tracksChanges: Bool = true) {
+    self.loader = loader
+    self.tracksChanges = tracksChanges
+  }
 
   @inline(__always)
   private func table<R: StateRecord>(_: R.Type) -> RecordTable<R> {
@@ -151,11 +163,11 @@ public final class SalesState {
     if let i = t.slots.index(forKey: k) {
       t.slots.values[i].record = record
       guard !t.slots.values[i].changed else { return }
-      t.slots.values[i].changed = true
+      t.slots.values[i].changed = tracksChanges
     } else {
-      t.slots[k] = RecordTable<R>.Slot(record: record, changed: true)
+      t.slots[k] = RecordTable<R>.Slot(record: record, changed: tracksChanges)
     }
-    t.changed.insert(k)
+    if tracksChanges { t.changed.append(k) }
   }
 
   /// Applies `body` to an existing record (a no-op when it does not exist). `body` must not read
@@ -163,16 +175,21 @@ public final class SalesState {
   public func update<R: StateRecord>(_ type: R.Type, _ id: String, _ body: (inout R) -> Void) throws {
     let t = table(R.self)
     let k = StateID(id)
-    if t.slots.index(forKey: k) == nil, try get(type, id) == nil { return }
-    guard let i = t.slots.index(forKey: k), var r = t.slots.values[i].record else { return }
+    var found = t.slots.index(forKey: k)
+    if found == nil {
+      // Read through the loader (which puts it, or its absence, in a slot).
+      guard try get(type, id) != nil else { return }
+      found = t.slots.index(forKey: k)
+    }
+    guard let i = found, var r = t.slots.values[i].record else { return }
     // Out of its slot, `r` holds the only reference to its arrays: `body` changes them in place
     // instead of copying them (a customer's open invoices grow with every order).
     t.slots.values[i].record = nil
     body(&r)
     t.slots.values[i].record = r
-    guard !t.slots.values[i].changed else { return }
+    guard tracksChanges, !t.slots.values[i].changed else { return }
     t.slots.values[i].changed = true
-    t.changed.insert(k)
+    t.changed.append(k)
   }
 
   /// The records changed since the last call, to be written back, in key order.
@@ -205,10 +222,7 @@ public final class SalesState {
   /// again: `erpctl generate` drops shipped orders, paid invoices, applied payments, closed
   /// leads and cases, so that its memory stays flat over millions of events.
   public func forget<R: StateRecord>(_: R.Type, _ id: String) {
-    let t = table(R.self)
-    let k = StateID(id)
-    t.slots[k] = nil
-    t.changed.remove(k)
+    table(R.self).slots[StateID(id)] = nil
   }
 
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
@@ -237,7 +251,10 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
   }
 
   var slots: [StateID: Slot] = [:]
-  var changed: Set<StateID> = []
+  /// The ids whose slot became changed, each once (the slot's flag says whether it is in here:
+  /// an array append, not a second hash-set lookup per put). An id forgotten and put again may be
+  /// here twice; `takeChanges` writes it once.
+  var changed: [StateID] = []
 
   override var count: Int { slots.count }
   override var hasChanges: Bool { !changed.isEmpty }
@@ -247,7 +264,7 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
     let ids = changed.sorted { StateID.bytesPrecede($0.id, $1.id) }
     changed.removeAll(keepingCapacity: true)
     for k in ids {
-      guard let i = slots.index(forKey: k) else { continue }
+      guard let i = slots.index(forKey: k), slots.values[i].changed else { continue }
       slots.values[i].changed = false
       if let r = slots.values[i].record { try body(StateKey(kind, k.id), r.json) }
     }

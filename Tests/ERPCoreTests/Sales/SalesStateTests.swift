@@ -70,4 +70,43 @@ struct SalesStateTests {
     let c1 = CustomerState(region: "r", channel: "c", tier: nil)
     #expect(s.snapshot == [StateKey(.customer, "C-1"): c1.json])
   }
+
+  @Test func aRecordForgottenAndPutAgainIsWrittenBackOnceWithItsLastValue() throws {
+    let s = SalesState()
+    s.put("C-1", CustomerState(region: "a", channel: "c", tier: nil))
+    s.forget(CustomerState.self, "C-1")
+    s.put("C-1", CustomerState(region: "b", channel: "c", tier: nil))
+    try s.update(CustomerState.self, "C-1") { $0.tier = "gold" }
+    let changes = s.takeChanges()
+    #expect(changes.map(\.0) == [StateKey(.customer, "C-1")])
+    #expect(changes.first?.1["region"] == .string("b"))
+    #expect(changes.first?.1["tier"] == .string("gold"))
+    s.forget(CustomerState.self, "C-1")
+    #expect(s.takeChanges().isEmpty)
+  }
+
+  @Test func aStateThatTracksNoChangesHasNoneToTake() throws {
+    let s = SalesState(tracksChanges: false)
+    s.put("C-1", CustomerState(region: "a", channel: "c", tier: nil))
+    try s.update(CustomerState.self, "C-1") { $0.tier = "gold" }
+    #expect(try s.get(CustomerState.self, "C-1")?.tier == "gold")
+    #expect(s.takeChanges().isEmpty)
+  }
+
+  /// Write-back order is LMDB's: bytes compared unsigned, a prefix first. Checked against the
+  /// arrays' own lexicographic order on random ids (ASCII, multi-byte, and prefixes of each other).
+  @Test func changesComeBackInByteOrder() throws {
+    var rng = SystemRandomNumberGenerator()
+    let alphabet: [String] = ["A", "B", "a", "0", "-", "\u{E9}", "\u{4E2D}", "\u{1F600}", "Z", "z"]
+    var ids: Set<String> = []
+    while ids.count < 400 {
+      let n = Int.random(in: 0...6, using: &rng)
+      ids.insert("C" + (0..<n).map { _ in alphabet.randomElement(using: &rng)! }.joined())
+    }
+    let s = SalesState()
+    for id in ids { s.put(id, CustomerState(region: "r", channel: "c", tier: nil)) }
+    let got = s.takeChanges().map(\.0.id)
+    let expected = ids.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    #expect(got == expected)
+  }
 }

@@ -47,17 +47,20 @@ public enum OrderDecider: SalesAggregate {
       }
 
     case .shipped(let e):
-      guard var o = try s.get(OrderState.self, e.order) else { return }
-      s.put(e.shipment, ShipmentState(owner: e.order))
+      // In place (`update`): a copy read with `get` and put back copied its lines.
       let invoice = SalesDecider.invoiceID(shipment: e.shipment)
-      for line in e.lines {
-        if let first = o.lines.firstIndex(where: { $0.sku == line.sku && $0.reserved > 0 }) {
-          o.lines[first].shippedCOGS = o.lines[first].shippedCOGS + (line.cogs ?? .zero)
+      var found = false
+      try s.update(OrderState.self, e.order) { o in
+        found = true
+        for line in e.lines {
+          if let first = o.lines.firstIndex(where: { $0.sku == line.sku && $0.reserved > 0 }) {
+            o.lines[first].shippedCOGS = o.lines[first].shippedCOGS + (line.cogs ?? .zero)
+          }
+          SalesDecider.allocate(line.qty, sku: line.sku, in: &o, field: \.reserved, to: \.shipped)
+          for i in o.lines.indices where o.lines[i].sku == line.sku { o.lines[i].invoice = invoice }
         }
-        SalesDecider.allocate(line.qty, sku: line.sku, in: &o, field: \.reserved, to: \.shipped)
-        for i in o.lines.indices where o.lines[i].sku == line.sku { o.lines[i].invoice = invoice }
       }
-      s.put(e.order, o)
+      if found { s.put(e.shipment, ShipmentState(owner: e.order)) }
 
     case .returnReceived(let e):
       try s.update(OrderState.self, e.order) { o in
