@@ -368,9 +368,12 @@ public struct LogAppender {
   {
     let prepared = prepared?.digits == digits ? prepared : nil
     if let key = e.key {
+      // The key is indexed under the seq the event will get, in the same search that finds it
+      // already there; a refusal below takes it out again.
       keyBytes.removeAll(keepingCapacity: true)
       keyBytes.append(contentsOf: key.utf8)
-      if let existing = try txn.get(store.keys, keyBytes) {
+      SeqKey.set(head.seq + 1, in: &seqKey)
+      if let existing = try txn.insertNew(store.keys, keyBytes, seqKey) {
         let seq = existing.withUnsafeBytes { SeqKey.decode($0) } ?? 0
         let stored = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
           try? EventCodec.decode(buf, seq: seq)
@@ -379,6 +382,24 @@ public struct LogAppender {
         throw StoreError.keyConflict(index: index, key: key, existingSeq: seq)
       }
     }
+    do {
+      return try appendNew(e, prepared: prepared, index: index)
+    } catch let error as StoreError {
+      guard e.key != nil else { throw error }
+      switch error {
+      case .refused, .rejected:
+        // The transaction goes on (an import skipping invalid records): the key must go.
+        try txn.delete(store.keys, keyBytes)
+      default:
+        // LMDB failed: the transaction is lost anyway; its own error is the one to report.
+        try? txn.delete(store.keys, keyBytes)
+      }
+      throw error
+    }
+  }
+
+  /// `append` of an event whose key (if any) is indexed already.
+  private mutating func appendNew(_ e: NewEvent, prepared: PreparedEvent?, index: Int) throws -> AppendOutcome {
     guard mode == .decide else {
       let seq = try put(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data)
       if foldsState { try store.fold(type: e.type, v: e.v, data: e.data, into: sales) }
@@ -457,7 +478,7 @@ public struct LogAppender {
     EventCodec.encode(env, into: &record, dataBinary: encoded?.dataBinary)
     SeqKey.set(seq, in: &seqKey)
     try txn.put(store.events, seqKey, record, append: true)
-    if let key { try txn.put(store.keys, Array(key.utf8), seqKey) }
+    // (`append` has indexed the key.)
     head = ChainHead(seq: seq, hash: env.hash)
     return seq
   }

@@ -248,6 +248,26 @@ struct WriteTransaction {
     try check(rc, "mdb_put")
   }
 
+  /// Stores `value` under `key` unless the key is there already; then stores nothing and
+  /// returns the value it has (`MDB_NOOVERWRITE`: one search, where a `get` before a `put` took
+  /// two).
+  func insertNew(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws(StoreError) -> [UInt8]? {
+    var rc: Int32 = 0
+    var existing: [UInt8]?
+    key.withUnsafeBytes { k in
+      value.withUnsafeBytes { v in
+        var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+        var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+        rc = mdb_put(txn, db.dbi, &mk, &mv, UInt32(MDB_NOOVERWRITE))
+        // On MDB_KEYEXIST LMDB points `mv` at the value stored under the key.
+        if rc == MDB_KEYEXIST { existing = Array(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
+      }
+    }
+    if rc == MDB_KEYEXIST { return existing }
+    try check(rc, "mdb_put")
+    return nil
+  }
+
   func delete(_ db: Database, _ key: [UInt8]) throws(StoreError) {
     var rc: Int32 = 0
     key.withUnsafeBytes { k in

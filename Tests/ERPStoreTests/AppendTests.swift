@@ -254,3 +254,43 @@ struct PreparedAheadTests {
     #expect(try exportLines(s) == exportLines(plain))
   }
 }
+
+@Suite("Idempotency keys of refused events")
+struct RefusedKeyTests {
+  func customer(_ id: String, key: String) -> NewEvent {
+    let data: JSONValue = ["customer": .string(id), "name": "华东贸易", "region": "east", "channel": "direct"]
+    return NewEvent(type: "CustomerRegistered", at: .date(CivilDate(year: 2026, month: 11, day: 2)!), key: key,
+      data: data.objectValue ?? JSONObject())
+  }
+
+  /// The appender indexes a key in the search that looks for it and takes it out when the event
+  /// is refused: a transaction that goes on (an import skipping invalid records) may use the key
+  /// again, and the index names exactly the stored events (`verify`).
+  @Test func aRefusedKeyedEventLeavesItsKeyFree() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let refused = orderEvent(1, key: "k")  // its customer is not registered
+    let outcomes = try s.withAppender(clock: { fixedInstant }) { log -> [AppendOutcome] in
+      var out: [AppendOutcome] = []
+      for _ in 0..<2 {
+        do {
+          out.append(try log.append(refused))
+          Issue.record("an order of an unknown customer was appended")
+        } catch StoreError.refused {}
+      }
+      out.append(try log.append(customer("C-1", key: "k")))
+      out.append(try log.append(customer("C-1", key: "k")))
+      do {
+        _ = try log.append(customer("C-2", key: "k"))
+        Issue.record("a different event under a used key was appended")
+      } catch StoreError.keyConflict(_, let key, let seq) {
+        #expect(key == "k" && seq == 1)
+      }
+      return out
+    }
+    #expect(outcomes == [.appended(1), .existing(1)])
+    #expect(try s.count() == 1)
+    #expect(try s.verify().ok)
+  }
+}
