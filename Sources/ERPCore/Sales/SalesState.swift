@@ -147,8 +147,18 @@ public final class SalesState {
     return r
   }
 
+  /// Whether the record exists, without copying it out (`get` returns a copy, which retains
+  /// its arrays and strings).
   public func exists<R: StateRecord>(_ type: R.Type, _ id: String) throws -> Bool {
-    try get(type, id) != nil
+    let t = table(R.self)
+    if let i = t.slots.index(forKey: StateID(id)) { return t.slots.values[i].record != nil }
+    return try get(type, id) != nil
+  }
+
+  /// Throws `DomainError.unknown` naming what is missing, as `require` does, without copying the
+  /// record out.
+  public func requireExists<R: StateRecord>(_ type: R.Type, _ id: String, _ what: String) throws {
+    guard try exists(type, id) else { throw DomainError.unknown(what, id: id) }
   }
 
   /// The record, or `DomainError.unknown` naming what is missing.

@@ -24,7 +24,7 @@ public enum InventoryDecider: SalesAggregate {
 
     case .purchaseOrderPlaced(let e):
       guard try !s.exists(PurchaseOrderState.self, e.po) else { throw DomainError.duplicate("purchase order", id: e.po) }
-      _ = try s.require(ProductState.self, e.sku, "product")
+      try s.requireExists(ProductState.self, e.sku, "product")
       return [event]
 
     default: return nil

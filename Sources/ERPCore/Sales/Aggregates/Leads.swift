@@ -5,8 +5,8 @@ public enum LeadDecider: SalesAggregate {
     switch event {
     case .leadCreated(let e):
       guard try !s.exists(LeadState.self, e.lead) else { throw DomainError.duplicate("lead", id: e.lead) }
-      _ = try s.require(RepState.self, e.rep, "rep")
-      if let c = e.customer { _ = try s.require(CustomerState.self, c, "customer") }
+      try s.requireExists(RepState.self, e.rep, "rep")
+      if let c = e.customer { try s.requireExists(CustomerState.self, c, "customer") }
       return [event]
 
     case .leadStageChanged(let e):
@@ -20,15 +20,15 @@ public enum LeadDecider: SalesAggregate {
       return [event]
 
     case .activityLogged(let e):
-      _ = try s.require(RepState.self, e.rep, "rep")
-      if let l = e.lead { _ = try s.require(LeadState.self, l, "lead") }
-      if let c = e.customer { _ = try s.require(CustomerState.self, c, "customer") }
+      try s.requireExists(RepState.self, e.rep, "rep")
+      if let l = e.lead { try s.requireExists(LeadState.self, l, "lead") }
+      if let c = e.customer { try s.requireExists(CustomerState.self, c, "customer") }
       return [event]
 
     case .quoteIssued(let e):
       guard try !s.exists(QuoteState.self, e.quote) else { throw DomainError.duplicate("quote", id: e.quote) }
-      _ = try s.require(CustomerState.self, e.customer, "customer")
-      if let l = e.lead { _ = try s.require(LeadState.self, l, "lead") }
+      try s.requireExists(CustomerState.self, e.customer, "customer")
+      if let l = e.lead { try s.requireExists(LeadState.self, l, "lead") }
       try SalesDecider.checkLines(e.lines, s)
       return [event]
 

@@ -78,7 +78,7 @@ public enum MasterDataDecider: SalesAggregate {
       if e.id != nil { throw DomainError.invalid(field: "data.id", "a company target takes no id") }
     } else {
       guard let id = e.id else { throw DomainError.invalid(field: "data.id", "a \(e.scope) target needs an id") }
-      if e.scope == "rep" { _ = try s.require(RepState.self, id, "rep") }
+      if e.scope == "rep" { try s.requireExists(RepState.self, id, "rep") }
     }
     switch e.metric {
     case "revenue", "gross_margin", "collections":

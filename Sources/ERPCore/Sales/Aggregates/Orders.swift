@@ -9,7 +9,7 @@ public enum OrderDecider: SalesAggregate {
     case .shipped(let e): return try ship(e, ctx, s)
     case .returnReceived(let e): return try takeBack(e, ctx, s)
     case .orderCostRecorded(let e):
-      _ = try s.require(OrderState.self, e.order, "order")
+      try s.requireExists(OrderState.self, e.order, "order")
       return [event]
 
     default: return nil
@@ -79,9 +79,9 @@ public enum OrderDecider: SalesAggregate {
 
   static func confirm(_ e: OrderConfirmed, _ event: SalesEvent, _ s: SalesState) throws -> [SalesEvent] {
     guard try !s.exists(OrderState.self, e.order) else { throw DomainError.duplicate("order", id: e.order) }
-    _ = try s.require(CustomerState.self, e.customer, "customer")
-    _ = try s.require(RepState.self, e.rep, "rep")
-    if let q = e.quote { _ = try s.require(QuoteState.self, q, "quote") }
+    try s.requireExists(CustomerState.self, e.customer, "customer")
+    try s.requireExists(RepState.self, e.rep, "rep")
+    if let q = e.quote { try s.requireExists(QuoteState.self, q, "quote") }
     var lead: LeadState?
     if let l = e.lead {
       let ls = try s.require(LeadState.self, l, "lead")
@@ -127,7 +127,8 @@ public enum OrderDecider: SalesAggregate {
       guard order.lines.contains(where: { $0.sku == sku }) else {
         throw DomainError.notOnOrder(order: e.order, sku: sku)
       }
-      let reserved = order.lines.filter { $0.sku == sku }.reduce(0) { $0 + $1.reserved }
+      var reserved: Int64 = 0
+      for l in order.lines where l.sku == sku { reserved += l.reserved }
       guard qty <= reserved else {
         throw DomainError.overShipment(order: e.order, sku: sku, requested: qty, open: reserved)
       }

@@ -7,8 +7,8 @@ public enum ServiceCaseDecider: SalesAggregate {
       guard try !s.exists(ServiceCaseState.self, e.caseID) else {
         throw DomainError.duplicate("service case", id: e.caseID)
       }
-      _ = try s.require(CustomerState.self, e.customer, "customer")
-      if let o = e.order { _ = try s.require(OrderState.self, o, "order") }
+      try s.requireExists(CustomerState.self, e.customer, "customer")
+      if let o = e.order { try s.requireExists(OrderState.self, o, "order") }
       return [event]
 
     case .serviceCaseClosed(let e):
