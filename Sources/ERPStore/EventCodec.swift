@@ -23,37 +23,46 @@ enum EventCodec {
     return out
   }
 
-  /// Appends the stored form of `e` to `out` (the appender reuses one buffer for every event).
-  /// `dataBinary` is `e.data` already in the value form (`putObject`), or nil.
-  static func encode(_ e: EventEnvelope, into out: inout [UInt8], dataBinary: [UInt8]? = nil) {
+  /// Appends the stored form of `e` to `out`. The appender writes the same pieces from an
+  /// event's parts (`putAt`, `putRecorded`, `putRest`), some of them made ahead.
+  static func encode(_ e: EventEnvelope, into out: inout [UInt8]) {
     ByteWriter.append(to: &out) { w in
       w.byte(format)
       w.bytes(e.hash)
-      switch e.at {
-      case .date(let d):
-        w.byte(0)
-        putFixed(UInt32(bitPattern: d.daysSinceEpoch), &w)
-      case .instant(let t, let off):
-        w.byte(1)
-        putFixed(UInt64(bitPattern: t.seconds), &w)
-        putFixed(UInt32(bitPattern: t.nanoseconds), &w)
-        putFixed(UInt32(bitPattern: Int32(off)), &w)
-      }
-      putFixed(UInt64(bitPattern: e.recorded.seconds), &w)
-      putFixed(UInt32(bitPattern: e.recorded.nanoseconds), &w)
-      putVarint(UInt64(e.v), &w)
-      putString(e.type, &w)
-      if let key = e.key {
-        putString(key, lengthBias: 1, &w)
-      } else {
-        w.byte(0)
-      }
-      if let dataBinary {
-        dataBinary.withUnsafeBufferPointer { w.bytes($0) }
-      } else {
-        putObject(e.data, &w)
-      }
+      putAt(e.at, &w)
+      putRecorded(e.recorded, &w)
+      putRest(v: e.v, type: e.type, key: e.key, data: e.data, &w)
     }
+  }
+
+  static func putAt(_ at: BusinessTime, _ w: inout ByteWriter) {
+    switch at {
+    case .date(let d):
+      w.byte(0)
+      putFixed(UInt32(bitPattern: d.daysSinceEpoch), &w)
+    case .instant(let t, let off):
+      w.byte(1)
+      putFixed(UInt64(bitPattern: t.seconds), &w)
+      putFixed(UInt32(bitPattern: t.nanoseconds), &w)
+      putFixed(UInt32(bitPattern: Int32(off)), &w)
+    }
+  }
+
+  static func putRecorded(_ recorded: Instant, _ w: inout ByteWriter) {
+    putFixed(UInt64(bitPattern: recorded.seconds), &w)
+    putFixed(UInt32(bitPattern: recorded.nanoseconds), &w)
+  }
+
+  /// v, type, key and data: what follows `recorded`.
+  static func putRest(v: Int, type: String, key: String?, data: JSONObject, _ w: inout ByteWriter) {
+    putVarint(UInt64(v), &w)
+    putString(type, &w)
+    if let key {
+      putString(key, lengthBias: 1, &w)
+    } else {
+      w.byte(0)
+    }
+    putObject(data, &w)
   }
 
   /// The integer's bytes, little-endian.

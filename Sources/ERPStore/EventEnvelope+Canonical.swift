@@ -21,36 +21,57 @@ extension EventEnvelope {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// - Parameter dataJSON: `data` already in RFC 8785 form (`ByteWriter.jsonObject`), or nil.
-  public func writeCanonical(into out: inout [UInt8], hashHex: String?, dataJSON: [UInt8]? = nil) {
-    // The hot path of every append and verify: written through one ByteWriter, timestamps
-    // straight into bytes (the same bytes as writing their String forms).
+  public func writeCanonical(into out: inout [UInt8], hashHex: String?) {
+    // The hot path of every verify: written through one ByteWriter, timestamps straight into
+    // bytes (the same bytes as writing their String forms). The appender writes the same pieces
+    // at different times (`CanonicalPieces`).
     ByteWriter.append(to: &out) { w in
-      w.literal(#"{"at":"#)
-      at.writeJSON(into: &w)
-      w.literal(#","data":"#)
-      if let dataJSON {
-        dataJSON.withUnsafeBufferPointer { w.bytes($0) }
-      } else {
-        w.jsonObject(data)
-      }
+      CanonicalPieces.atData(at, data, &w)
       if let hashHex {
         w.literal(#","hash":""#)
         w.utf8(hashHex)
         w.byte(UInt8(ascii: "\""))
       }
-      w.literal(#","key":"#)
-      if let key { w.jsonString(key) } else { w.literal("null") }
-      w.literal(#","recorded":"#)
+      CanonicalPieces.keyThenRecordedName(key, &w)
       recorded.writeJSON(offsetSeconds: 0, into: &w)
-      w.literal(#","seq":"#)
-      w.jsonInt(Int64(seq))
-      w.literal(#","type":"#)
-      w.jsonString(type)
-      w.literal(#","v":"#)
-      w.jsonInt(Int64(v))
-      w.byte(UInt8(ascii: "}"))
+      CanonicalPieces.seq(seq, &w)
+      CanonicalPieces.tail(type: type, v: v, &w)
     }
+  }
+}
+
+/// The canonical form of an event (RFC 8785 member order: at, data, key, recorded, seq, type, v)
+/// in the pieces `LogAppender` writes at different times: what the event alone gives (made ahead
+/// on the import's reading thread, `PreparedEvent`), the transaction's `recorded`, and the seq.
+enum CanonicalPieces {
+  /// `{"at":…,"data":…`
+  static func atData(_ at: BusinessTime, _ data: JSONObject, _ w: inout ByteWriter) {
+    w.literal(#"{"at":"#)
+    at.writeJSON(into: &w)
+    w.literal(#","data":"#)
+    w.jsonObject(data)
+  }
+
+  /// `,"key":…,"recorded":` (`null` when there is no key).
+  static func keyThenRecordedName(_ key: String?, _ w: inout ByteWriter) {
+    w.literal(#","key":"#)
+    if let key { w.jsonString(key) } else { w.literal("null") }
+    w.literal(#","recorded":"#)
+  }
+
+  /// `,"seq":N`
+  static func seq(_ seq: UInt64, _ w: inout ByteWriter) {
+    w.literal(#","seq":"#)
+    w.jsonInt(Int64(seq))
+  }
+
+  /// `,"type":…,"v":N}`
+  static func tail(type: String, v: Int, _ w: inout ByteWriter) {
+    w.literal(#","type":"#)
+    w.jsonString(type)
+    w.literal(#","v":"#)
+    w.jsonInt(Int64(v))
+    w.byte(UInt8(ascii: "}"))
   }
 }
 

@@ -285,32 +285,56 @@ public final class EventStore {
 }
 
 /// What `LogAppender.append` can work out from a primary event alone, made ahead and on another
-/// thread (the import's reading thread): the event decoded into its type, and its data in both
-/// stored forms (RFC 8785 JSON for the hash chain, the binary value for the log). The appender
-/// then decides, hashes and writes. Data is encoded only for the types the store writes no
+/// thread (the import's reading thread): the event decoded into its type, and every piece of its
+/// two stored forms that does not depend on its place in the log (RFC 8785 JSON for the hash
+/// chain, the binary record for the log) — all but `recorded`, `seq` and the hash. The appender
+/// then decides, hashes and writes. The pieces are made only for the types the store writes no
 /// fields into (`cogs`, SPEC 7), and used only when it wrote none.
 public struct PreparedEvent: Sendable {
   /// `SalesEvent(primary:digits:)`; nil when the event does not decode (`append` says why).
   let typed: SalesEvent?
   let digits: Int
-  /// Empty for types the store writes fields into.
-  let dataJSON: [UInt8]
-  let dataBinary: [UInt8]
+  /// The pieces one after the other (one allocation): canonical up to `"recorded":`, canonical
+  /// after the seq, binary `at`, binary after `recorded`. Empty when not made.
+  private let bytes: [UInt8]
+  private let ends: (Int, Int, Int)
 
   /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
   public init(_ e: NewEvent, digits: Int) {
     typed = try? SalesEvent(primary: e, digits: digits)
     self.digits = digits
     guard !EventCatalog.hasStoreWrittenFields(e.type) else {
-      (dataJSON, dataBinary) = ([], [])
+      (bytes, ends) = ([], (0, 0, 0))
       return
     }
-    var json: [UInt8] = []
-    ByteWriter.append(to: &json) { $0.jsonObject(e.data) }
-    dataJSON = json
-    var binary: [UInt8] = []
-    EventCodec.putObject(e.data, &binary)
-    dataBinary = binary
+    var out: [UInt8] = []
+    var ends = (0, 0, 0)
+    ByteWriter.append(to: &out) { w in
+      CanonicalPieces.atData(e.at, e.data, &w)
+      CanonicalPieces.keyThenRecordedName(e.key, &w)
+      ends.0 = w.count
+      CanonicalPieces.tail(type: e.type, v: e.v, &w)
+      ends.1 = w.count
+      EventCodec.putAt(e.at, &w)
+      ends.2 = w.count
+      EventCodec.putRest(v: e.v, type: e.type, key: e.key, data: e.data, &w)
+    }
+    (bytes, self.ends) = (out, ends)
+  }
+
+  /// Whether the pieces were made.
+  var hasPieces: Bool { !bytes.isEmpty }
+
+  /// The four pieces (valid inside `body` only).
+  func withPieces<T>(
+    _ body: (_ head: UnsafeBufferPointer<UInt8>, _ tail: UnsafeBufferPointer<UInt8>,
+      _ at: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) throws -> T
+  ) rethrows -> T {
+    try bytes.withUnsafeBufferPointer { b in
+      try body(
+        UnsafeBufferPointer(rebasing: b[0..<ends.0]), UnsafeBufferPointer(rebasing: b[ends.0..<ends.1]),
+        UnsafeBufferPointer(rebasing: b[ends.1..<ends.2]), UnsafeBufferPointer(rebasing: b[ends.2...]))
+    }
   }
 }
 
@@ -341,6 +365,8 @@ public struct LogAppender {
   // Buffers reused for every event of the transaction (no allocation per event).
   private var canonical: [UInt8] = []
   private var record: [UInt8] = []
+  /// `recorded` as canonical JSON: the same in every event of the transaction.
+  private let recordedJSON: [UInt8]
   private var keyBytes: [UInt8] = []
   private var seqKey = [UInt8](repeating: 0, count: 8)
 
@@ -348,6 +374,9 @@ public struct LogAppender {
     self.store = store
     self.txn = txn
     self.recorded = recorded
+    var json: [UInt8] = []
+    ByteWriter.append(to: &json) { recorded.writeJSON(offsetSeconds: 0, into: &$0) }
+    recordedJSON = json
     self.mode = mode
     digits = store.metadata.moneyDigits
     termsDays = Int64(store.metadata.paymentTermsDays)
@@ -421,7 +450,7 @@ public struct LogAppender {
     let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits)
     let seq = try put(
       type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data,
-      encoded: written == nil && prepared?.dataJSON.isEmpty == false ? prepared : nil)
+      prepared: written == nil ? prepared : nil)
     for d in decided.dropFirst() {
       _ = try put(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits))
     }
@@ -463,23 +492,63 @@ public struct LogAppender {
     return data
   }
 
-  /// Encodes, hashes and stores one envelope at the next seq; `encoded` has `data` written
-  /// ahead in both forms.
+  /// Encodes, hashes and stores one event at the next seq, from its parts or, for `prepared`'s
+  /// event, from the pieces made ahead (the same bytes: both are written by `CanonicalPieces`
+  /// and `EventCodec`'s pieces).
   private mutating func put(
-    type: String, at: BusinessTime, key: String?, v: Int, data: JSONObject, encoded: PreparedEvent? = nil
+    type: String, at: BusinessTime, key: String?, v: Int, data: JSONObject, prepared: PreparedEvent? = nil
   ) throws -> UInt64 {
     let seq = head.seq + 1
-    var env = EventEnvelope(
-      seq: seq, type: type, at: at, recorded: recorded, key: key, v: v, data: data, hash: [])
+    let prepared = prepared?.hasPieces == true ? prepared : nil
+    // Local buffers (swapped back below): the writers' closures must not capture `self`.
+    var canonical: [UInt8] = []
+    var record: [UInt8] = []
+    swap(&canonical, &self.canonical)
+    swap(&record, &self.record)
+    defer {
+      swap(&canonical, &self.canonical)
+      swap(&record, &self.record)
+    }
+    let recordedJSON = self.recordedJSON
     canonical.removeAll(keepingCapacity: true)
-    env.writeCanonical(into: &canonical, hashHex: nil, dataJSON: encoded?.dataJSON)
-    env.hash = HashChain.link(previous: head.hash, canonical: canonical)
+    ByteWriter.append(to: &canonical) { w in
+      if let prepared {
+        prepared.withPieces { head, tail, _, _ in
+          w.bytes(head)
+          w.bytes(recordedJSON)
+          CanonicalPieces.seq(seq, &w)
+          w.bytes(tail)
+        }
+      } else {
+        CanonicalPieces.atData(at, data, &w)
+        CanonicalPieces.keyThenRecordedName(key, &w)
+        w.bytes(recordedJSON)
+        CanonicalPieces.seq(seq, &w)
+        CanonicalPieces.tail(type: type, v: v, &w)
+      }
+    }
+    let hash = HashChain.link(previous: head.hash, canonical: canonical)
+    let recorded = self.recorded
     record.removeAll(keepingCapacity: true)
-    EventCodec.encode(env, into: &record, dataBinary: encoded?.dataBinary)
+    ByteWriter.append(to: &record) { w in
+      w.byte(EventCodec.format)
+      w.bytes(hash)
+      if let prepared {
+        prepared.withPieces { _, _, at, rest in
+          w.bytes(at)
+          EventCodec.putRecorded(recorded, &w)
+          w.bytes(rest)
+        }
+      } else {
+        EventCodec.putAt(at, &w)
+        EventCodec.putRecorded(recorded, &w)
+        EventCodec.putRest(v: v, type: type, key: key, data: data, &w)
+      }
+    }
     SeqKey.set(seq, in: &seqKey)
     try txn.put(store.events, seqKey, record, append: true)
     // (`append` has indexed the key.)
-    head = ChainHead(seq: seq, hash: env.hash)
+    head = ChainHead(seq: seq, hash: hash)
     return seq
   }
 
