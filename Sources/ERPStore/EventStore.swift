@@ -185,15 +185,31 @@ public final class EventStore {
 
   /// Runs `body` with an appender inside one write transaction (what later command handlers
   /// build on: decide against state, append, commit). `body` may run again if the map grows.
+  /// - Parameter session: keeps the command-side state in memory from one transaction to the
+  ///   next (an import committing in batches), instead of reading it from LMDB again in each.
   public func withAppender<T>(
-    clock: () -> Instant, mode: AppendMode = .decide, _ body: (inout LogAppender) throws -> T
+    clock: () -> Instant, mode: AppendMode = .decide, session: AppendSession? = nil,
+    _ body: (inout LogAppender) throws -> T
   ) throws -> T {
-    try env.write { txn in
-      var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: mode)
+    // Taken out for the attempt: a failed or repeated attempt must not leave it changed.
+    let kept = session?.take()
+    var committed: KeptState?
+    var attempts = 0
+    let result = try env.write { txn in
+      // Only the first attempt may use the kept state: a repeated one (the map grew) starts
+      // from LMDB, the first having changed the state in memory.
+      attempts += 1
+      var log = try LogAppender(
+        store: self, txn: txn, recorded: clock(), mode: mode, kept: attempts == 1 ? kept : nil)
+      committed = nil
       let result = try body(&log)
       try log.finish()
+      committed = KeptState(state: log.sales, head: log.head, reader: log.stateReader)
       return result
     }
+    committed?.reader.txn = nil
+    if let session, let committed { session.keep(committed) }
+    return result
   }
 
   /// Loads a whole export into this empty store in one transaction, checking that every event
@@ -338,6 +354,38 @@ public struct PreparedEvent: Sendable {
   }
 }
 
+/// The command-side state of one store kept in memory between write transactions (an import
+/// that commits every N records), with the chain head it is the state at. A transaction takes it
+/// only when the store's head is still that one (no other writer came in between) and gives it
+/// back only once committed; a failed transaction drops it. Its loader reads through whichever
+/// transaction holds it.
+public final class AppendSession {
+  private var kept: KeptState?
+
+  public init() {}
+
+  func take() -> KeptState? {
+    defer { kept = nil }
+    return kept
+  }
+
+  func keep(_ kept: KeptState) { self.kept = kept }
+}
+
+/// A command-side state, the chain head it is the state at, and where its loader reads.
+struct KeptState {
+  var state: SalesState
+  var head: ChainHead
+  var reader: StateReader
+}
+
+/// Where a `SalesState`'s loader reads from: the write transaction in progress (nil between
+/// transactions).
+final class StateReader {
+  var txn: WriteTransaction?
+  init(_ txn: WriteTransaction?) { self.txn = txn }
+}
+
 /// How `append` treats its events.
 public enum AppendMode: Sendable {
   /// Decide each primary event against the state, derive, and fold (the normal path).
@@ -361,6 +409,8 @@ public struct LogAppender {
   private let termsDays: Int64
   /// The state the deciders read, loaded from LMDB on demand; written back by `finish`.
   let sales: SalesState
+  /// The transaction `sales` reads through.
+  let stateReader: StateReader
   public private(set) var head: ChainHead
   // Buffers reused for every event of the transaction (no allocation per event).
   private var canonical: [UInt8] = []
@@ -370,7 +420,12 @@ public struct LogAppender {
   private var keyBytes: [UInt8] = []
   private var seqKey = [UInt8](repeating: 0, count: 8)
 
-  init(store: EventStore, txn: WriteTransaction, recorded: Instant, mode: AppendMode = .decide) throws {
+  /// - Parameter kept: a state kept from an earlier transaction (`AppendSession`), used when
+  ///   the store's head is still the one it is the state at.
+  init(
+    store: EventStore, txn: WriteTransaction, recorded: Instant, mode: AppendMode = .decide,
+    kept: KeptState? = nil
+  ) throws {
     self.store = store
     self.txn = txn
     self.recorded = recorded
@@ -380,8 +435,16 @@ public struct LogAppender {
     self.mode = mode
     digits = store.metadata.moneyDigits
     termsDays = Int64(store.metadata.paymentTermsDays)
-    sales = StateTable.state(txn, store.state)
     head = try EventStore.readHead { [txn, meta = store.meta] in try txn.get(meta, $0) }
+    if let kept, kept.head == head {
+      // Nothing was appended since the state was kept: it is the state at this head.
+      sales = kept.state
+      stateReader = kept.reader
+      stateReader.txn = txn
+    } else {
+      stateReader = StateReader(txn)
+      sales = StateTable.state(stateReader, store.state)
+    }
     canonical.reserveCapacity(512)
     record.reserveCapacity(512)
     keyBytes.reserveCapacity(64)

@@ -40,6 +40,17 @@ enum StateTable {
     SalesState { k in try txn.withValue(db, key(k)) { try decode($0) } }
   }
 
+  /// A `SalesState` that reads missing records from the transaction `reader` holds (which may
+  /// be the next one: `AppendSession`).
+  static func state(_ reader: StateReader, _ db: Database) -> SalesState {
+    SalesState { k in
+      guard let txn = reader.txn else {
+        throw StoreError.lmdb(code: -1, call: "state", message: "the state was read outside a transaction")
+      }
+      return try txn.withValue(db, key(k)) { try decode($0) }
+    }
+  }
+
   /// Writes the records `state` changed.
   static func flush(_ state: SalesState, _ txn: WriteTransaction, _ db: Database) throws {
     try state.takeChanges { k, json in try txn.put(db, key(k), encode(json)) }

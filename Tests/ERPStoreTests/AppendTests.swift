@@ -294,3 +294,66 @@ struct RefusedKeyTests {
     #expect(try s.verify().ok)
   }
 }
+
+@Suite("State kept between transactions")
+struct AppendSessionTests {
+  static func event(_ line: String) throws -> NewEvent {
+    try EventRecordReader(moneyDigits: 2).newEvent(Array(line.utf8))
+  }
+
+  /// Batches in their own transactions with the state kept in memory between them give the log
+  /// and the stored state of batches that each read the state from LMDB.
+  @Test(arguments: [7, 250])
+  func aKeptStateAppendsWhatAFreshOneDoes(batch: Int) throws {
+    let events = try generatedHistory(months: 3, customers: 40, reps: 3, products: 12, seed: 23)
+    func run(_ session: AppendSession?, _ dir: TemporaryDirectory) throws -> EventStore {
+      let s = try makeStore(dir)
+      var i = 0
+      while i < events.count {
+        let chunk = events[i..<min(i + batch, events.count)]
+        try s.withAppender(clock: { fixedInstant }, session: session) { log in
+          for e in chunk { _ = try log.append(e) }
+          try log.checkpoint(cacheLimit: 100)
+        }
+        i += batch
+      }
+      return s
+    }
+    let plainDir = try TemporaryDirectory("erpctl-plain")
+    defer { plainDir.remove() }
+    let dir = try TemporaryDirectory("erpctl-session")
+    defer { dir.remove() }
+    let plain = try run(nil, plainDir)
+    let kept = try run(AppendSession(), dir)
+    #expect(try exportLines(kept) == exportLines(plain))
+    #expect(try kept.verify().ok)
+  }
+
+  /// Another writer between two transactions of a session changes the state under it: the next
+  /// transaction must not decide on the kept copy (here: stock reserved by the other writer).
+  @Test func aStateKeptBeforeAnotherWriterIsNotUsed() throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let session = AppendSession()
+    let setup = try [
+      #"{"type":"CustomerRegistered","at":"2026-11-02","data":{"customer":"C-1","name":"甲","region":"east","channel":"direct"}}"#,
+      #"{"type":"RepRegistered","at":"2026-11-02","data":{"rep":"R-1","name":"乙","team":"t","region":"east"}}"#,
+      #"{"type":"ProductDefined","at":"2026-11-02","data":{"sku":"A1","name":"丙","line":"l","list_price":"10.00"}}"#,
+      #"{"type":"StockReceived","at":"2026-11-02","data":{"sku":"A1","qty":5,"unit_cost":"4.00"}}"#,
+    ].map(Self.event)
+    func order(_ id: String) throws -> NewEvent {
+      try Self.event(
+        #"{"type":"OrderConfirmed","at":"2026-11-03","data":{"order":"\#(id)","customer":"C-1","rep":"R-1","lines":[{"sku":"A1","qty":5,"unit_price":"10.00"}]}}"#)
+    }
+    try s.withAppender(clock: { fixedInstant }, session: session) { log in
+      for e in setup { _ = try log.append(e) }
+    }
+    // The other writer takes the five in stock.
+    try s.withAppender(clock: { fixedInstant }) { log in _ = try log.append(order("SO-1")) }
+    #expect(throws: StoreError.self) {
+      try s.withAppender(clock: { fixedInstant }, session: session) { log in _ = try log.append(order("SO-2")) }
+    }
+    #expect(try s.verify().ok)
+  }
+}

@@ -87,10 +87,13 @@ extension ERPCommand {
       if let commitEvery, !dryRun {
         // Each batch its own transaction: a failure or a kill leaves whole batches.
         do {
+          // The state stays in memory from one batch to the next (trimmed as in one transaction).
+          let session = AppendSession()
           try source.forEachBatchReadAhead(size: commitEvery) { batch in
-            let tally = try s.withAppender(clock: Clock.now) { log in
+            let tally = try s.withAppender(clock: Clock.now, session: session) { log in
               var tally = ImportRun.Tally()
               try run.append(batch, to: &log, tally: &tally)
+              try log.checkpoint()
               if !skipInvalid && !tally.errors.isEmpty { throw ImportRun.BatchFailed(tally: tally) }
               return tally
             }
