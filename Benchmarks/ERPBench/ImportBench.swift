@@ -79,6 +79,7 @@ enum ImportBench {
       let store = dir + "/import-\(extra.isEmpty ? "atomic" : "batches")"
       try? fm.removeItem(atPath: store)
       guard spawn(binary, ["init", "--store", store]).status == 0 else { die("import bench: init failed") }
+      sync()
       let r = spawn(binary, ["import", "--store", store, "-q", file] + extra)
       guard r.status == 0 else { die("import bench: erpctl import exited \(r.status)") }
       let s = try EventStore.open(at: store)
@@ -99,12 +100,20 @@ enum ImportBench {
       all.append(NewEvent(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
       return true
     }
-    let plain = dir + "/import-norules"
-    try? fm.removeItem(atPath: plain)
-    let target = try EventStore.create(at: plain, metadata: StoreMetadata(currency: "CNY", timezone: "Asia/Shanghai", created: wallClock()))
-    let t = try timed { _ = try target.appendLogOnly(all, clock: wallClock) }
-    md += "| same stored events, no rules (bare log append, in process, one transaction) | – | \(all.count) | \(String(format: "%.2f", t.wall)) | – | \(rate(Double(all.count) / t.wall)) | – | – |\n"
-    md += String(format: "\nImport end to end ÷ no-rules append (same stored events): %.1f× the time.\n", importWall / t.wall)
+    // Twice, into a fresh store each time, after flushing what the imports left to write back
+    // (the kernel writing it out during the run moved this time by half); the faster one is
+    // the one compared with, which makes the ratio the less favourable of the two.
+    var walls: [Double] = []
+    for round in 1...2 {
+      let plain = dir + "/import-norules"
+      try? fm.removeItem(atPath: plain)
+      let target = try EventStore.create(at: plain, metadata: StoreMetadata(currency: "CNY", timezone: "Asia/Shanghai", created: wallClock()))
+      sync()
+      let t = try timed { _ = try target.appendLogOnly(all, clock: wallClock) }
+      walls.append(t.wall)
+      md += "| same stored events, no rules (bare log append, in process, one transaction), round \(round) | – | \(all.count) | \(String(format: "%.2f", t.wall)) | – | \(rate(Double(all.count) / t.wall)) | – | – |\n"
+    }
+    md += String(format: "\nImport end to end ÷ no-rules append (same stored events, the faster round): %.1f× the time.\n", importWall / (walls.min() ?? 1))
     return md
   }
 

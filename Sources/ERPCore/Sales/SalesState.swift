@@ -151,8 +151,21 @@ public final class SalesState {
   /// its arrays and strings).
   public func exists<R: StateRecord>(_ type: R.Type, _ id: String) throws -> Bool {
     let t = table(R.self)
-    if let i = t.slots.index(forKey: StateID(id)) { return t.slots.values[i].record != nil }
+    if let i = t.slots.index(forKey: StateID(id)) { return t.withSlot(i) { $0.record != nil } }
     return try get(type, id) != nil
+  }
+
+  /// `body` applied to the record where it is (nil when there is none): what a rule reads of
+  /// it, without copying the whole record out as `get` does.
+  public func read<R: StateRecord, T>(_ type: R.Type, _ id: String, _ body: (R) throws -> T) throws -> T? {
+    let t = table(R.self)
+    var found = t.slots.index(forKey: StateID(id))
+    if found == nil {
+      guard try get(type, id) != nil else { return nil }
+      found = t.slots.index(forKey: StateID(id))
+    }
+    guard let i = found else { return nil }
+    return try t.withSlot(i) { slot in try slot.record.map(body) }
   }
 
   /// Throws `DomainError.unknown` naming what is missing, as `require` does, without copying the
@@ -191,10 +204,10 @@ public final class SalesState {
       guard try get(type, id) != nil else { return }
       found = t.slots.index(forKey: k)
     }
-    guard let i = found, var r = t.slots.values[i].record else { return }
-    // Out of its slot, `r` holds the only reference to its arrays: `body` changes them in place
-    // instead of copying them (a customer's open invoices grow with every order).
-    t.slots.values[i].record = nil
+    // Moved out of its slot (not copied), `r` holds the only reference to its arrays: `body`
+    // changes them in place instead of copying them (a customer's open invoices grow with every
+    // order).
+    guard let i = found, var r = t.slots.values[i].record.take() else { return }
     body(&r)
     t.slots.values[i].record = r
     guard tracksChanges, !t.slots.values[i].changed else { return }
@@ -274,10 +287,21 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
     let ids = changed.sorted { StateID.bytesPrecede($0.id, $1.id) }
     changed.removeAll(keepingCapacity: true)
     for k in ids {
-      guard let i = slots.index(forKey: k), slots.values[i].changed else { continue }
-      slots.values[i].changed = false
-      if let r = slots.values[i].record { try body(StateKey(kind, k.id), r.json) }
+      guard let i = slots.index(forKey: k) else { continue }
+      let json: JSONObject? = withSlot(i) { slot in
+        guard slot.changed else { return nil }
+        slot.changed = false
+        return slot.record?.json
+      }
+      if let json { try body(StateKey(kind, k.id), json) }
     }
+  }
+
+  /// The slot at `i`, accessed in place: reading it through the dictionary's getter copies it
+  /// (retaining every array and string of its record).
+  @inline(__always)
+  func withSlot<T>(_ i: Dictionary<StateID, Slot>.Index, _ body: (inout Slot) throws -> T) rethrows -> T {
+    try body(&slots.values[i])
   }
 
   override func removeAll() { slots.removeAll() }

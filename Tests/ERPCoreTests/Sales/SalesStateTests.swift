@@ -109,4 +109,19 @@ struct SalesStateTests {
     let expected = ids.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     #expect(got == expected)
   }
+
+  @Test func readAppliesItsBodyToTheRecordWhereItIs() throws {
+    var asked = 0
+    let s = SalesState { k in
+      asked += 1
+      return k.id == "C-1" ? CustomerState(region: "r", channel: "c", tier: "gold").json : nil
+    }
+    #expect(try s.read(CustomerState.self, "C-1", { $0.tier }) == "gold")
+    #expect(try s.read(CustomerState.self, "C-1", { $0.region }) == "r")
+    #expect(try s.read(CustomerState.self, "C-9", { $0.region }) == nil)
+    #expect(asked == 2)
+    try s.update(CustomerState.self, "C-1") { $0.openInvoices.append("INV-1") }
+    #expect(try s.read(CustomerState.self, "C-1", { $0.openInvoices }) == ["INV-1"])
+    #expect(s.takeChanges().map(\.0) == [StateKey(.customer, "C-1")])
+  }
 }

@@ -154,8 +154,8 @@ public enum OrderDecider: SalesAggregate {
       due: ctx.date.adding(days: Int(order.termsDays)))))
     // Customer credit (unapplied payments, oldest first) goes to the new invoice at once.
     var open = amount
-    if let customer = try s.get(CustomerState.self, order.customer) {
-      for p in customer.unappliedPayments where open > .zero {
+    if let credit = try s.read(CustomerState.self, order.customer, { $0.unappliedPayments }) {
+      for p in credit where open > .zero {
         guard let payment = try s.get(PaymentState.self, p) else { continue }
         let m = min(open, payment.unapplied)
         guard m > .zero else { continue }

@@ -62,10 +62,12 @@ public enum ReceivablesDecider: SalesAggregate {
 
   static func receivePayment(_ e: PaymentReceived, _ event: SalesEvent, _ s: SalesState) throws -> [SalesEvent] {
     guard try !s.exists(PaymentState.self, e.payment) else { throw DomainError.duplicate("payment", id: e.payment) }
-    let customer = try s.require(CustomerState.self, e.customer, "customer")
+    guard let openInvoices = try s.read(CustomerState.self, e.customer, { $0.openInvoices }) else {
+      throw DomainError.unknown("customer", id: e.customer)
+    }
     var out: [SalesEvent] = [event]
     var left = e.amount
-    for inv in customer.openInvoices where left > .zero {
+    for inv in openInvoices where left > .zero {
       guard let invoice = try s.get(InvoiceState.self, inv) else { continue }
       let m = min(left, invoice.open)
       guard m > .zero else { continue }
