@@ -131,6 +131,22 @@ struct ImportTests {
     #expect(try erpctl(["verify", "--store", fresh]).exited(0))
   }
 
+  /// The reading thread gets room for a batch ahead; a batch larger than any file (up to
+  /// Int.max) must neither overflow nor allocate room for it.
+  @Test(arguments: ["1", "1048577", "9223372036854775807"])
+  func commitEveryTakesAnyBatchSize(n: String) throws {
+    let dir = try TemporaryDirectory("erpctl-import")
+    defer { dir.remove() }
+    let s = dir.file("s.lmdb")
+    try initStore(s)
+    let file = dir.file("f.jsonl")
+    try writeFile(file, try unkeyedDemo())
+    let r = try erpctl(["import", "--store", s, "--commit-every", n, file])
+    #expect(r.exited(0), "\(describe(r))")
+    #expect(r.err.contains("imported 19 events"), "\(describe(r))")
+    #expect(try erpctl(["verify", "--store", s]).exited(0))
+  }
+
   /// Fixtures/import/bad.jsonl holds one of each: malformed JSON, a wrong type, an unknown event
   /// type, an unknown reference, invalid UTF-8, a key reused with another payload, and a last
   /// line cut short (no line end).

@@ -302,14 +302,17 @@ struct ImportSource {
   /// `forEachBatch`, with the files read and parsed on a second thread (`Handoff`) while `body`
   /// decides and appends on this one: the same batches, in the same order.
   ///
-  /// The reading thread may run a whole batch and 16 chunks ahead. With less room it would wait
+  /// The reading thread may run a whole batch (up to about a million records) and 16 chunks
+  /// ahead. With less room it would wait
   /// while `body` works and `body` would wait while it fills the next batch, one thread at a
   /// time: with 16 chunks for batches of 50,000, the import ran on one core for most of its time.
   func forEachBatchReadAhead(size: Int, _ body: ([ImportRecord]) throws -> Void) throws {
     let source = self
     let chunk = min(size, Self.chunk)
     var batch: [ImportRecord] = []
-    let capacity = (size + chunk - 1) / chunk + 16
+    // (At most 1,024 chunks for the batch: the ring's slots are allocated up front, and a
+    // batch of any size is allowed.)
+    let capacity = min(size / chunk + 1, 1_024) + 16
     try Handoff<[ImportRecord]>.run(capacity: capacity, produce: { send in try source.forEachBatch(size: chunk, send) }) {
       records in
       // Whole chunks as they came (the one-transaction import): no copy.
