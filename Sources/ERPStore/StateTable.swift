@@ -37,7 +37,7 @@ enum StateTable {
 
   /// A `SalesState` that reads missing records from `txn`.
   static func state(_ txn: WriteTransaction, _ db: Database) -> SalesState {
-    SalesState { k in try txn.withValue(db, key(k)) { try decode($0) } }
+    state(StateReader(txn), db)
   }
 
   /// A `SalesState` that reads missing records from the transaction `reader` holds (which may

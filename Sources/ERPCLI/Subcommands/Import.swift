@@ -303,9 +303,9 @@ struct ImportSource {
   /// decides and appends on this one: the same batches, in the same order.
   ///
   /// The reading thread may run a whole batch (up to about a million records) and 16 chunks
-  /// ahead. With less room it would wait
-  /// while `body` works and `body` would wait while it fills the next batch, one thread at a
-  /// time: with 16 chunks for batches of 50,000, the import ran on one core for most of its time.
+  /// ahead. With less room it would wait while `body` works and `body` would wait while it fills
+  /// the next batch, one thread at a time: with 16 chunks for batches of 50,000, the import ran
+  /// on one core for most of its time.
   func forEachBatchReadAhead(size: Int, _ body: ([ImportRecord]) throws -> Void) throws {
     let source = self
     let chunk = min(size, Self.chunk)

@@ -150,21 +150,25 @@ public final class SalesState {
   /// Whether the record exists, without copying it out (`get` returns a copy, which retains
   /// its arrays and strings).
   public func exists<R: StateRecord>(_ type: R.Type, _ id: String) throws -> Bool {
-    let t = table(R.self)
-    if let i = t.slots.index(forKey: StateID(id)) { return t.withSlot(i) { $0.record != nil } }
-    return try get(type, id) != nil
+    try recordSlot(table(R.self), id) != nil
+  }
+
+  /// The slot holding `id`'s record, read through the loader first when it is not cached; nil
+  /// when there is no such record.
+  private func recordSlot<R: StateRecord>(_ t: RecordTable<R>, _ id: String) throws
+    -> Dictionary<StateID, RecordTable<R>.Slot>.Index?
+  {
+    let k = StateID(id)
+    if let i = t.slots.index(forKey: k) { return t.withSlot(i) { $0.record != nil } ? i : nil }
+    guard try get(R.self, id) != nil else { return nil }
+    return t.slots.index(forKey: k)
   }
 
   /// `body` applied to the record where it is (nil when there is none): what a rule reads of
   /// it, without copying the whole record out as `get` does.
   public func read<R: StateRecord, T>(_ type: R.Type, _ id: String, _ body: (R) throws -> T) throws -> T? {
     let t = table(R.self)
-    var found = t.slots.index(forKey: StateID(id))
-    if found == nil {
-      guard try get(type, id) != nil else { return nil }
-      found = t.slots.index(forKey: StateID(id))
-    }
-    guard let i = found else { return nil }
+    guard let i = try recordSlot(t, id) else { return nil }
     return try t.withSlot(i) { slot in try slot.record.map(body) }
   }
 
@@ -198,16 +202,10 @@ public final class SalesState {
   public func update<R: StateRecord>(_ type: R.Type, _ id: String, _ body: (inout R) -> Void) throws {
     let t = table(R.self)
     let k = StateID(id)
-    var found = t.slots.index(forKey: k)
-    if found == nil {
-      // Read through the loader (which puts it, or its absence, in a slot).
-      guard try get(type, id) != nil else { return }
-      found = t.slots.index(forKey: k)
-    }
     // Moved out of its slot (not copied), `r` holds the only reference to its arrays: `body`
     // changes them in place instead of copying them (a customer's open invoices grow with every
     // order).
-    guard let i = found, var r = t.slots.values[i].record.take() else { return }
+    guard let i = try recordSlot(t, id), var r = t.slots.values[i].record.take() else { return }
     body(&r)
     t.slots.values[i].record = r
     guard tracksChanges, !t.slots.values[i].changed else { return }
