@@ -22,6 +22,6 @@ public struct ContentHasher {
   private var h = SHA256()
   public init() {}
   public mutating func update(_ bytes: [UInt8]) { h.update(data: bytes) }
-  public mutating func update(_ bytes: ArraySlice<UInt8>) { h.update(data: Array(bytes)) }
+  public mutating func update(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBytes { h.update(bufferPointer: $0) } }
   public func finalize() -> [UInt8] { Array(h.finalize()) }
 }

@@ -216,19 +216,29 @@ struct ImportInput {
   }
 }
 
-/// Reads a file in 1 MiB chunks.
+/// Reads a file in 1 MiB chunks, into one buffer: `body` gets each chunk as a slice of it, to
+/// copy from or read before it returns.
+///
+/// (Each chunk had been a `Data` and an array of its own: allocations of 1 MiB, which glibc maps
+/// and unmaps or trims, so every page of every chunk was faulted in again. That was nearly all of
+/// an import's 255,000 page faults on a million records.)
 struct FileChunks {
   let path: String
+  static let size = 1 << 20
 
   func forEach(_ body: (ArraySlice<UInt8>) throws -> Void) throws {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw CLIError.missingInput("\(path): cannot read")
-    }
-    defer { try? handle.close() }
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { throw CLIError.missingInput("\(path): cannot read") }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: Self.size)
     while true {
-      let data = handle.readData(ofLength: 1 << 20)
-      if data.isEmpty { break }
-      try body([UInt8](data)[...])
+      let n = buffer.withUnsafeMutableBytes { b in read(fd, b.baseAddress, b.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw CLIError.io("\(path): cannot read: \(String(cString: strerror(errno)))")
+      }
+      if n == 0 { break }
+      try body(buffer[0..<n])
     }
   }
 }
