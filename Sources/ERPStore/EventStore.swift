@@ -204,11 +204,13 @@ public final class EventStore {
       committed = nil
       let result = try body(&log)
       try log.finish()
-      committed = KeptState(state: log.sales, head: log.head, reader: log.stateReader)
+      if session != nil { committed = KeptState(state: log.sales, head: log.head, reader: log.stateReader) }
       return result
     }
-    committed?.reader.txn = nil
-    if let session, let committed { session.keep(committed) }
+    if let session, let committed {
+      committed.reader.txn = nil
+      session.keep(committed)
+    }
     return result
   }
 
@@ -341,16 +343,17 @@ public struct PreparedEvent: Sendable {
   /// Whether the pieces were made.
   var hasPieces: Bool { !bytes.isEmpty }
 
-  /// The four pieces (valid inside `body` only).
-  func withPieces<T>(
-    _ body: (_ head: UnsafeBufferPointer<UInt8>, _ tail: UnsafeBufferPointer<UInt8>,
-      _ at: UnsafeBufferPointer<UInt8>, _ rest: UnsafeBufferPointer<UInt8>) throws -> T
-  ) rethrows -> T {
-    try bytes.withUnsafeBufferPointer { b in
-      try body(
-        UnsafeBufferPointer(rebasing: b[0..<ends.0]), UnsafeBufferPointer(rebasing: b[ends.0..<ends.1]),
-        UnsafeBufferPointer(rebasing: b[ends.1..<ends.2]), UnsafeBufferPointer(rebasing: b[ends.2...]))
-    }
+  /// The canonical form up to `"recorded":`.
+  func writeCanonicalHead(_ w: inout ByteWriter) { write(0, ends.0, &w) }
+  /// The canonical form after the seq.
+  func writeCanonicalTail(_ w: inout ByteWriter) { write(ends.0, ends.1, &w) }
+  /// The binary `at`.
+  func writeBinaryAt(_ w: inout ByteWriter) { write(ends.1, ends.2, &w) }
+  /// The binary form after `recorded`.
+  func writeBinaryRest(_ w: inout ByteWriter) { write(ends.2, bytes.count, &w) }
+
+  private func write(_ from: Int, _ to: Int, _ w: inout ByteWriter) {
+    bytes.withUnsafeBufferPointer { w.bytes(UnsafeBufferPointer(rebasing: $0[from..<to])) }
   }
 }
 
@@ -563,48 +566,30 @@ public struct LogAppender {
   ) throws -> UInt64 {
     let seq = head.seq + 1
     let prepared = prepared?.hasPieces == true ? prepared : nil
-    // Local buffers (swapped back below): the writers' closures must not capture `self`.
-    var canonical: [UInt8] = []
-    var record: [UInt8] = []
-    swap(&canonical, &self.canonical)
-    swap(&record, &self.record)
-    defer {
-      swap(&canonical, &self.canonical)
-      swap(&record, &self.record)
-    }
-    let recordedJSON = self.recordedJSON
+    // The writers' closures capture these locals, not `self`, whose buffers they write.
+    let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
     canonical.removeAll(keepingCapacity: true)
     ByteWriter.append(to: &canonical) { w in
       if let prepared {
-        prepared.withPieces { head, tail, _, _ in
-          w.bytes(head)
-          w.bytes(recordedJSON)
-          CanonicalPieces.seq(seq, &w)
-          w.bytes(tail)
-        }
+        prepared.writeCanonicalHead(&w)
       } else {
         CanonicalPieces.atData(at, data, &w)
         CanonicalPieces.keyThenRecordedName(key, &w)
-        w.bytes(recordedJSON)
-        CanonicalPieces.seq(seq, &w)
-        CanonicalPieces.tail(type: type, v: v, &w)
       }
+      w.bytes(recordedJSON)
+      CanonicalPieces.seq(seq, &w)
+      if let prepared { prepared.writeCanonicalTail(&w) } else { CanonicalPieces.tail(type: type, v: v, &w) }
     }
     let hash = HashChain.link(previous: head.hash, canonical: canonical)
-    let recorded = self.recorded
     record.removeAll(keepingCapacity: true)
     ByteWriter.append(to: &record) { w in
       w.byte(EventCodec.format)
       w.bytes(hash)
+      if let prepared { prepared.writeBinaryAt(&w) } else { EventCodec.putAt(at, &w) }
+      EventCodec.putRecorded(recorded, &w)
       if let prepared {
-        prepared.withPieces { _, _, at, rest in
-          w.bytes(at)
-          EventCodec.putRecorded(recorded, &w)
-          w.bytes(rest)
-        }
+        prepared.writeBinaryRest(&w)
       } else {
-        EventCodec.putAt(at, &w)
-        EventCodec.putRecorded(recorded, &w)
         EventCodec.putRest(v: v, type: type, key: key, data: data, &w)
       }
     }

@@ -235,37 +235,36 @@ struct WriteTransaction {
   /// Stores `value` under `key`. `append` promises the key sorts after every key in the
   /// database (the event log's rising sequence), which lets LMDB skip the search.
   func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], append: Bool = false) throws(StoreError) {
-    let flags = append ? UInt32(MDB_APPEND) : 0
-    var rc: Int32 = 0
-    key.withUnsafeBytes { k in
-      value.withUnsafeBytes { v in
-        // The MDB_vals point into `key` and `value`, alive for this call; LMDB copies them.
-        var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
-        var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
-        rc = mdb_put(txn, db.dbi, &mk, &mv, flags)
-      }
-    }
-    try check(rc, "mdb_put")
+    try check(rawPut(db, key, value, flags: append ? UInt32(MDB_APPEND) : 0) { _ in }, "mdb_put")
   }
 
   /// Stores `value` under `key` unless the key is there already; then stores nothing and
   /// returns the value it has (`MDB_NOOVERWRITE`: one search, where a `get` before a `put` took
   /// two).
   func insertNew(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws(StoreError) -> [UInt8]? {
-    var rc: Int32 = 0
     var existing: [UInt8]?
-    key.withUnsafeBytes { k in
-      value.withUnsafeBytes { v in
-        var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
-        var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
-        rc = mdb_put(txn, db.dbi, &mk, &mv, UInt32(MDB_NOOVERWRITE))
-        // On MDB_KEYEXIST LMDB points `mv` at the value stored under the key.
-        if rc == MDB_KEYEXIST { existing = Array(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
-      }
-    }
+    let rc = rawPut(db, key, value, flags: UInt32(MDB_NOOVERWRITE)) { existing = Array($0) }
     if rc == MDB_KEYEXIST { return existing }
     try check(rc, "mdb_put")
     return nil
+  }
+
+  /// `mdb_put` with `flags`; on `MDB_KEYEXIST`, `existing` is shown the value stored under the
+  /// key (LMDB points the value argument at it), valid during the call only.
+  private func rawPut(
+    _ db: Database, _ key: [UInt8], _ value: [UInt8], flags: UInt32,
+    existing: (UnsafeRawBufferPointer) -> Void
+  ) -> Int32 {
+    key.withUnsafeBytes { k in
+      value.withUnsafeBytes { v in
+        // The MDB_vals point into `key` and `value`, alive for this call; LMDB copies them.
+        var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+        var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+        let rc = mdb_put(txn, db.dbi, &mk, &mv, flags)
+        if rc == MDB_KEYEXIST { existing(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
+        return rc
+      }
+    }
   }
 
   func delete(_ db: Database, _ key: [UInt8]) throws(StoreError) {
