@@ -216,16 +216,22 @@ struct CheckpointTests {
   func checkpointsChangeNothingStored(every: Int, cacheLimit: Int) throws {
     let events = try generatedHistory(months: 6, customers: 60, reps: 3, products: 12, seed: 11)
     #expect(events.count > 1_000)
-    let plainDir = try TemporaryDirectory("erpctl-plain")
-    defer { plainDir.remove() }
-    let plain = try makeStore(plainDir)
-    _ = try plain.append(events, clock: { fixedInstant })
     let dir = try TemporaryDirectory("erpctl-checkpoints")
     defer { dir.remove() }
     let s = try importInOne(events, every: every, cacheLimit: cacheLimit, dir)
-    #expect(try exportLines(s) == exportLines(plain))
+    #expect(try exportLines(s) == plainLog(events))
     #expect(try s.verify().ok)
   }
+}
+
+/// The log `EventStore.append` writes for `events` in one call, as exported: what the ways of
+/// appending below must write too.
+func plainLog(_ events: [NewEvent]) throws -> [String] {
+  let dir = try TemporaryDirectory("erpctl-plain")
+  defer { dir.remove() }
+  let plain = try makeStore(dir)
+  _ = try plain.append(events, clock: { fixedInstant })
+  return try exportLines(plain)
 }
 
 @Suite("Primary events prepared ahead")
@@ -237,10 +243,6 @@ struct PreparedAheadTests {
   @Test(arguments: [false, true])
   func preparedAheadAppendsTheSameLog(otherDigits: Bool) throws {
     let events = try generatedHistory(months: 2, customers: 30, reps: 3, products: 10, seed: 5)
-    let plainDir = try TemporaryDirectory("erpctl-plain")
-    defer { plainDir.remove() }
-    let plain = try makeStore(plainDir)
-    _ = try plain.append(events, clock: { fixedInstant })
     let dir = try TemporaryDirectory("erpctl-typed")
     defer { dir.remove() }
     let s = try makeStore(dir)
@@ -251,7 +253,7 @@ struct PreparedAheadTests {
       }
     }
     #expect(events.contains { $0.type == "Shipped" })
-    #expect(try exportLines(s) == exportLines(plain))
+    #expect(try exportLines(s) == plainLog(events))
   }
 }
 
