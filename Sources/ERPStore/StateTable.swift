@@ -51,8 +51,17 @@ enum StateTable {
     }
   }
 
-  /// Writes the records `state` changed.
+  /// Writes the records `state` changed, each written straight into the stored value format
+  /// (`StoredRecordSink`: the bytes `encode` makes of its `json`), through one key buffer.
   static func flush(_ state: SalesState, _ txn: WriteTransaction, _ db: Database) throws {
-    try state.takeChanges { k, json in try txn.put(db, key(k), encode(json)) }
+    var keyBytes: [UInt8] = []
+    keyBytes.reserveCapacity(64)
+    try state.takeChangesEncoded { k, bytes in
+      keyBytes.removeAll(keepingCapacity: true)
+      keyBytes.append(contentsOf: k.kind.rawValue.utf8)
+      keyBytes.append(0)
+      keyBytes.append(contentsOf: k.id.utf8)
+      try txn.put(db, keyBytes, bytes)
+    }
   }
 }

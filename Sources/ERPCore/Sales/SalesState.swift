@@ -216,16 +216,55 @@ public final class SalesState {
   /// The records changed since the last call, to be written back, in key order.
   public func takeChanges() -> [(StateKey, JSONObject)] {
     var out: [(StateKey, JSONObject)] = []
-    takeChanges { out.append(($0, $1)) }
+    var sink = JSONObjectSink()
+    takeChanges(into: &sink) { k, sink in
+      out.append((k, sink.object))
+      sink = JSONObjectSink()
+    }
     return out
   }
 
-  /// Passes the records changed since the last call to `body`, in key order, one at a time
-  /// (writing back a whole import's state at once must not hold all of it as JSON twice).
-  public func takeChanges(_ body: (StateKey, JSONObject) throws -> Void) rethrows {
+  /// Writes the records changed since the last call into `sink` one at a time, in key order,
+  /// and passes each one's key to `body`, which takes the record out of the sink (writing back a
+  /// whole import's state at once must not hold all of it twice).
+  public func takeChanges<S: StateSink>(into sink: inout S, _ body: (StateKey, inout S) throws -> Void) rethrows {
     for kind in StateKind.byName {
-      try tables[kind.index]?.takeChanges(kind, body)
+      // Each table by its record type, so that its loop is compiled for that type (through the
+      // base class it would run as unspecialised generic code, copying slots through witness
+      // tables).
+      switch kind {
+      case .customer: try takeChanges(CustomerState.self, kind, into: &sink, body)
+      case .product: try takeChanges(ProductState.self, kind, into: &sink, body)
+      case .rep: try takeChanges(RepState.self, kind, into: &sink, body)
+      case .lead: try takeChanges(LeadState.self, kind, into: &sink, body)
+      case .quote: try takeChanges(QuoteState.self, kind, into: &sink, body)
+      case .order: try takeChanges(OrderState.self, kind, into: &sink, body)
+      case .stock: try takeChanges(StockState.self, kind, into: &sink, body)
+      case .invoice: try takeChanges(InvoiceState.self, kind, into: &sink, body)
+      case .payment: try takeChanges(PaymentState.self, kind, into: &sink, body)
+      case .shipment: try takeChanges(ShipmentState.self, kind, into: &sink, body)
+      case .serviceCase: try takeChanges(ServiceCaseState.self, kind, into: &sink, body)
+      case .purchaseOrder: try takeChanges(PurchaseOrderState.self, kind, into: &sink, body)
+      }
     }
+  }
+
+  /// `takeChanges(into:)` with the store's value format (`StoredRecordSink`): each record's
+  /// bytes, valid during the call.
+  public func takeChangesEncoded(_ body: (StateKey, [UInt8]) throws -> Void) rethrows {
+    var sink = StoredRecordSink()
+    try takeChanges(into: &sink) { k, sink in
+      try body(k, sink.finish())
+      sink.reset()
+    }
+  }
+
+  private func takeChanges<R: StateRecord, S: StateSink>(
+    _: R.Type, _ kind: StateKind, into sink: inout S, _ body: (StateKey, inout S) throws -> Void
+  ) rethrows {
+    precondition(R.kind == kind, "\(R.self) is not the record type of '\(kind.rawValue)'")
+    guard tables[kind.index] != nil else { return }
+    try table(R.self).takeChanges(R.kind, into: &sink, body)
   }
 
   /// Number of records held in memory.
@@ -258,7 +297,6 @@ public final class SalesState {
 class RecordTableBase {
   var count: Int { 0 }
   var hasChanges: Bool { false }
-  func takeChanges(_ kind: StateKind, _ body: (StateKey, JSONObject) throws -> Void) rethrows {}
   func removeAll() {}
   func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {}
 }
@@ -280,18 +318,22 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
   override var count: Int { slots.count }
   override var hasChanges: Bool { !changed.isEmpty }
 
-  override func takeChanges(_ kind: StateKind, _ body: (StateKey, JSONObject) throws -> Void) rethrows {
+  func takeChanges<S: StateSink>(
+    _ kind: StateKind, into sink: inout S, _ body: (StateKey, inout S) throws -> Void
+  ) rethrows {
     guard !changed.isEmpty else { return }
     let ids = changed.sorted { StateID.bytesPrecede($0.id, $1.id) }
     changed.removeAll(keepingCapacity: true)
     for k in ids {
       guard let i = slots.index(forKey: k) else { continue }
-      let json: JSONObject? = withSlot(i) { slot in
-        guard slot.changed else { return nil }
+      let wrote: Bool = withSlot(i) { slot in
+        guard slot.changed else { return false }
         slot.changed = false
-        return slot.record?.json
+        guard let record = slot.record else { return false }
+        record.write(to: &sink)
+        return true
       }
-      if let json { try body(StateKey(kind, k.id), json) }
+      if wrote { try body(StateKey(kind, k.id), &sink) }
     }
   }
 

@@ -4,7 +4,63 @@
 public protocol StateRecord: Sendable, Equatable {
   static var kind: StateKind { get }
   init(json: JSONObject) throws(StateDecodingError)
-  var json: JSONObject { get }
+  /// Writes the record's members to `sink` in key order (the one definition of what a record
+  /// stores: `json` and the store's write-back both come from it).
+  func write<S: StateSink>(to sink: inout S)
+}
+
+extension StateRecord {
+  /// The record as the JSON object it persists as.
+  public var json: JSONObject {
+    var sink = JSONObjectSink()
+    write(to: &sink)
+    return sink.object
+  }
+}
+
+/// Receives a state record's members, in key order (the names are ASCII, so byte order is RFC
+/// 8785's order): into a `JSONObject` (`JSONObjectSink`), or straight into the store's binary
+/// value format, which is what `EventCodec` makes of that object (the write-back, without
+/// building the object first).
+public protocol StateSink {
+  mutating func string(_ key: String, _ value: String)
+  mutating func int(_ key: String, _ value: Int64)
+  /// `true` (a record writes a flag only when it is set).
+  mutating func flag(_ key: String)
+  mutating func strings(_ key: String, _ values: [String])
+  /// An array of `[string, integer]` pairs.
+  mutating func pairs<T>(_ key: String, _ items: [T], _ pair: (T) -> (String, Int64))
+  /// An array of objects, each written by `each`.
+  mutating func objects<T>(_ key: String, _ items: [T], _ each: (inout Self, T) -> Void)
+}
+
+extension StateSink {
+  mutating func string(_ key: String, _ value: String?) { if let value { string(key, value) } }
+  mutating func int(_ key: String, _ value: Int64?) { if let value { int(key, value) } }
+  mutating func money(_ key: String, _ value: Money?) { if let value { int(key, value.minorUnits) } }
+  mutating func flag(_ key: String, _ set: Bool) { if set { flag(key) } }
+}
+
+/// Builds the `JSONObject` of a record.
+public struct JSONObjectSink: StateSink {
+  public private(set) var object = JSONObject()
+  public init() {}
+  public mutating func string(_ key: String, _ value: String) { object[key] = .string(value) }
+  public mutating func int(_ key: String, _ value: Int64) { object[key] = .int(value) }
+  public mutating func flag(_ key: String) { object[key] = .bool(true) }
+  public mutating func strings(_ key: String, _ values: [String]) {
+    object[key] = .array(values.map { .string($0) })
+  }
+  public mutating func pairs<T>(_ key: String, _ items: [T], _ pair: (T) -> (String, Int64)) {
+    object[key] = .array(items.map { let (s, i) = pair($0); return .array([.string(s), .int(i)]) })
+  }
+  public mutating func objects<T>(_ key: String, _ items: [T], _ each: (inout Self, T) -> Void) {
+    object[key] = .array(items.map { item in
+      var sink = JSONObjectSink()
+      each(&sink, item)
+      return .object(sink.object)
+    })
+  }
 }
 
 public enum StateKind: String, Sendable, CaseIterable {
@@ -38,13 +94,6 @@ struct StateFields {
   func array(_ k: String) -> [JSONValue] { o[k]?.arrayValue ?? [] }
 }
 
-extension JSONObject {
-  mutating func put(_ k: String, _ s: String?) { if let s { self[k] = .string(s) } }
-  mutating func put(_ k: String, _ i: Int64?) { if let i { self[k] = .int(i) } }
-  mutating func put(_ k: String, _ m: Money?) { if let m { self[k] = .int(m.minorUnits) } }
-  mutating func put(_ k: String, flag: Bool) { if flag { self[k] = .bool(true) } }
-}
-
 public struct CustomerState: StateRecord {
   public static let kind = StateKind.customer
   public var region, channel: String
@@ -66,13 +115,13 @@ public struct CustomerState: StateRecord {
     unappliedPayments = f.array("unapplied_payments").compactMap(\.stringValue)
     noteCredit = f.optMoney("note_credit") ?? .zero
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("region", region); o.put("channel", channel); o.put("tier", tier)
-    if !openInvoices.isEmpty { o["open_invoices"] = .array(openInvoices.map { .string($0) }) }
-    if !unappliedPayments.isEmpty { o["unapplied_payments"] = .array(unappliedPayments.map { .string($0) }) }
-    if noteCredit != .zero { o.put("note_credit", noteCredit) }
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    s.string("channel", channel)
+    if noteCredit != .zero { s.money("note_credit", noteCredit) }
+    if !openInvoices.isEmpty { s.strings("open_invoices", openInvoices) }
+    s.string("region", region)
+    s.string("tier", tier)
+    if !unappliedPayments.isEmpty { s.strings("unapplied_payments", unappliedPayments) }
   }
 }
 
@@ -89,10 +138,8 @@ public struct ProductState: StateRecord {
     let f = StateFields(json)
     self.init(line: try f.str("line"), listPrice: try f.money("list_price"), unitCost: f.optMoney("unit_cost"))
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("line", line); o.put("list_price", listPrice); o.put("unit_cost", unitCost)
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    s.string("line", line); s.money("list_price", listPrice); s.money("unit_cost", unitCost)
   }
 }
 
@@ -105,11 +152,7 @@ public struct RepState: StateRecord {
     let f = StateFields(json)
     self.init(team: try f.str("team"), region: try f.str("region"))
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("team", team); o.put("region", region)
-    return o
-  }
+  public func write<S: StateSink>(to s: inout S) { s.string("region", region); s.string("team", team) }
 }
 
 public struct LeadState: StateRecord {
@@ -126,11 +169,7 @@ public struct LeadState: StateRecord {
     }
     self.init(stage: stage, order: f.optStr("order"))
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("stage", stage.rawValue); o.put("order", order)
-    return o
-  }
+  public func write<S: StateSink>(to s: inout S) { s.string("order", order); s.string("stage", stage.rawValue) }
 }
 
 /// Existence of an id that other events reference (quotes, shipments).
@@ -140,7 +179,7 @@ public struct Exists<Tag: ExistsTag>: StateRecord {
 
   public init(owner: String) { self.owner = owner }
   public init(json: JSONObject) throws(StateDecodingError) { owner = try StateFields(json).str("owner") }
-  public var json: JSONObject { JSONObject([("owner", .string(owner))]) }
+  public func write<S: StateSink>(to s: inout S) { s.string("owner", owner) }
 }
 
 public protocol ExistsTag: Sendable { static var kind: StateKind { get } }
@@ -209,24 +248,24 @@ public struct OrderState: StateRecord {
     creditNotes = f.optInt("credit_notes") ?? 0
   }
 
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("customer", customer); o.put("rep", rep); o.put("terms_days", termsDays)
-    o.put("cancelled", flag: cancelled)
-    if creditNotes > 0 { o.put("credit_notes", creditNotes) }
-    o["lines"] = .array(lines.map { l in
-      var lo = JSONObject()
-      lo.put("sku", l.sku); lo.put("qty", l.qty); lo.put("unit_price", l.unitPrice)
-      lo.put("discount", l.discount?.text)
-      if l.reserved != 0 { lo.put("reserved", l.reserved) }
-      if l.shipped != 0 { lo.put("shipped", l.shipped) }
-      if l.returned != 0 { lo.put("returned", l.returned) }
-      if l.shippedCOGS != .zero { lo.put("shipped_cogs", l.shippedCOGS) }
-      if l.returnedCOGS != .zero { lo.put("returned_cogs", l.returnedCOGS) }
-      lo.put("invoice", l.invoice)
-      return .object(lo)
-    })
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    s.flag("cancelled", cancelled)
+    if creditNotes > 0 { s.int("credit_notes", creditNotes) }
+    s.string("customer", customer)
+    s.objects("lines", lines) { s, l in
+      s.string("discount", l.discount?.text)
+      s.string("invoice", l.invoice)
+      s.int("qty", l.qty)
+      if l.reserved != 0 { s.int("reserved", l.reserved) }
+      if l.returned != 0 { s.int("returned", l.returned) }
+      if l.returnedCOGS != .zero { s.money("returned_cogs", l.returnedCOGS) }
+      if l.shipped != 0 { s.int("shipped", l.shipped) }
+      if l.shippedCOGS != .zero { s.money("shipped_cogs", l.shippedCOGS) }
+      s.string("sku", l.sku)
+      s.money("unit_price", l.unitPrice)
+    }
+    s.string("rep", rep)
+    s.int("terms_days", termsDays)
   }
 }
 
@@ -259,13 +298,9 @@ public struct StockState: StateRecord {
       backorders.append(Backorder(order: o, qty: q))
     }
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("on_hand", onHand); o.put("reserved", reserved); o.put("value", value)
-    if !backorders.isEmpty {
-      o["backorders"] = .array(backorders.map { .array([.string($0.order), .int($0.qty)]) })
-    }
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    if !backorders.isEmpty { s.pairs("backorders", backorders) { ($0.order, $0.qty) } }
+    s.int("on_hand", onHand); s.int("reserved", reserved); s.money("value", value)
   }
 }
 
@@ -283,10 +318,8 @@ public struct InvoiceState: StateRecord {
     self.init(order: try f.str("order"), customer: try f.str("customer"), amount: try f.money("amount"),
       open: try f.money("open"))
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("order", order); o.put("customer", customer); o.put("amount", amount); o.put("open", open)
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    s.money("amount", amount); s.string("customer", customer); s.money("open", open); s.string("order", order)
   }
 }
 
@@ -303,10 +336,8 @@ public struct PaymentState: StateRecord {
     let f = StateFields(json)
     self.init(customer: try f.str("customer"), amount: try f.money("amount"), unapplied: try f.money("unapplied"))
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("customer", customer); o.put("amount", amount); o.put("unapplied", unapplied)
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    s.money("amount", amount); s.string("customer", customer); s.money("unapplied", unapplied)
   }
 }
 
@@ -321,11 +352,7 @@ public struct ServiceCaseState: StateRecord {
     customer = try f.str("customer")
     closed = f.bool("closed")
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("customer", customer); o.put("closed", flag: closed)
-    return o
-  }
+  public func write<S: StateSink>(to s: inout S) { s.flag("closed", closed); s.string("customer", customer) }
 }
 
 public struct PurchaseOrderState: StateRecord {
@@ -340,10 +367,9 @@ public struct PurchaseOrderState: StateRecord {
     self.init(sku: try f.str("sku"), qty: try f.int("qty"))
     received = f.optInt("received") ?? 0
   }
-  public var json: JSONObject {
-    var o = JSONObject()
-    o.put("sku", sku); o.put("qty", qty)
-    if received != 0 { o.put("received", received) }
-    return o
+  public func write<S: StateSink>(to s: inout S) {
+    s.int("qty", qty)
+    if received != 0 { s.int("received", received) }
+    s.string("sku", sku)
   }
 }

@@ -1,0 +1,82 @@
+@testable import ERPCore
+import Testing
+
+@testable import ERPStore
+
+/// The write-back writes each state record straight into the stored value format
+/// (`StoredRecordSink`). Those bytes must be the ones `EventCodec` makes of the record's JSON,
+/// which is what every earlier store holds and what reading a record decodes.
+@Suite("state write-back")
+struct StateWriteBackTests {
+  /// Every record type, with every optional member absent and present, non-ASCII text, money
+  /// below zero and integers needing several varint bytes.
+  static let records: [any StateRecord] = {
+    var customer = CustomerState(region: "华东", channel: "direct", tier: "A")
+    customer.openInvoices = ["INV-1", "INV-2"]
+    customer.unappliedPayments = ["PAY-9"]
+    customer.noteCredit = Money(minorUnits: 12_345)
+    var line = OrderState.Line(
+      sku: "SKU-1", qty: 3, unitPrice: Money(minorUnits: 99_999), discount: Rate("0.125"))
+    (line.reserved, line.shipped, line.returned) = (1, 2, 1)
+    (line.shippedCOGS, line.returnedCOGS, line.invoice) = (Money(minorUnits: 4_000), Money(minorUnits: 2_000), "INV-7")
+    var order = OrderState(
+      customer: "C-1", rep: "R-1", termsDays: 30,
+      lines: [line, OrderState.Line(sku: "SKU-2", qty: 1_000_000, unitPrice: .zero, discount: nil)])
+    (order.cancelled, order.creditNotes) = (true, 2)
+    var stock = StockState()
+    (stock.onHand, stock.reserved, stock.value) = (-5, 300, Money(minorUnits: -1))
+    stock.backorders = [.init(order: "O-1", qty: 4), .init(order: "O-2", qty: 9_007_199_254_740_991)]
+    var closed = ServiceCaseState(customer: "C-2")
+    closed.closed = true
+    var po = PurchaseOrderState(sku: "SKU-3", qty: 40)
+    po.received = 12
+    return [
+      CustomerState(region: "north", channel: "web", tier: nil), customer,
+      ProductState(line: "tools", listPrice: Money(minorUnits: 1_999), unitCost: nil),
+      ProductState(line: "tools", listPrice: Money(minorUnits: 1_999), unitCost: Money(minorUnits: 1_000)),
+      RepState(team: "east", region: "华东"),
+      LeadState(stage: .qualified), LeadState(stage: .won, order: "O-1"),
+      QuoteState(owner: "L-1"), ShipmentState(owner: "O-1"),
+      OrderState(customer: "C-1", rep: "R-1", termsDays: 0, lines: []), order,
+      StockState(), stock,
+      InvoiceState(order: "O-1", customer: "C-1", amount: Money(minorUnits: 500), open: .zero),
+      PaymentState(customer: "C-1", amount: Money(minorUnits: 500), unapplied: Money(minorUnits: 20)),
+      ServiceCaseState(customer: "C-2"), closed,
+      PurchaseOrderState(sku: "SKU-3", qty: 40), po,
+    ]
+  }()
+
+  @Test func writesTheBytesTheCodecMakesOfTheRecordsJSON() throws {
+    var sink = StoredRecordSink()
+    for record in Self.records {
+      record.write(to: &sink)
+      let direct = sink.finish()
+      sink.reset()
+      #expect(direct == StateTable.encode(record.json), "\(record)")
+      // And the record reads back from them as it was.
+      #expect(try Self.decode(direct, as: record) == true, "\(record)")
+    }
+    // Nothing written: an empty object (and `reset` emptied the sink after each record).
+    #expect(sink.finish() == StateTable.encode(JSONObject()))
+  }
+
+  private static func decode<R: StateRecord>(_ bytes: [UInt8], as record: R) throws -> Bool {
+    let json = try bytes.withUnsafeBytes { try StateTable.decode($0) }
+    return try R(json: json) == record
+  }
+
+  /// Each record's JSON names the members its decoding reads (a misspelt name would write a
+  /// member nothing reads back): the members of the fullest records, by name.
+  @Test func theJSONHasTheMembersEarlierStoresHold() {
+    let names = Self.records.map { $0.json.members.map(\.key) }
+    #expect(names[1] == ["channel", "note_credit", "open_invoices", "region", "tier", "unapplied_payments"])
+    #expect(names[10] == ["cancelled", "credit_notes", "customer", "lines", "rep", "terms_days"])
+    let line = Self.records[10].json["lines"]?.arrayValue?.first?.objectValue
+    #expect(line?.members.map(\.key) == [
+      "discount", "invoice", "qty", "reserved", "returned", "returned_cogs", "shipped", "shipped_cogs", "sku",
+      "unit_price",
+    ])
+    #expect(names[12] == ["backorders", "on_hand", "reserved", "value"])
+    #expect(names[8] == ["owner"])
+  }
+}
