@@ -74,6 +74,19 @@ public enum SalesDecider {
     return try s.get(StockState.self, sku) ?? StockState()
   }
 
+  /// A product's stock without its backorder queue (`stockOf` copies the queue out).
+  static func stockLevel(_ sku: String, _ s: SalesState) throws -> StockLevel {
+    try s.requireExists(ProductState.self, sku, "product")
+    return try s.read(StockState.self, sku) { StockLevel(onHand: $0.onHand, reserved: $0.reserved, value: $0.value) }
+      ?? StockLevel(onHand: 0, reserved: 0, value: .zero)
+  }
+
+  struct StockLevel {
+    var onHand, reserved: Int64
+    var value: Money
+    var available: Int64 { onHand - reserved }
+  }
+
   /// Quantities per SKU in order of first appearance.
   static func bySKU(_ pairs: [(String, Int64)]) -> [(sku: String, qty: Int64)] {
     // An order's few lines are summed by a scan: a dictionary hashed every SKU with SipHash

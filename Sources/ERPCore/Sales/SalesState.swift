@@ -159,7 +159,14 @@ public final class SalesState {
     -> Dictionary<StateID, RecordTable<R>.Slot>.Index?
   {
     let k = StateID(id)
-    if let i = t.slots.index(forKey: k) { return t.withSlot(i) { $0.record != nil } ? i : nil }
+    if let i = t.slots.index(forKey: k) {
+      // (`record != nil` copied the record out to compare it, retaining its arrays and strings.)
+      let has = t.withSlot(i) { slot -> Bool in
+        if case .none = slot.record { return false }
+        return true
+      }
+      return has ? i : nil
+    }
     guard try get(R.self, id) != nil else { return nil }
     return t.slots.index(forKey: k)
   }
@@ -195,6 +202,14 @@ public final class SalesState {
       t.slots[k] = RecordTable<R>.Slot(record: record, changed: tracksChanges)
     }
     if tracksChanges { t.changed.append(k) }
+  }
+
+  /// Applies `body` to the record where it is, made by `make` first when there is none (one
+  /// change in place, where a `get`, a change and a `put` copied the record and its arrays).
+  /// `body` must not read this state.
+  public func upsert<R: StateRecord>(_ type: R.Type, _ id: String, _ make: () -> R, _ body: (inout R) -> Void) throws {
+    if try recordSlot(table(R.self), id) == nil { put(id, make()) }
+    try update(type, id, body)
   }
 
   /// Applies `body` to an existing record (a no-op when it does not exist). `body` must not read

@@ -24,6 +24,21 @@ struct SalesStateTests {
     #expect(again.first?.1["note_credit"] == .int(5))
   }
 
+  @Test func upsertMakesAMissingRecordAndChangesAnExistingOneInPlace() throws {
+    // One record in the store behind the state (read through the loader), one nowhere.
+    var stored = StockState()
+    stored.onHand = 7
+    let s = SalesState { k in k.id == "SKU-1" ? stored.json : nil }
+    try s.upsert(StockState.self, "SKU-1", StockState.init) { $0.reserved += 2 }
+    try s.upsert(StockState.self, "SKU-2", { var st = StockState(); st.onHand = 1; return st }) { $0.reserved += 3 }
+    try s.upsert(StockState.self, "SKU-2", StockState.init) { $0.reserved += 1 }
+    #expect(try s.get(StockState.self, "SKU-1").map { [$0.onHand, $0.reserved] } == [7, 2])
+    #expect(try s.get(StockState.self, "SKU-2").map { [$0.onHand, $0.reserved] } == [1, 4])
+    #expect(s.takeChanges().map(\.0) == [StateKey(.stock, "SKU-1"), StateKey(.stock, "SKU-2")])
+    stored.onHand = 0  // (the loader is not asked again)
+    #expect(try s.get(StockState.self, "SKU-1")?.onHand == 7)
+  }
+
   @Test func idsThatDifferInBytesAreDifferentRecords() throws {
     // "é" precomposed and decomposed: equal as Swift strings, different LMDB keys.
     let composed = "C-\u{E9}"

@@ -6,7 +6,7 @@ public enum InventoryDecider: SalesAggregate {
     switch event {
     case .stockReceived(let e): return try receive(e, event, s)
     case .stockAdjusted(let e):
-      let stock = try SalesDecider.stockOf(e.sku, s)
+      let stock = try SalesDecider.stockLevel(e.sku, s)
       if e.qty < 0 {
         guard -e.qty <= stock.available else {
           throw DomainError.adjustmentBelowAvailable(sku: e.sku, requested: -e.qty, available: stock.available)
@@ -36,19 +36,17 @@ public enum InventoryDecider: SalesAggregate {
     case .orderConfirmed(let e):
       // Everything starts unreserved; the StockReserved events that follow take it off the queue.
       for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
-        var st = try s.get(StockState.self, sku) ?? StockState()
-        st.backorders.append(.init(order: e.order, qty: qty))
-        s.put(sku, st)
+        try s.upsert(StockState.self, sku, StockState.init) { $0.backorders.append(.init(order: e.order, qty: qty)) }
       }
 
     case .stockReserved(let e):
-      var st = try s.get(StockState.self, e.sku) ?? StockState()
-      st.reserved += e.qty
-      if let i = st.backorders.firstIndex(where: { $0.order == e.order }) {
-        st.backorders[i].qty -= e.qty
-        if st.backorders[i].qty <= 0 { st.backorders.remove(at: i) }
+      try s.upsert(StockState.self, e.sku, StockState.init) { st in
+        st.reserved += e.qty
+        if let i = st.backorders.firstIndex(where: { $0.order == e.order }) {
+          st.backorders[i].qty -= e.qty
+          if st.backorders[i].qty <= 0 { st.backorders.remove(at: i) }
+        }
       }
-      s.put(e.sku, st)
 
     case .orderCancelled(let e):
       guard let o = try s.get(OrderState.self, e.order) else { return }
@@ -70,23 +68,23 @@ public enum InventoryDecider: SalesAggregate {
       }
 
     case .stockReceived(let e):
-      var st = try s.get(StockState.self, e.sku) ?? StockState()
-      st.onHand += e.qty
-      st.value = st.value + Money(minorUnits: e.qty * e.unitCost.minorUnits)
-      s.put(e.sku, st)
+      try s.upsert(StockState.self, e.sku, StockState.init) { st in
+        st.onHand += e.qty
+        st.value = st.value + Money(minorUnits: e.qty * e.unitCost.minorUnits)
+      }
       if let po = e.po { try s.update(PurchaseOrderState.self, po) { $0.received += e.qty } }
 
     case .stockAdjusted(let e):
-      var st = try s.get(StockState.self, e.sku) ?? StockState()
-      if e.qty < 0 {
-        st.value = st.value - Money(minorUnits: LineMath.mulDiv(-e.qty, st.value.minorUnits, st.onHand))
-      } else if let c = e.unitCost {
-        st.value = st.value + Money(minorUnits: e.qty * c.minorUnits)
-      } else if st.onHand > 0 {
-        st.value = st.value + Money(minorUnits: LineMath.mulDiv(e.qty, st.value.minorUnits, st.onHand))
+      try s.upsert(StockState.self, e.sku, StockState.init) { st in
+        if e.qty < 0 {
+          st.value = st.value - Money(minorUnits: LineMath.mulDiv(-e.qty, st.value.minorUnits, st.onHand))
+        } else if let c = e.unitCost {
+          st.value = st.value + Money(minorUnits: e.qty * c.minorUnits)
+        } else if st.onHand > 0 {
+          st.value = st.value + Money(minorUnits: LineMath.mulDiv(e.qty, st.value.minorUnits, st.onHand))
+        }
+        st.onHand += e.qty
       }
-      st.onHand += e.qty
-      s.put(e.sku, st)
 
     case .purchaseOrderPlaced(let e):
       s.put(e.po, PurchaseOrderState(sku: e.sku, qty: e.qty))

@@ -91,7 +91,7 @@ public enum OrderDecider: SalesAggregate {
     try SalesDecider.checkLines(e.lines, s)
     var out: [SalesEvent] = [event]
     for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
-      let stock = try SalesDecider.stockOf(sku, s)
+      let stock = try SalesDecider.stockLevel(sku, s)
       let available = max(stock.available, 0)
       if qty > available && !e.allowBackorder {
         throw DomainError.insufficientStock(sku: sku, requested: qty, available: available)
@@ -134,17 +134,19 @@ public enum OrderDecider: SalesAggregate {
       }
     }
     // COGS at the moving-average cost, line by line (SPEC 7), and the invoice for what shipped.
-    var stocks: [String: StockState] = [:]
+    // A shipment's few SKUs are found by a scan (a dictionary hashed each with SipHash).
+    var stocks: [(sku: String, level: SalesDecider.StockLevel)] = []
     var stored = e
     var amount = Money.zero
     for i in stored.lines.indices {
       let line = stored.lines[i]
-      var st = try stocks[line.sku] ?? SalesDecider.stockOf(line.sku, s)
+      let at = stocks.firstIndex { $0.sku == line.sku }
+      var st = try at.map { stocks[$0].level } ?? SalesDecider.stockLevel(line.sku, s)
       let cogs = Money(minorUnits: LineMath.mulDiv(line.qty, st.value.minorUnits, st.onHand))
       stored.lines[i].cogs = cogs
       st.onHand -= line.qty
       st.value = st.value - cogs
-      stocks[line.sku] = st
+      if let at { stocks[at].level = st } else { stocks.append((line.sku, st)) }
       amount = amount + SalesDecider.allocate(line.qty, sku: line.sku, in: &order, field: \.reserved, to: \.shipped)
     }
     let invoice = SalesDecider.invoiceID(shipment: e.shipment)
@@ -156,8 +158,8 @@ public enum OrderDecider: SalesAggregate {
     var open = amount
     if let credit = try s.read(CustomerState.self, order.customer, { $0.unappliedPayments }) {
       for p in credit where open > .zero {
-        guard let payment = try s.get(PaymentState.self, p) else { continue }
-        let m = min(open, payment.unapplied)
+        guard let unapplied = try s.read(PaymentState.self, p, \.unapplied) else { continue }
+        let m = min(open, unapplied)
         guard m > .zero else { continue }
         out.append(.paymentMatched(PaymentMatched(payment: p, invoice: invoice, amount: m)))
         open = open - m

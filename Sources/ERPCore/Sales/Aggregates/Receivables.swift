@@ -34,15 +34,19 @@ public enum ReceivablesDecider: SalesAggregate {
       if e.amount > .zero { try s.update(CustomerState.self, e.customer) { $0.unappliedPayments.append(e.payment) } }
 
     case .paymentMatched(let e):
-      guard var inv = try s.get(InvoiceState.self, e.invoice), var pay = try s.get(PaymentState.self, e.payment)
-      else { return }
-      inv.open = inv.open - e.amount
-      pay.unapplied = pay.unapplied - e.amount
-      s.put(e.invoice, inv)
-      s.put(e.payment, pay)
-      try s.update(CustomerState.self, inv.customer) { c in
-        if inv.open <= .zero { c.openInvoices.removeAll { $0 == e.invoice } }
-        if pay.unapplied <= .zero { c.unappliedPayments.removeAll { $0 == e.payment } }
+      guard try s.exists(InvoiceState.self, e.invoice), try s.exists(PaymentState.self, e.payment) else { return }
+      var (customer, open, unapplied) = ("", Money.zero, Money.zero)
+      try s.update(InvoiceState.self, e.invoice) { inv in
+        inv.open = inv.open - e.amount
+        (customer, open) = (inv.customer, inv.open)
+      }
+      try s.update(PaymentState.self, e.payment) { pay in
+        pay.unapplied = pay.unapplied - e.amount
+        unapplied = pay.unapplied
+      }
+      try s.update(CustomerState.self, customer) { c in
+        if open <= .zero { c.openInvoices.removeAll { $0 == e.invoice } }
+        if unapplied <= .zero { c.unappliedPayments.removeAll { $0 == e.payment } }
       }
 
     case .creditNoteIssued(let e):
@@ -68,8 +72,8 @@ public enum ReceivablesDecider: SalesAggregate {
     var out: [SalesEvent] = [event]
     var left = e.amount
     for inv in openInvoices where left > .zero {
-      guard let invoice = try s.get(InvoiceState.self, inv) else { continue }
-      let m = min(left, invoice.open)
+      guard let invoiceOpen = try s.read(InvoiceState.self, inv, \.open) else { continue }
+      let m = min(left, invoiceOpen)
       guard m > .zero else { continue }
       out.append(.paymentMatched(PaymentMatched(payment: e.payment, invoice: inv, amount: m)))
       left = left - m
