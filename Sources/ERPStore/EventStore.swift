@@ -224,7 +224,8 @@ public final class EventStore {
       let existing = try txn.count(events)
       guard existing == 0 else { throw StoreError.notEmpty(path: path, events: UInt64(existing)) }
       var head = ChainHead.genesis
-      let sales = StateTable.state(txn, state)
+      let stateReader = StateReader(txn)
+      let sales = StateTable.state(stateReader, state)
       try produce { e in
         guard e.seq == head.seq + 1 else {
           throw StoreError.chainMismatch(seq: e.seq, reason: "expected seq \(head.seq + 1)")
@@ -246,7 +247,7 @@ public final class EventStore {
         try fold(e, into: sales)
         head = ChainHead(seq: e.seq, hash: h)
       }
-      try StateTable.flush(sales, txn, state)
+      try StateTable.flush(sales, stateReader, state)
       try txn.put(meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
       return head
     }
@@ -383,10 +384,58 @@ struct KeptState {
 }
 
 /// Where a `SalesState`'s loader reads from: the write transaction in progress (nil between
-/// transactions).
+/// transactions), and what it knows of that transaction's state table.
 final class StateReader {
-  var txn: WriteTransaction?
+  var txn: WriteTransaction? {
+    didSet { forgetLastIDs() }
+  }
+  /// Per kind (at `StateKind.index`), the greatest id the state table holds, once looked up:
+  /// nil when not looked up yet, an empty `LastID` when the table has none of that kind.
+  private var lastIDs: [LastID?] = Array(repeating: nil, count: StateKind.allCases.count)
+
+  struct LastID {
+    var bytes: [UInt8]?
+  }
+
   init(_ txn: WriteTransaction?) { self.txn = txn }
+
+  /// To be called whenever the state table is written (`StateTable.flush`).
+  func forgetLastIDs() {
+    for i in lastIDs.indices { lastIDs[i] = nil }
+  }
+
+  /// Whether `id` sorts after every id of its kind in the state table, so that it is not there:
+  /// a new order, invoice or payment numbered after the last one needs no search of the table
+  /// (most of the lookups an import makes miss, one per new document). Exact, not a guess: the
+  /// bound is the table's greatest key, looked up once per kind and transaction and again after
+  /// every write-back.
+  func isBeyondLast(_ kind: StateKind, _ id: String, _ txn: WriteTransaction, _ db: Database) throws -> Bool {
+    let i = kind.index
+    if lastIDs[i] == nil { lastIDs[i] = try Self.lastID(kind, txn, db) }
+    guard let last = lastIDs[i]?.bytes else { return true }
+    var id = id
+    return id.withUTF8 { u in
+      last.withUnsafeBytes { l in
+        let n = min(u.count, l.count)
+        let c = n == 0 ? 0 : memcmp(u.baseAddress!, l.baseAddress!, n)
+        return c != 0 ? c > 0 : u.count > l.count
+      }
+    }
+  }
+
+  /// The greatest id of `kind` in the state table (keys are the kind's name, a zero byte, the
+  /// id): the last key before the name followed by byte 1.
+  private static func lastID(_ kind: StateKind, _ txn: WriteTransaction, _ db: Database) throws -> LastID {
+    let name = Array(kind.rawValue.utf8)
+    var found = LastID(bytes: nil)
+    try txn.scan(db, from: name + [1], reverse: true) { k, _ in
+      if k.count > name.count, k[name.count] == 0, k.prefix(name.count).elementsEqual(name) {
+        found.bytes = Array(k[(name.count + 1)...])
+      }
+      return false
+    }
+    return found
+  }
 }
 
 /// How `append` treats its events.
@@ -607,12 +656,12 @@ public struct LogAppender {
   /// 13 % of an import's deciding thread).
   public func checkpoint(cacheLimit: Int = 200_000) throws {
     guard foldsState, sales.cachedCount > cacheLimit else { return }
-    try StateTable.flush(sales, txn, store.state)
+    try StateTable.flush(sales, stateReader, store.state)
     sales.evict()
   }
 
   func finish() throws {
-    if foldsState { try StateTable.flush(sales, txn, store.state) }
+    if foldsState { try StateTable.flush(sales, stateReader, store.state) }
     try txn.put(store.meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
   }
 }

@@ -35,11 +35,6 @@ enum StateTable {
     return o
   }
 
-  /// A `SalesState` that reads missing records from `txn`.
-  static func state(_ txn: WriteTransaction, _ db: Database) -> SalesState {
-    state(StateReader(txn), db)
-  }
-
   /// A `SalesState` that reads missing records from the transaction `reader` holds (which may
   /// be the next one: `AppendSession`).
   static func state(_ reader: StateReader, _ db: Database) -> SalesState {
@@ -47,13 +42,18 @@ enum StateTable {
       guard let txn = reader.txn else {
         throw StoreError.lmdb(code: -1, call: "state", message: "the state was read outside a transaction")
       }
+      if try reader.isBeyondLast(k.kind, k.id, txn, db) { return nil }
       return try txn.withValue(db, key(k)) { try decode($0) }
     }
   }
 
   /// Writes the records `state` changed, each written straight into the stored value format
   /// (`StoredRecordSink`: the bytes `encode` makes of its `json`), through one key buffer.
-  static func flush(_ state: SalesState, _ txn: WriteTransaction, _ db: Database) throws {
+  static func flush(_ state: SalesState, _ reader: StateReader, _ db: Database) throws {
+    guard let txn = reader.txn else {
+      throw StoreError.lmdb(code: -1, call: "state", message: "the state was written outside a transaction")
+    }
+    defer { reader.forgetLastIDs() }
     var keyBytes: [UInt8] = []
     keyBytes.reserveCapacity(64)
     try state.takeChangesEncoded { k, bytes in

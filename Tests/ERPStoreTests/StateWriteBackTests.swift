@@ -1,4 +1,5 @@
 @testable import ERPCore
+import ERPTestSupport
 import Testing
 
 @testable import ERPStore
@@ -78,5 +79,41 @@ struct StateWriteBackTests {
     ])
     #expect(names[12] == ["backorders", "on_hand", "reserved", "value"])
     #expect(names[8] == ["owner"])
+  }
+}
+
+/// A lookup of an id after the greatest id of its kind in the state table skips the search
+/// (`StateReader.isBeyondLast`); it must never skip a record that is there.
+@Suite("state lookups beyond the last id")
+struct StateLastIDTests {
+  @Test func aMissIsKnownOnlyAfterTheGreatestIDOfItsKind() throws {
+    let dir = try TemporaryDirectory("erpctl-lastid")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    try s.env.write { txn in
+      let reader = StateReader(txn)
+      // Nothing of any kind yet: every id is beyond.
+      #expect(try reader.isBeyondLast(.customer, "C-1", txn, s.state))
+      let state = StateTable.state(reader, s.state)
+      for id in ["C-1", "C-5", "C-50"] { state.put(id, CustomerState(region: "r", channel: "c", tier: nil)) }
+      state.put("SKU-9", ProductState(line: "l", listPrice: .zero, unitCost: nil))
+      try StateTable.flush(state, reader, s.state)
+      // Byte order: "C-6" > "C-50" > "C-5" > "C-10" > "C-1".
+      #expect(try reader.isBeyondLast(.customer, "C-6", txn, s.state))
+      #expect(try reader.isBeyondLast(.customer, "C-50 ", txn, s.state))
+      for id in ["C-50", "C-5", "C-10", "C-1", ""] {
+        #expect(try !reader.isBeyondLast(.customer, id, txn, s.state), "\(id)")
+      }
+      // Other kinds have their own bound; a kind with no record has none.
+      #expect(try !reader.isBeyondLast(.product, "SKU-1", txn, s.state))
+      #expect(try reader.isBeyondLast(.order, "", txn, s.state))
+      // A record written after the bound was looked up is found: the write-back moves it.
+      state.evict()
+      state.put("C-7", CustomerState(region: "r2", channel: "c", tier: nil))
+      try StateTable.flush(state, reader, s.state)
+      state.evict()
+      #expect(try state.get(CustomerState.self, "C-7")?.region == "r2")
+      #expect(try state.get(CustomerState.self, "C-8") == nil)
+    }
   }
 }

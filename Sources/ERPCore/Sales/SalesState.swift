@@ -78,7 +78,7 @@ struct StateID: Hashable, Sendable {
 extension StateKind {
   /// Position in `allCases`: the state keeps one table per kind.
   @inline(__always)
-  var index: Int {
+  package var index: Int {
     switch self {
     case .customer: 0
     case .product: 1
