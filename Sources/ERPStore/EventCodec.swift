@@ -55,6 +55,12 @@ enum EventCodec {
 
   /// v, type, key and data: what follows `recorded`.
   static func putRest(v: Int, type: String, key: String?, data: JSONObject, _ w: inout ByteWriter) {
+    putRestHead(v: v, type: type, key: key, &w)
+    putObject(data, &w)
+  }
+
+  /// v, type and key (the data object follows).
+  static func putRestHead(v: Int, type: String, key: String?, _ w: inout ByteWriter) {
     putVarint(UInt64(v), &w)
     putString(type, &w)
     if let key {
@@ -62,7 +68,6 @@ enum EventCodec {
     } else {
       w.byte(0)
     }
-    putObject(data, &w)
   }
 
   /// The integer's bytes, little-endian.

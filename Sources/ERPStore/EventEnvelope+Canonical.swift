@@ -46,10 +46,15 @@ extension EventEnvelope {
 enum CanonicalPieces {
   /// `{"at":…,"data":…`
   static func atData(_ at: BusinessTime, _ data: JSONObject, _ w: inout ByteWriter) {
+    atDataName(at, &w)
+    w.jsonObject(data)
+  }
+
+  /// `{"at":…,"data":` (the data follows).
+  static func atDataName(_ at: BusinessTime, _ w: inout ByteWriter) {
     w.literal(#"{"at":"#)
     at.writeJSON(into: &w)
     w.literal(#","data":"#)
-    w.jsonObject(data)
   }
 
   /// `,"key":…,"recorded":` (`null` when there is no key).

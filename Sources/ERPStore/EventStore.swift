@@ -545,7 +545,7 @@ public struct LogAppender {
   /// `append` of an event whose key (if any) is indexed already.
   private mutating func appendNew(_ e: NewEvent, prepared: PreparedEvent?, index: Int) throws -> AppendOutcome {
     guard mode == .decide else {
-      let seq = try put(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data)
+      let seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
       if foldsState { try store.fold(type: e.type, v: e.v, data: e.data, into: sales) }
       return .appended(seq)
     }
@@ -563,11 +563,23 @@ public struct LogAppender {
     // The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
     // derived events share its business time and have no key of their own.
     let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits)
-    let seq = try put(
-      type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data,
-      prepared: written == nil ? prepared : nil)
+    let seq: UInt64
+    if written == nil, let prepared, prepared.hasPieces {
+      seq = try put(prepared)
+    } else {
+      seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data))
+    }
     for d in decided.dropFirst() {
-      _ = try put(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits))
+      switch d {
+      // What the store derives most (an event per reserved line, shipment and matched payment)
+      // is written from its payload.
+      case .stockReserved(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .reservationReleased(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .invoiceIssued(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .paymentMatched(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .creditNoteIssued(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
+      default: _ = try put(JSONPieces(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits)))
+      }
     }
     for d in decided {
       try SalesDecider.evolve(sales, d, defaultTermsDays: termsDays)
@@ -607,40 +619,27 @@ public struct LogAppender {
     return data
   }
 
-  /// Encodes, hashes and stores one event at the next seq, from its parts or, for `prepared`'s
-  /// event, from the pieces made ahead (the same bytes: both are written by `CanonicalPieces`
-  /// and `EventCodec`'s pieces).
-  private mutating func put(
-    type: String, at: BusinessTime, key: String?, v: Int, data: JSONObject, prepared: PreparedEvent? = nil
-  ) throws -> UInt64 {
+  /// Encodes, hashes and stores one event at the next seq from its pieces (`StoredPieces`:
+  /// whichever source they come from, they are the same bytes).
+  private mutating func put<P: StoredPieces>(_ pieces: P) throws -> UInt64 {
     let seq = head.seq + 1
-    let prepared = prepared?.hasPieces == true ? prepared : nil
     // The writers' closures capture these locals, not `self`, whose buffers they write.
     let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
     canonical.removeAll(keepingCapacity: true)
     ByteWriter.append(to: &canonical) { w in
-      if let prepared {
-        prepared.writeCanonicalHead(&w)
-      } else {
-        CanonicalPieces.atData(at, data, &w)
-        CanonicalPieces.keyThenRecordedName(key, &w)
-      }
+      pieces.writeCanonicalHead(&w)
       w.bytes(recordedJSON)
       CanonicalPieces.seq(seq, &w)
-      if let prepared { prepared.writeCanonicalTail(&w) } else { CanonicalPieces.tail(type: type, v: v, &w) }
+      pieces.writeCanonicalTail(&w)
     }
     let hash = HashChain.link(previous: head.hash, canonical: canonical)
     record.removeAll(keepingCapacity: true)
     ByteWriter.append(to: &record) { w in
       w.byte(EventCodec.format)
       w.bytes(hash)
-      if let prepared { prepared.writeBinaryAt(&w) } else { EventCodec.putAt(at, &w) }
+      pieces.writeBinaryAt(&w)
       EventCodec.putRecorded(recorded, &w)
-      if let prepared {
-        prepared.writeBinaryRest(&w)
-      } else {
-        EventCodec.putRest(v: v, type: type, key: key, data: data, &w)
-      }
+      pieces.writeBinaryRest(&w)
     }
     SeqKey.set(seq, in: &seqKey)
     try txn.put(store.events, seqKey, record, append: true)

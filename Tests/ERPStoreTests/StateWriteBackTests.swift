@@ -117,3 +117,56 @@ struct StateLastIDTests {
     }
   }
 }
+
+/// The events the store derives are written from their payloads (`DerivedPieces`); the bytes
+/// must be the ones written from their data as a `JSONObject` (`JSONPieces`), which is what the
+/// hash chain and every earlier store hold.
+@Suite("derived events written from their payloads")
+struct DerivedPiecesTests {
+  /// The four pieces, with a separator between them, so that a byte moved from one piece to the
+  /// next shows too.
+  static func pieces<P: StoredPieces>(_ p: P) -> [UInt8] {
+    var out: [UInt8] = []
+    ByteWriter.append(to: &out) { w in
+      p.writeCanonicalHead(&w)
+      w.byte(0xFF)
+      p.writeCanonicalTail(&w)
+      w.byte(0xFF)
+      p.writeBinaryAt(&w)
+      w.byte(0xFF)
+      p.writeBinaryRest(&w)
+    }
+    return out
+  }
+
+  static func same<P: SortedDataPayload>(_ payload: P, at: BusinessTime, digits: Int) -> Bool {
+    let typed = pieces(DerivedPieces(at: at, payload: payload, digits: digits))
+    let json = pieces(JSONPieces(type: P.type, at: at, key: nil, v: 1, data: payload.data(digits: digits)))
+    return typed == json
+  }
+
+  @Test(arguments: [0, 2, 3])
+  func writeTheBytesOfTheirJSONData(digits: Int) throws {
+    let times = [
+      try #require(BusinessTime.parse("2026-11-28")), try #require(BusinessTime.parse("2026-11-28T09:15:00.5+08:00")),
+    ]
+    let odd = "O-\"1\"\\\n\u{1}中é"
+    let due = try #require(CivilDate.parse("2027-02-28"))
+    for at in times {
+      #expect(Self.same(StockReserved(order: "SO-1", sku: "SKU-1", qty: 3), at: at, digits: digits))
+      #expect(Self.same(StockReserved(order: odd, sku: "", qty: 9_007_199_254_740_991), at: at, digits: digits))
+      #expect(Self.same(ReservationReleased(order: "SO-2", sku: odd, qty: -4), at: at, digits: digits))
+      #expect(Self.same(
+        InvoiceIssued(invoice: "INV-SH-1", order: "SO-1", customer: odd, amount: Money(minorUnits: 123_456), due: due),
+        at: at, digits: digits))
+      #expect(Self.same(
+        PaymentMatched(payment: "PAY-1", invoice: odd, amount: Money(minorUnits: -5)), at: at, digits: digits))
+      #expect(Self.same(
+        CreditNoteIssued(creditNote: "CN-SO-1-1", invoice: nil, order: "SO-1", customer: "C-1", amount: .zero),
+        at: at, digits: digits))
+      #expect(Self.same(
+        CreditNoteIssued(creditNote: "CN-SO-1-2", invoice: odd, order: odd, customer: "C-1", amount: Money(minorUnits: 1)),
+        at: at, digits: digits))
+    }
+  }
+}

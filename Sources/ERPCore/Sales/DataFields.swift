@@ -72,6 +72,40 @@ struct DataReader {
   }
 }
 
+/// Receives an event's data members in key order (the names are ASCII, so byte order is RFC
+/// 8785's order): into a `JSONObject` (`DataWriter`), or, for the events the store derives,
+/// straight into the store's two stored forms without building the object (ERPStore).
+public protocol DataSink {
+  mutating func string(_ name: String, _ value: String)
+  mutating func int(_ name: String, _ value: Int64)
+  /// Written as its decimal text (the store's money digits), as `DataWriter` writes money.
+  mutating func money(_ name: String, _ value: Money)
+  /// Written as its `YYYY-MM-DD` text.
+  mutating func date(_ name: String, _ value: CivilDate)
+}
+
+extension DataSink {
+  mutating func string(_ name: String, _ value: String?) { if let value { string(name, value) } }
+}
+
+/// A payload that writes its data member by member in key order: the events the store derives
+/// (one per reserved order line, shipment and matched payment), which it then stores without
+/// building their data as a `JSONObject`. Its `write(to:)` comes from the same definition.
+public protocol SortedDataPayload: EventPayload {
+  func writeSorted<S: DataSink>(to sink: inout S)
+}
+
+extension SortedDataPayload {
+  public func write(to b: inout DataWriterBox) { writeSorted(to: &b.w) }
+}
+
+extension DataWriter: DataSink {
+  mutating func string(_ name: String, _ value: String) { object[name] = .string(value) }
+  mutating func int(_ name: String, _ value: Int64) { object[name] = .int(value) }
+  mutating func money(_ name: String, _ value: Money) { set(name, value) }
+  mutating func date(_ name: String, _ value: CivilDate) { set(name, value) }
+}
+
 /// Builds `data` objects; optional values that are nil are left out.
 struct DataWriter {
   var object = JSONObject()

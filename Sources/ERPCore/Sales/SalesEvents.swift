@@ -369,7 +369,7 @@ public struct OrderConfirmed: EventPayload {
 }
 
 /// `{order, sku, qty}`: the shape StockReserved and ReservationReleased share.
-public protocol ReservationChange: EventPayload {
+public protocol ReservationChange: SortedDataPayload {
   var order: String { get }
   var sku: String { get }
   var qty: Int64 { get }
@@ -380,8 +380,8 @@ extension ReservationChange {
   public init(reading b: DataReaderBox) throws(EventInputError) {
     self.init(order: try b.r.string("order"), sku: try b.r.string("sku"), qty: try b.r.int("qty"))
   }
-  public func write(to b: inout DataWriterBox) {
-    b.w.set("order", order); b.w.set("sku", sku); b.w.set("qty", qty)
+  public func writeSorted<S: DataSink>(to s: inout S) {
+    s.string("order", order); s.int("qty", qty); s.string("sku", sku)
   }
 }
 
@@ -518,7 +518,7 @@ public struct ReturnReceived: EventPayload {
 
 // MARK: Finance
 
-public struct InvoiceIssued: EventPayload {
+public struct InvoiceIssued: SortedDataPayload {
   public static let type = "InvoiceIssued"
   public var invoice, order, customer: String
   public var amount: Money
@@ -530,9 +530,9 @@ public struct InvoiceIssued: EventPayload {
     self.init(invoice: try b.r.string("invoice"), order: try b.r.string("order"),
       customer: try b.r.string("customer"), amount: try b.r.money("amount"), due: try b.r.date("due"))
   }
-  public func write(to b: inout DataWriterBox) {
-    b.w.set("invoice", invoice); b.w.set("order", order); b.w.set("customer", customer)
-    b.w.set("amount", amount); b.w.set("due", due)
+  public func writeSorted<S: DataSink>(to s: inout S) {
+    s.money("amount", amount); s.string("customer", customer); s.date("due", due)
+    s.string("invoice", invoice); s.string("order", order)
   }
 }
 
@@ -554,7 +554,7 @@ public struct PaymentReceived: EventPayload {
   }
 }
 
-public struct PaymentMatched: EventPayload {
+public struct PaymentMatched: SortedDataPayload {
   public static let type = "PaymentMatched"
   public var payment, invoice: String
   public var amount: Money
@@ -565,12 +565,12 @@ public struct PaymentMatched: EventPayload {
     self.init(payment: try b.r.string("payment"), invoice: try b.r.string("invoice"),
       amount: try b.r.money("amount"))
   }
-  public func write(to b: inout DataWriterBox) {
-    b.w.set("payment", payment); b.w.set("invoice", invoice); b.w.set("amount", amount)
+  public func writeSorted<S: DataSink>(to s: inout S) {
+    s.money("amount", amount); s.string("invoice", invoice); s.string("payment", payment)
   }
 }
 
-public struct CreditNoteIssued: EventPayload {
+public struct CreditNoteIssued: SortedDataPayload {
   public static let type = "CreditNoteIssued"
   public var creditNote: String
   public var invoice: String?
@@ -584,9 +584,9 @@ public struct CreditNoteIssued: EventPayload {
     self.init(creditNote: try b.r.string("credit_note"), invoice: b.r.optString("invoice"),
       order: try b.r.string("order"), customer: try b.r.string("customer"), amount: try b.r.money("amount"))
   }
-  public func write(to b: inout DataWriterBox) {
-    b.w.set("credit_note", creditNote); b.w.set("invoice", invoice); b.w.set("order", order)
-    b.w.set("customer", customer); b.w.set("amount", amount)
+  public func writeSorted<S: DataSink>(to s: inout S) {
+    s.money("amount", amount); s.string("credit_note", creditNote); s.string("customer", customer)
+    s.string("invoice", invoice); s.string("order", order)
   }
 }
 

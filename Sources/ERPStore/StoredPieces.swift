@@ -1,0 +1,151 @@
+import ERPCore
+
+/// What `LogAppender.put` writes of an event besides `recorded`, its seq and its hash: the
+/// canonical JSON (RFC 8785, hashed into the chain) before `recorded` and after the seq, and the
+/// binary record's `at` and everything after `recorded`. Three sources write the same bytes:
+/// an event's parts with its data as a `JSONObject` (`JSONPieces`), the pieces made ahead on the
+/// import's reading thread (`PreparedEvent`), and a derived event's typed payload
+/// (`DerivedPieces`).
+protocol StoredPieces {
+  /// `{"at":…,"data":…,"key":…,"recorded":`
+  func writeCanonicalHead(_ w: inout ByteWriter)
+  /// `,"type":…,"v":N}`
+  func writeCanonicalTail(_ w: inout ByteWriter)
+  func writeBinaryAt(_ w: inout ByteWriter)
+  /// v, type, key, data.
+  func writeBinaryRest(_ w: inout ByteWriter)
+}
+
+extension PreparedEvent: StoredPieces {}
+
+/// An event from its parts.
+struct JSONPieces: StoredPieces {
+  var type: String
+  var at: BusinessTime
+  var key: String?
+  var v: Int
+  var data: JSONObject
+
+  func writeCanonicalHead(_ w: inout ByteWriter) {
+    CanonicalPieces.atData(at, data, &w)
+    CanonicalPieces.keyThenRecordedName(key, &w)
+  }
+  func writeCanonicalTail(_ w: inout ByteWriter) { CanonicalPieces.tail(type: type, v: v, &w) }
+  func writeBinaryAt(_ w: inout ByteWriter) { EventCodec.putAt(at, &w) }
+  func writeBinaryRest(_ w: inout ByteWriter) { EventCodec.putRest(v: v, type: type, key: key, data: data, &w) }
+}
+
+/// A derived event (version 1, no key) written from its payload: the bytes `JSONPieces` writes
+/// of `payload.data(digits:)`, without building that object.
+struct DerivedPieces<P: SortedDataPayload>: StoredPieces {
+  var at: BusinessTime
+  var payload: P
+  var digits: Int
+
+  func writeCanonicalHead(_ w: inout ByteWriter) {
+    CanonicalPieces.atDataName(at, &w)
+    var sink = CanonicalDataSink(w, digits: digits)
+    payload.writeSorted(to: &sink)
+    w = sink.finish()
+    CanonicalPieces.keyThenRecordedName(nil, &w)
+  }
+  func writeCanonicalTail(_ w: inout ByteWriter) { CanonicalPieces.tail(type: P.type, v: 1, &w) }
+  func writeBinaryAt(_ w: inout ByteWriter) { EventCodec.putAt(at, &w) }
+  func writeBinaryRest(_ w: inout ByteWriter) {
+    EventCodec.putRestHead(v: 1, type: P.type, key: nil, &w)
+    var sink = BinaryDataSink(w, digits: digits)
+    payload.writeSorted(to: &sink)
+    w = sink.finish()
+  }
+}
+
+/// Writes data members as the canonical JSON object `ByteWriter.jsonObject` writes of the
+/// `JSONObject` `DataWriter` builds: names and text as JSON strings, money as its decimal text,
+/// dates as `YYYY-MM-DD`.
+struct CanonicalDataSink: DataSink {
+  private var w: ByteWriter
+  private let digits: Int
+  private var first = true
+  #if DEBUG
+    private var lastName: String?
+  #endif
+
+  /// Writes into (a copy of) `w`; `finish` hands it back.
+  init(_ w: ByteWriter, digits: Int) {
+    self.w = w
+    self.digits = digits
+  }
+
+  mutating func finish() -> ByteWriter {
+    if first { w.byte(UInt8(ascii: "{")) }
+    w.byte(UInt8(ascii: "}"))
+    return w
+  }
+
+  private mutating func name(_ n: String) {
+    #if DEBUG
+      if let lastName { assert(JSONObject.less(lastName, n), "data member '\(n)' out of order") }
+      lastName = n
+    #endif
+    w.byte(UInt8(ascii: first ? "{" : ","))
+    first = false
+    w.jsonString(n)
+    w.byte(UInt8(ascii: ":"))
+  }
+
+  mutating func string(_ name: String, _ value: String) {
+    self.name(name)
+    w.jsonString(value)
+  }
+  mutating func int(_ name: String, _ value: Int64) {
+    self.name(name)
+    w.jsonInt(value)
+  }
+  mutating func money(_ name: String, _ value: Money) { string(name, value.format(digits: digits)) }
+  mutating func date(_ name: String, _ value: CivilDate) {
+    self.name(name)
+    value.writeJSON(into: &w)
+  }
+}
+
+/// Writes data members as the binary object `EventCodec.putObject` writes of the `JSONObject`
+/// `DataWriter` builds (tag 6, the member count, then each name and value).
+struct BinaryDataSink: DataSink {
+  private var w: ByteWriter
+  private let digits: Int
+  private let countAt: Int
+  private var members = 0
+
+  /// Writes into (a copy of) `w`; `finish` hands it back.
+  init(_ w: ByteWriter, digits: Int) {
+    self.w = w
+    self.digits = digits
+    self.w.byte(6)
+    countAt = self.w.count
+    self.w.byte(0)
+  }
+
+  mutating func finish() -> ByteWriter {
+    // Payloads have a handful of members: the count is one varint byte.
+    precondition(members < 0x80, "a data object with \(members) members")
+    w.base[countAt] = UInt8(members)
+    return w
+  }
+
+  private mutating func name(_ n: String) {
+    members += 1
+    EventCodec.putString(n, &w)
+  }
+
+  mutating func string(_ name: String, _ value: String) {
+    self.name(name)
+    w.byte(4)
+    EventCodec.putString(value, &w)
+  }
+  mutating func int(_ name: String, _ value: Int64) {
+    self.name(name)
+    EventCodec.putValue(.int(value), &w)
+  }
+  mutating func money(_ name: String, _ value: Money) { string(name, value.format(digits: digits)) }
+  mutating func date(_ name: String, _ value: CivilDate) { string(name, value.description) }
+}
