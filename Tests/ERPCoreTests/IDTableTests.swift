@@ -40,6 +40,41 @@ struct IDTableTests {
     #expect(table.values == order.map { reference[$0]! })
   }
 
+  /// With removals (the command-side state's `forget`): every key still finds its value after
+  /// entries moved and index slots shifted, removed keys find nothing, and a table emptied
+  /// works as a new one.
+  @Test(arguments: [UInt64(4), 5, 6])
+  func removesAsADictionaryDoes(seed: UInt64) {
+    var rng = SplitMix64(seed: seed)
+    var table = IDTable<Int>()
+    var reference: [String: Int] = [:]
+    for step in 0..<30_000 {
+      // A small key space at first (long probe runs to shift), then a larger one.
+      let range = step < 5_000 ? 40 : 3_000
+      let id = "SO-\(Int.random(in: 0..<range, using: &rng))"
+      switch Int.random(in: 0..<4, using: &rng) {
+      case 0, 1:
+        let v = Int.random(in: 0..<1_000_000, using: &rng)
+        reference[id] = v
+        table.set(StateID(id), v)
+      case 2:
+        reference[id] = nil
+        table.remove(StateID(id))
+      default:
+        #expect(table[StateID(id)] == reference[id])
+      }
+      if step % 5_000 == 4_999 {
+        #expect(table.count == reference.count)
+        for (k, v) in reference { #expect(table[StateID(k)] == v) }
+      }
+    }
+    #expect(Set(table.keys.map(\.id)) == Set(reference.keys))
+    table.removeAll()
+    #expect(table.count == 0 && table[StateID("SO-1")] == nil)
+    table.set(StateID("SO-1"), 7)
+    #expect(table[StateID("SO-1")] == 7)
+  }
+
   /// `reserveCapacity` shows its advice the fresh keys, values and index (nothing written to
   /// them yet), each as large as the reservation asks; the table then works as any other.
   @Test func reservingShowsTheFreshTablesToTheAdvice() {

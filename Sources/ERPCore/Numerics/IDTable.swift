@@ -1,5 +1,6 @@
 /// A table from ids (`StateID`, equal by bytes) to values, for the half a million orders and
-/// invoices a full replay of the sales projection looks up millions of times.
+/// invoices a full replay of the sales projection looks up millions of times, and for the
+/// command-side state's records (`SalesState`), which an import looks up a dozen times an event.
 ///
 /// Keys and values sit in two dense arrays in the order they were first set; the hash index
 /// holds, per slot, a 32-bit fingerprint of the key's hash and the entry's number (open
@@ -8,7 +9,8 @@
 /// in two tables of the full size). Shipments, invoices and payments follow their order by days,
 /// so the entry they name is mostly one of the latest, whose key and value are still cached.
 ///
-/// Entries are never removed (a fold only adds and changes orders and invoices).
+/// An entry removed (`remove`, rare: `generate` forgetting finished records) takes the last
+/// entry's place, so entry numbers change then.
 struct IDTable<Value> {
   /// The keys and values, entry by entry, in the order they were first set.
   private(set) var keys: [StateID] = []
@@ -132,6 +134,52 @@ struct IDTable<Value> {
       slots[slot] = (hash(key) >> 32) << 32 | UInt64(n + 1)
     }
     return n
+  }
+
+  /// Removes `key`'s entry, if any. The last entry moves into its place (its number changes).
+  mutating func remove(_ key: StateID) {
+    let (found, slot) = find(key)
+    guard let e = found else { return }
+    deleteSlot(slot)
+    let last = keys.count - 1
+    if e != last {
+      // The last entry moves to `e`: its slot is renumbered.
+      let moved = search(hash(keys[last])) { $0 == last }.slot
+      slots[moved] = slots[moved] & ~0xFFFF_FFFF | UInt64(e + 1)
+      keys.swapAt(e, last)
+      values.swapAt(e, last)
+    }
+    keys.removeLast()
+    values.removeLast()
+  }
+
+  /// Forgets every entry (and the memory they took).
+  mutating func removeAll() {
+    keys = []
+    values = []
+    slots = []
+  }
+
+  /// Empties `slot` and moves later slots of its run back where their probe would find them
+  /// (linear probing needs no tombstones this way).
+  private mutating func deleteSlot(_ slot: Int) {
+    let mask = slots.count - 1
+    var hole = slot
+    var i = slot
+    while true {
+      i = (i + 1) & mask
+      let v = slots[i]
+      if v == 0 { break }
+      let entry = Int(truncatingIfNeeded: v & 0xFFFF_FFFF) - 1
+      let home = Int(truncatingIfNeeded: hash(keys[entry])) & mask
+      // Whether `home` lies cyclically in (hole, i]: then the slot stays where it is.
+      let stays = hole <= i ? (hole < home && home <= i) : (hole < home || home <= i)
+      if !stays {
+        slots[hole] = v
+        hole = i
+      }
+    }
+    slots[hole] = 0
   }
 
   /// Builds the index again for `slotCount` slots (a power of two).
