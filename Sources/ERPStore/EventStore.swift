@@ -312,6 +312,8 @@ public final class EventStore {
 public struct PreparedEvent: Sendable {
   /// `SalesEvent(primary:digits:)`; nil when the event does not decode (`append` says why).
   let typed: SalesEvent?
+  /// The state records deciding it looks up first, for the appender to prefetch ahead.
+  public let lookups: StateLookups
   let digits: Int
   /// The pieces one after the other (one allocation): canonical up to `"recorded":`, canonical
   /// after the seq, binary `at`, binary after `recorded`. Empty when not made.
@@ -321,6 +323,7 @@ public struct PreparedEvent: Sendable {
   /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
   public init(_ e: NewEvent, digits: Int) {
     typed = try? SalesEvent(primary: e, digits: digits)
+    lookups = typed.map(StateLookups.init(of:)) ?? StateLookups()
     self.digits = digits
     guard !EventCatalog.hasStoreWrittenFields(e.type) else {
       (bytes, ends) = ([], (0, 0, 0))
@@ -585,6 +588,13 @@ public struct LogAppender {
       try SalesDecider.evolve(sales, d, defaultTermsDays: termsDays)
     }
     return .appended(seq)
+  }
+
+  /// Prefetches what deciding an event will read first (`SalesState.lookupAddresses`): step 0
+  /// for an event about 16 ahead of the one being appended, step 1 for one about 8 ahead.
+  public func prefetchLookups(_ lookups: StateLookups, step: Int) {
+    guard foldsState else { return }
+    sales.lookupAddresses(lookups, step: step) { prefetch(address: $0) }
   }
 
   /// Appends `events` in order; `index` in errors is the position in `events`.

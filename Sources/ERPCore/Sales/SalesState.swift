@@ -282,6 +282,21 @@ public final class SalesState {
     try table(R.self).takeChanges(R.kind, into: &sink, body)
   }
 
+  /// The addresses the lookups of `lookups` will read, for the caller to prefetch: with step 0
+  /// where each lookup starts in its table's index; with step 1 (later, once those have
+  /// arrived: it reads the index) the entry each most likely finds. Nothing is read otherwise,
+  /// and nothing is changed.
+  public func lookupAddresses(_ lookups: StateLookups, step: Int, _ body: (UInt) -> Void) {
+    lookups.forEach { kind, preHash in
+      guard let t = tables[kind] else { return }
+      if step == 0 {
+        if let a = t.slotAddress(preHash: preHash) { body(a) }
+      } else {
+        t.entryAddresses(preHash: preHash, body)
+      }
+    }
+  }
+
   /// Number of records held in memory.
   public var cachedCount: Int { tables.reduce(0) { $0 + ($1?.count ?? 0) } }
 
@@ -311,6 +326,8 @@ public final class SalesState {
 /// The records of one kind, type-erased so that `SalesState` can hold every kind in one array.
 class RecordTableBase {
   var count: Int { 0 }
+  func slotAddress(preHash: UInt64) -> UInt? { nil }
+  func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {}
   var hasChanges: Bool { false }
   func removeAll() {}
   func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {}
@@ -334,6 +351,10 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
 
   override var count: Int { slots.count }
   override var hasChanges: Bool { !changed.isEmpty }
+  override func slotAddress(preHash: UInt64) -> UInt? { slots.probe.slot(preHash: preHash) }
+  override func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {
+    slots.entryAddresses(preHash: preHash, body)
+  }
 
   func takeChanges<S: StateSink>(
     _ kind: StateKind, into sink: inout S, _ body: (StateKey, inout S) throws -> Void

@@ -1,4 +1,4 @@
-import ERPCore
+@testable import ERPCore
 import Testing
 
 /// The state's cache: one table per kind, ids compared by their bytes, changes in key order.
@@ -138,5 +138,51 @@ struct SalesStateTests {
     try s.update(CustomerState.self, "C-1") { $0.openInvoices.append("INV-1") }
     #expect(try s.read(CustomerState.self, "C-1", { $0.openInvoices }) == ["INV-1"])
     #expect(s.takeChanges().map(\.0) == [StateKey(.customer, "C-1")])
+  }
+}
+
+/// What the import prefetches ahead of deciding an event (`StateLookups`,
+/// `SalesState.lookupAddresses`).
+struct StateLookupsTests {
+  static let order = SalesEvent.orderConfirmed(OrderConfirmed(
+    order: "SO-1", customer: "C-1", rep: "R-1",
+    lines: [
+      OrderLine(sku: "SKU-1", qty: 1, unitPrice: .zero), OrderLine(sku: "SKU-2", qty: 1, unitPrice: .zero),
+      OrderLine(sku: "SKU-3", qty: 1, unitPrice: .zero),
+    ]))
+
+  /// An order names itself, its customer and rep, then each line's product and stock, up to
+  /// the capacity.
+  @Test func anOrderNamesItsRecordsUpToTheCapacity() {
+    let l = StateLookups(of: Self.order)
+    #expect(l.count == StateLookups.capacity)
+    var named: [Int] = []
+    var hashes: [UInt64] = []
+    l.forEach { kind, h in
+      named.append(kind)
+      hashes.append(h)
+    }
+    let kinds: [StateKind] = [.order, .customer, .rep, .product, .stock, .product, .stock, .product]
+    #expect(named == kinds.map(\.index))
+    let ids = ["SO-1", "C-1", "R-1", "SKU-1", "SKU-1", "SKU-2", "SKU-2", "SKU-3"]
+    #expect(hashes == ids.map { StateID.preHash($0) })
+    #expect(StateLookups(of: .paymentMatched(PaymentMatched(payment: "P", invoice: "I", amount: .zero))).count == 0)
+  }
+
+  /// Step 0 names one index slot per lookup in a table that exists; step 1 the key and value of
+  /// each record found (nothing for one that is not there).
+  @Test func addressesOnlyOfTablesAndRecordsThatExist() {
+    let s = SalesState()
+    s.put("C-1", CustomerState(region: "r", channel: "c", tier: nil))
+    s.put("SKU-1", ProductState(line: "l", listPrice: .zero, unitCost: nil))
+    s.put("SKU-2", ProductState(line: "l", listPrice: .zero, unitCost: nil))
+    let l = StateLookups(of: Self.order)
+    var slots: [UInt] = []
+    s.lookupAddresses(l, step: 0) { slots.append($0) }
+    #expect(slots.count == 4)  // the customer and three products: no orders, reps or stock yet
+    var entries: [UInt] = []
+    s.lookupAddresses(l, step: 1) { entries.append($0) }
+    #expect(entries.count == 6)  // C-1, SKU-1, SKU-2: key and value each
+    #expect(Set(entries).count == 6)
   }
 }
