@@ -75,7 +75,32 @@ struct StateID: Hashable, Sendable {
   }
 }
 
+/// Work on one kind's table with its record type known (`StateKind.withRecordType`): compiled
+/// for each type, where a call through the tables' base class runs unspecialised generic code
+/// (looking up type metadata, copying records through witness tables).
+protocol RecordTypeWork {
+  mutating func run<R: StateRecord>(_ type: R.Type) throws
+}
+
 extension StateKind {
+  /// Runs `work` with this kind's record type: the one place that maps kinds to types.
+  func withRecordType<W: RecordTypeWork>(_ work: inout W) throws {
+    switch self {
+    case .customer: try work.run(CustomerState.self)
+    case .product: try work.run(ProductState.self)
+    case .rep: try work.run(RepState.self)
+    case .lead: try work.run(LeadState.self)
+    case .quote: try work.run(QuoteState.self)
+    case .order: try work.run(OrderState.self)
+    case .stock: try work.run(StockState.self)
+    case .invoice: try work.run(InvoiceState.self)
+    case .payment: try work.run(PaymentState.self)
+    case .shipment: try work.run(ShipmentState.self)
+    case .serviceCase: try work.run(ServiceCaseState.self)
+    case .purchaseOrder: try work.run(PurchaseOrderState.self)
+    }
+  }
+
   /// Position in `allCases`: the state keeps one table per kind.
   @inline(__always)
   package var index: Int {
@@ -232,7 +257,8 @@ public final class SalesState {
   public func takeChanges() -> [(StateKey, JSONObject)] {
     var out: [(StateKey, JSONObject)] = []
     var sink = JSONObjectSink()
-    takeChanges(into: &sink) { k, sink in
+    // (Nothing here throws.)
+    try! takeChanges(into: &sink) { k, sink in
       out.append((k, sink.object))
       sink = JSONObjectSink()
     }
@@ -242,31 +268,33 @@ public final class SalesState {
   /// Writes the records changed since the last call into `sink` one at a time, in key order,
   /// and passes each one's key to `body`, which takes the record out of the sink (writing back a
   /// whole import's state at once must not hold all of it twice).
-  public func takeChanges<S: StateSink>(into sink: inout S, _ body: (StateKey, inout S) throws -> Void) rethrows {
-    for kind in StateKind.byName {
-      // Each table by its record type, so that its loop is compiled for that type (through the
-      // base class it would run as unspecialised generic code, copying slots through witness
-      // tables).
-      switch kind {
-      case .customer: try takeChanges(CustomerState.self, kind, into: &sink, body)
-      case .product: try takeChanges(ProductState.self, kind, into: &sink, body)
-      case .rep: try takeChanges(RepState.self, kind, into: &sink, body)
-      case .lead: try takeChanges(LeadState.self, kind, into: &sink, body)
-      case .quote: try takeChanges(QuoteState.self, kind, into: &sink, body)
-      case .order: try takeChanges(OrderState.self, kind, into: &sink, body)
-      case .stock: try takeChanges(StockState.self, kind, into: &sink, body)
-      case .invoice: try takeChanges(InvoiceState.self, kind, into: &sink, body)
-      case .payment: try takeChanges(PaymentState.self, kind, into: &sink, body)
-      case .shipment: try takeChanges(ShipmentState.self, kind, into: &sink, body)
-      case .serviceCase: try takeChanges(ServiceCaseState.self, kind, into: &sink, body)
-      case .purchaseOrder: try takeChanges(PurchaseOrderState.self, kind, into: &sink, body)
+  public func takeChanges<S: StateSink>(into sink: inout S, _ body: (StateKey, inout S) throws -> Void) throws {
+    try withoutActuallyEscaping(body) { body in
+      var work = TakeChanges(state: self, kind: .customer, sink: sink, body: body)
+      for kind in StateKind.byName {
+        work.kind = kind
+        try kind.withRecordType(&work)
       }
+      sink = work.sink
+    }
+  }
+
+  private struct TakeChanges<S: StateSink>: RecordTypeWork {
+    let state: SalesState
+    var kind: StateKind
+    var sink: S
+    let body: (StateKey, inout S) throws -> Void
+
+    mutating func run<R: StateRecord>(_: R.Type) throws {
+      precondition(R.kind == kind, "\(R.self) is not the record type of '\(kind.rawValue)'")
+      guard state.tables[kind.index] != nil else { return }
+      try state.table(R.self).takeChanges(kind, into: &sink, body)
     }
   }
 
   /// `takeChanges(into:)` with the store's value format (`StoredRecordSink`): each record's
   /// bytes, valid during the call.
-  public func takeChangesEncoded(_ body: (StateKey, [UInt8]) throws -> Void) rethrows {
+  public func takeChangesEncoded(_ body: (StateKey, [UInt8]) throws -> Void) throws {
     var sink = StoredRecordSink()
     try takeChanges(into: &sink) { k, sink in
       try body(k, sink.finish())
@@ -274,25 +302,34 @@ public final class SalesState {
     }
   }
 
-  private func takeChanges<R: StateRecord, S: StateSink>(
-    _: R.Type, _ kind: StateKind, into sink: inout S, _ body: (StateKey, inout S) throws -> Void
-  ) rethrows {
-    precondition(R.kind == kind, "\(R.self) is not the record type of '\(kind.rawValue)'")
-    guard tables[kind.index] != nil else { return }
-    try table(R.self).takeChanges(R.kind, into: &sink, body)
-  }
-
   /// The addresses the lookups of `lookups` will read, for the caller to prefetch: with step 0
   /// where each lookup starts in its table's index; with step 1 (later, once those have
   /// arrived: it reads the index) the entry each most likely finds. Nothing is read otherwise,
   /// and nothing is changed.
   public func lookupAddresses(_ lookups: StateLookups, step: Int, _ body: (UInt) -> Void) {
-    lookups.forEach { kind, preHash in
-      guard let t = tables[kind] else { return }
+    withoutActuallyEscaping(body) { body in
+      var work = LookupAddresses(state: self, preHash: 0, step: step, body: body)
+      lookups.forEach { kind, preHash in
+        guard tables[kind] != nil else { return }
+        work.preHash = preHash
+        // (Nothing here throws.)
+        try? StateKind.allCases[kind].withRecordType(&work)
+      }
+    }
+  }
+
+  private struct LookupAddresses: RecordTypeWork {
+    let state: SalesState
+    var preHash: UInt64
+    let step: Int
+    let body: (UInt) -> Void
+
+    mutating func run<R: StateRecord>(_: R.Type) {
+      let t = state.table(R.self)
       if step == 0 {
-        if let a = t.slotAddress(preHash: preHash) { body(a) }
+        if let a = t.slots.probe.slot(preHash: preHash) { body(a) }
       } else {
-        t.entryAddresses(preHash: preHash, body)
+        t.slots.entryAddresses(preHash: preHash, body)
       }
     }
   }
@@ -326,8 +363,6 @@ public final class SalesState {
 /// The records of one kind, type-erased so that `SalesState` can hold every kind in one array.
 class RecordTableBase {
   var count: Int { 0 }
-  func slotAddress(preHash: UInt64) -> UInt? { nil }
-  func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {}
   var hasChanges: Bool { false }
   func removeAll() {}
   func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {}
@@ -351,10 +386,6 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
 
   override var count: Int { slots.count }
   override var hasChanges: Bool { !changed.isEmpty }
-  override func slotAddress(preHash: UInt64) -> UInt? { slots.probe.slot(preHash: preHash) }
-  override func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {
-    slots.entryAddresses(preHash: preHash, body)
-  }
 
   func takeChanges<S: StateSink>(
     _ kind: StateKind, into sink: inout S, _ body: (StateKey, inout S) throws -> Void
