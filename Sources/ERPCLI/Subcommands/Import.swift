@@ -378,31 +378,34 @@ final class ImportRun {
   }
 
   func append(_ batch: [ImportRecord], to log: inout LogAppender, tally: inout Tally) throws {
-    for i in batch.indices {
-      // The records deciding a later event reads, prefetched (the state's tables are larger than
-      // the caches): where its lookups start 16 events ahead, what they find 8 ahead.
-      if i + 16 < batch.count, let l = batch[i + 16].prepared?.lookups { log.prefetchLookups(l, step: 0) }
-      if i + 8 < batch.count, let l = batch[i + 8].prepared?.lookups { log.prefetchLookups(l, step: 1) }
-      try append(batch[i], to: &log, tally: &tally)
+    // Each record is read where it lies: through the array's subscript (or a span, or a
+    // `borrowing` parameter) it was copied first, retaining its event, text and preparation
+    // (2.5 % of the appending thread).
+    try batch.withUnsafeBufferPointer { records in
+      guard let first = records.baseAddress else { return }
+      for i in records.indices {
+        // The records deciding a later event reads, prefetched (the state's tables are larger
+        // than the caches): where its lookups start 16 events ahead, what they find 8 ahead.
+        if i + 16 < records.count, let l = records[i + 16].prepared?.lookups { log.prefetchLookups(l, step: 0) }
+        if i + 8 < records.count, let l = records[i + 8].prepared?.lookups { log.prefetchLookups(l, step: 1) }
+        try append(first + i, to: &log, tally: &tally)
+      }
     }
   }
 
-  /// One record, borrowed: a copy of it (its event, text and preparation) retained and released
-  /// a dozen objects per record on the appending thread.
-  private func append(_ r: borrowing ImportRecord, to log: inout LogAppender, tally: inout Tally) throws {
+  /// One record, where it lies in its batch.
+  @inline(__always)
+  private func append(_ r: UnsafePointer<ImportRecord>, to log: inout LogAppender, tally: inout Tally) throws {
     records += 1
     progress.tick(records)
-    if tally.first == nil { tally.first = (r.file, r.line) }
-    let e: NewEvent
-    switch r.event {
-    case .failure(let error):
-      reject(copy r, "\(error)", &tally)
+    if tally.first == nil { tally.first = (r.pointee.file, r.pointee.line) }
+    guard case .success(let e) = r.pointee.event else {
+      if case .failure(let error) = r.pointee.event { reject(r.pointee, "\(error)", &tally) }
       return
-    case .success(let event): e = event
     }
     let before = log.head.seq
     do {
-      switch try log.append(e, prepared: r.prepared, index: r.line) {
+      switch try log.append(e, prepared: r.pointee.prepared, index: r.pointee.line) {
       case .appended:
         tally.appended += 1
         tally.derived += Int(log.head.seq - before) - 1
@@ -410,10 +413,10 @@ final class ImportRun {
       }
     } catch let error as StoreError {
       switch error {
-      case .refused(_, let d): reject(copy r, d.description, &tally)
-      case .rejected(_, let e): reject(copy r, e.description, &tally)
+      case .refused(_, let d): reject(r.pointee, d.description, &tally)
+      case .rejected(_, let e): reject(r.pointee, e.description, &tally)
       case .keyConflict(_, let key, let seq):
-        reject(copy r, "field 'key': '\(key)' already names event \(seq) with a different payload", &tally)
+        reject(r.pointee, "field 'key': '\(key)' already names event \(seq) with a different payload", &tally)
       default: throw error
       }
     }
