@@ -307,8 +307,9 @@ public final class EventStore {
 /// thread (the import's reading thread): the event decoded into its type, and every piece of its
 /// two stored forms that does not depend on its place in the log (RFC 8785 JSON for the hash
 /// chain, the binary record for the log) — all but `recorded`, `seq` and the hash. The appender
-/// then decides, hashes and writes. The pieces are made only for the types the store writes no
-/// fields into (`cogs`, SPEC 7), and used only when it wrote none.
+/// then decides, hashes and writes. Of the types the store writes fields into (SPEC 7), only
+/// shipments have pieces: with an empty `cogs` in each line, where the appender writes the cost
+/// it decided (`CogsSlots`); the others have none.
 public struct PreparedEvent: Sendable {
   /// `SalesEvent(primary:digits:)`; nil when the event does not decode (`append` says why).
   let typed: SalesEvent?
@@ -317,31 +318,125 @@ public struct PreparedEvent: Sendable {
   let digits: Int
   /// The pieces one after the other (one allocation): canonical up to `"recorded":`, canonical
   /// after the seq, binary `at`, binary after `recorded`. Empty when not made.
-  private let bytes: [UInt8]
-  private let ends: (Int, Int, Int)
+  fileprivate let bytes: [UInt8]
+  fileprivate let ends: (Int, Int, Int)
+  /// For a shipment: where each line's `cogs` goes in `bytes` (nil for other types).
+  let cogs: CogsSlots?
+
+  /// Where a shipment's pieces hold an empty `cogs` string per line, in line order: in the
+  /// canonical form the offset between its quotes, in the binary one the offset of its length
+  /// byte (0).
+  struct CogsSlots {
+    var canonical: [Int]
+    var binary: [Int]
+  }
 
   /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
   public init(_ e: NewEvent, digits: Int) {
     typed = try? SalesEvent(primary: e, digits: digits)
     lookups = typed.map(StateLookups.init(of:)) ?? StateLookups()
     self.digits = digits
-    guard !EventCatalog.hasStoreWrittenFields(e.type) else {
-      (bytes, ends) = ([], (0, 0, 0))
-      return
+    var data = e.data
+    var lines = 0
+    if EventCatalog.hasStoreWrittenFields(e.type) {
+      guard e.type == Shipped.type, let (withSlots, n) = Self.withEmptyCogs(e.data) else {
+        (bytes, ends, cogs) = ([], (0, 0, 0), nil)
+        return
+      }
+      (data, lines) = (withSlots, n)
     }
     var out: [UInt8] = []
     var ends = (0, 0, 0)
     ByteWriter.append(to: &out) { w in
-      CanonicalPieces.atData(e.at, e.data, &w)
+      CanonicalPieces.atData(e.at, data, &w)
       CanonicalPieces.keyThenRecordedName(e.key, &w)
       ends.0 = w.count
       CanonicalPieces.tail(type: e.type, v: e.v, &w)
       ends.1 = w.count
       EventCodec.putAt(e.at, &w)
       ends.2 = w.count
-      EventCodec.putRest(v: e.v, type: e.type, key: e.key, data: e.data, &w)
+      EventCodec.putRest(v: e.v, type: e.type, key: e.key, data: data, &w)
     }
-    (bytes, self.ends) = (out, ends)
+    guard lines > 0 else {
+      (bytes, self.ends, cogs) = (out, ends, nil)
+      return
+    }
+    // The empty strings are found by their member's bytes, each exactly once per line, in order
+    // (canonical JSON escapes every quote inside a string, and the binary form has one object per
+    // line); anything else and the shipment gets no pieces.
+    let canonical = Self.offsets(of: Array(#""cogs":""#.utf8), in: out, 0..<ends.0, valueAt: 8)
+    let binary = Self.offsets(of: [4] + Array("cogs".utf8) + [4, 0], in: out, ends.2..<out.count, valueAt: 6)
+    guard canonical.count == lines, binary.count == lines else {
+      (bytes, self.ends, cogs) = ([], (0, 0, 0), nil)
+      return
+    }
+    (bytes, self.ends, cogs) = (out, ends, CogsSlots(canonical: canonical, binary: binary))
+  }
+
+  /// A shipment's data with `"cogs": ""` in every line, and the number of lines; nil when a line
+  /// is not an object or has a `cogs` already (left to the general path).
+  private static func withEmptyCogs(_ data: JSONObject) -> (JSONObject, Int)? {
+    guard let lines = data["lines"]?.arrayValue, !lines.isEmpty else { return nil }
+    var out = data
+    var withSlots: [JSONValue] = []
+    withSlots.reserveCapacity(lines.count)
+    for l in lines {
+      guard var o = l.objectValue, o["cogs"] == nil else { return nil }
+      o["cogs"] = .string("")
+      withSlots.append(.object(o))
+    }
+    out["lines"] = .array(withSlots)
+    return (out, lines.count)
+  }
+
+  /// The offsets (plus `valueAt`) of each occurrence of `pattern` within `range` of `bytes`.
+  private static func offsets(of pattern: [UInt8], in bytes: [UInt8], _ range: Range<Int>, valueAt: Int) -> [Int] {
+    var found: [Int] = []
+    var i = range.lowerBound
+    while i + pattern.count <= range.upperBound {
+      if bytes[i] == pattern[0], bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+        found.append(i + valueAt)
+        i += pattern.count
+      } else {
+        i += 1
+      }
+    }
+    return found
+  }
+
+  /// The pieces with `texts` (one per line, each under 128 bytes of plain ASCII: a money
+  /// amount) written into the `cogs` slots: the bytes the general path stores for the shipment
+  /// with those costs written into its lines.
+  func withCogs(_ texts: [String]) -> CogsPieces? {
+    guard let cogs, texts.count == cogs.canonical.count else { return nil }
+    return CogsPieces(prepared: self, texts: texts)
+  }
+
+  struct CogsPieces: StoredPieces {
+    let prepared: PreparedEvent
+    let texts: [String]
+
+    func writeCanonicalHead(_ w: inout ByteWriter) {
+      var from = 0
+      for (at, text) in zip(prepared.cogs!.canonical, texts) {
+        prepared.write(from, at, &w)
+        w.utf8(text)
+        from = at
+      }
+      prepared.write(from, prepared.ends.0, &w)
+    }
+    func writeCanonicalTail(_ w: inout ByteWriter) { prepared.writeCanonicalTail(&w) }
+    func writeBinaryAt(_ w: inout ByteWriter) { prepared.writeBinaryAt(&w) }
+    func writeBinaryRest(_ w: inout ByteWriter) {
+      var from = prepared.ends.2
+      for (at, text) in zip(prepared.cogs!.binary, texts) {
+        prepared.write(from, at, &w)
+        w.byte(UInt8(text.utf8.count))
+        w.utf8(text)
+        from = at + 1  // past the empty string's length byte
+      }
+      prepared.write(from, prepared.bytes.count, &w)
+    }
   }
 
   /// Whether the pieces were made.
@@ -356,7 +451,7 @@ public struct PreparedEvent: Sendable {
   /// The binary form after `recorded`.
   func writeBinaryRest(_ w: inout ByteWriter) { write(ends.2, bytes.count, &w) }
 
-  private func write(_ from: Int, _ to: Int, _ w: inout ByteWriter) {
+  fileprivate func write(_ from: Int, _ to: Int, _ w: inout ByteWriter) {
     bytes.withUnsafeBufferPointer { w.bytes(UnsafeBufferPointer(rebasing: $0[from..<to])) }
   }
 }
@@ -565,12 +660,16 @@ public struct LogAppender {
     }
     // The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
     // derived events share its business time and have no key of their own.
-    let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits)
     let seq: UInt64
-    if written == nil, let prepared, prepared.hasPieces {
-      seq = try put(prepared)
+    if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
+      seq = try put(pieces)
     } else {
-      seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data))
+      let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits)
+      if written == nil, let prepared, prepared.hasPieces, prepared.cogs == nil {
+        seq = try put(prepared)
+      } else {
+        seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data))
+      }
     }
     for d in decided.dropFirst() {
       switch d {
@@ -603,6 +702,22 @@ public struct LogAppender {
     outcomes.reserveCapacity(events.count)
     for (i, e) in events.enumerated() { outcomes.append(try append(e, index: i)) }
     return outcomes
+  }
+
+  /// A decided shipment's pieces with its costs written into the prepared `cogs` slots: the
+  /// bytes `withStoreWritten` and `JSONPieces` give when the store writes a cost into every line
+  /// (nil otherwise, or when nothing was prepared).
+  static func cogsPieces(_ s: Shipped, _ prepared: PreparedEvent, digits: Int) -> PreparedEvent.CogsPieces? {
+    guard prepared.cogs != nil else { return nil }
+    var texts: [String] = []
+    texts.reserveCapacity(s.lines.count)
+    for l in s.lines {
+      guard let cogs = l.cogs else { return nil }
+      let text = cogs.format(digits: digits)
+      guard text.utf8.count < 0x80 else { return nil }
+      texts.append(text)
+    }
+    return prepared.withCogs(texts)
   }
 
   /// The data a decided primary event was written with, plus the fields the store writes into

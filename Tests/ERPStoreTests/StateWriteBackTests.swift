@@ -170,3 +170,57 @@ struct DerivedPiecesTests {
     }
   }
 }
+
+/// A shipment is prepared with an empty `cogs` in each line (`PreparedEvent.CogsSlots`), which
+/// the appender fills with the costs it decided; the bytes must be those of the general path
+/// (`withStoreWritten`, then `JSONPieces`), and where that path writes something the slots cannot
+/// hold, there must be no slots.
+@Suite("shipments prepared with cost slots")
+struct CogsPiecesTests {
+  static let at = BusinessTime.date(CivilDate(year: 2026, month: 11, day: 28)!)
+
+  static func shipment(lines: [JSONValue], tracking: String = "SF1") -> NewEvent {
+    let data: JSONValue = [
+      "order": "SO-1", "shipment": "SH-1", "carrier": "顺丰", "tracking": .string(tracking), "lines": .array(lines),
+    ]
+    return NewEvent(type: "Shipped", at: at, key: "k-1", data: data.objectValue!)
+  }
+
+  static func decided(_ costs: [Money?]) -> Shipped {
+    Shipped(order: "SO-1", shipment: "SH-1",
+      lines: costs.enumerated().map { ShippedLine(sku: "SKU-\($0.offset)", qty: 1, cogs: $0.element) })
+  }
+
+  @Test func theSlotsHoldTheCostsTheGeneralPathWrites() throws {
+    let shapes: [(lines: [JSONValue], tracking: String)] = [
+      ([["qty": 2, "sku": "SKU-0"]], "SF1"),
+      // A member before `cogs` in the order of names, non-ASCII text, three lines.
+      ([["batch": "B-1", "qty": 1, "sku": "螺丝-0"], ["qty": 5, "sku": "SKU-1"], ["a": .null, "qty": 9, "sku": "S"]], "x"),
+      // Text that looks like an empty cost inside a string (escaped in JSON; other bytes in binary).
+      ([["qty": 1, "sku": "\"cogs\":\"\""]], "\u{4}cogs\u{4}"),
+    ]
+    let costs: [Money] = [Money(minorUnits: 123_456), .zero, Money(minorUnits: -7)]
+    for (lines, tracking) in shapes {
+      let e = Self.shipment(lines: lines, tracking: tracking)
+      let prepared = PreparedEvent(e, digits: 2)
+      #expect(prepared.cogs != nil)
+      let s = Self.decided(lines.indices.map { costs[$0 % costs.count] })
+      let filled = try #require(LogAppender.cogsPieces(s, prepared, digits: 2))
+      let written = try #require(LogAppender.withStoreWritten(.shipped(s), into: e.data, digits: 2))
+      let general = JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written)
+      #expect(DerivedPiecesTests.pieces(filled) == DerivedPiecesTests.pieces(general), "\(lines)")
+    }
+  }
+
+  @Test func noSlotsWhereTheGeneralPathWritesOtherwise() {
+    // A line that has a cost already: the store replaces it.
+    #expect(PreparedEvent(Self.shipment(lines: [["cogs": "1.00", "qty": 1, "sku": "S"]]), digits: 2).cogs == nil)
+    // A line that is not an object.
+    #expect(PreparedEvent(Self.shipment(lines: [["qty": 1, "sku": "S"], 3]), digits: 2).cogs == nil)
+    // A line the store decides no cost for: nothing is written into it, so no pieces are used.
+    let prepared = PreparedEvent(Self.shipment(lines: [["qty": 1, "sku": "S"], ["qty": 1, "sku": "T"]]), digits: 2)
+    #expect(LogAppender.cogsPieces(Self.decided([Money(minorUnits: 1), nil]), prepared, digits: 2) == nil)
+    // A line count that differs from the slots'.
+    #expect(LogAppender.cogsPieces(Self.decided([Money(minorUnits: 1)]), prepared, digits: 2) == nil)
+  }
+}
