@@ -69,20 +69,17 @@ extension ERPCommand {
       defer { for i in inputs { i.cleanUp() } }
       let reader = EventRecordReader(moneyDigits: s.metadata.moneyDigits)
 
-      // Keys derived from content: each file's SHA-256 first (reading only, no parsing).
-      var bytes = 0
-      var prefixes: [String] = []
-      for input in inputs {
-        var hasher = ContentHasher()
-        try FileChunks(path: input.path).forEach { c in hasher.update(c); bytes += c.count }
-        prefixes.append("import:" + Hex.encode(Array(hasher.finalize().prefix(8))) + ":")
-      }
       // Events, derived events and key index take about three times the input.
+      var bytes = 0
+      for input in inputs {
+        let size = (try? FileManager.default.attributesOfItem(atPath: input.path)[.size] as? Int) ?? nil
+        bytes += size ?? 0
+      }
       try s.reserve(additionalBytes: bytes * 3)
 
       let progress = Progress(enabled: !quiet && isatty(2) != 0)
       let run = ImportRun(skipInvalid: skipInvalid, progress: progress)
-      let source = ImportSource(inputs: inputs, prefixes: prefixes, reader: reader, keepText: skipInvalid)
+      let source = ImportSource(inputs: inputs, reader: reader, keepText: skipInvalid)
 
       if let commitEvery, !dryRun {
         // Each batch its own transaction: a failure or a kill leaves whole batches.
@@ -258,7 +255,6 @@ struct ImportRecord {
 /// The records of every input in order, handed over in batches (so memory stays flat).
 struct ImportSource {
   var inputs: [ImportInput]
-  var prefixes: [String]
   var reader: EventRecordReader
   /// Whether records keep their text (for --rejects). Kept only when asked: a slice of the
   /// read buffer would keep the whole buffer alive for the batch.
@@ -276,18 +272,32 @@ struct ImportSource {
         batch.removeAll(keepingCapacity: true)
       }
     }
-    for (input, prefix) in zip(inputs, prefixes) {
+    for input in inputs {
+      // Keys derived from content: the file's SHA-256, read in a pass of its own when the first
+      // record without a key of its own needs it (a file whose records all have keys is read
+      // once).
+      var derivedPrefix: String?
+      func prefix() throws -> String {
+        if let derivedPrefix { return derivedPrefix }
+        var hasher = ContentHasher()
+        try FileChunks(path: input.path).forEach { hasher.update($0) }
+        let p = "import:" + Hex.encode(Array(hasher.finalize().prefix(8))) + ":"
+        derivedPrefix = p
+        return p
+      }
       switch input.format {
       case .jsonl:
         try LineStream(path: input.path).forEach { number, line in
           guard !Self.isBlank(line) else { return }
-          let event: Result<NewEvent, EventInputError>
+          var event: Result<NewEvent, EventInputError>
           do throws(EventInputError) {
-            var e = try reader.newEvent(Array(line))
-            if e.key == nil { e.key = prefix + String(number) }
-            event = .success(e)
+            event = .success(try reader.newEvent(Array(line)))
           } catch {
             event = .failure(error)
+          }
+          if case .success(var e) = event, e.key == nil {
+            e.key = try prefix() + String(number)
+            event = .success(e)
           }
           try add(ImportRecord(file: input.name, line: number, raw: keepText ? ArraySlice(Array(line)) : [], event: event))
         }
@@ -296,7 +306,7 @@ struct ImportSource {
           line, raw, result in
           var event = result
           if case .success(var e) = result, e.key == nil {
-            e.key = prefix + String(line)
+            e.key = try prefix() + String(line)
             event = .success(e)
           }
           try add(ImportRecord(file: input.name, line: line, raw: keepText ? raw : [], event: event))
