@@ -398,8 +398,9 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
       let wrote: Bool = withSlot(i) { slot in
         guard slot.changed else { return false }
         slot.changed = false
-        guard let record = slot.record else { return false }
-        record.write(to: &sink)
+        // Written where it is (`let record = slot.record` copied it, retaining its arrays).
+        if case .none = slot.record { return false }
+        slot.record!.write(to: &sink)
         return true
       }
       if wrote { try body(StateKey(kind, k.id), &sink) }
