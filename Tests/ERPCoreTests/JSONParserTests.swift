@@ -330,6 +330,19 @@ struct JSONParserErrorTests {
     #expect(parseError(text)?.path == path)
   }
 
+  @Test func nonASCIITextWithAndWithoutEscapes() throws {
+    #expect(try JSONParser.parse(#""赵海燕""#) == .string("赵海燕"))
+    #expect(try JSONParser.parse(#""é\n€𝄞""#) == .string("é\n€𝄞"))
+    #expect(try JSONParser.parse(#""€\u00e9x""#) == .string("€éx"))
+    // Errors after non-ASCII text are where they were: 赵 is three bytes.
+    #expect(parseError(bytes: Array(#"["赵"#.utf8) + [0xE6, 0x41] + Array(#""]"#.utf8))?.column == 6)
+    #expect(parseError(bytes: Array(#"["赵"#.utf8) + [0xE6, 0x41] + Array(#""]"#.utf8))?.message == "invalid UTF-8")
+    let control = try #require(parseError(bytes: Array(#"["é"#.utf8) + [0x01] + Array(#""]"#.utf8)))
+    #expect(control.column == 5)
+    #expect(control.message.contains("control character"))
+    #expect(parseError(#"["赵"#)?.message == "unterminated string")
+  }
+
   @Test func mixedNamesKeepTheirOrder() throws {
     // Plain ASCII names are compared where they are, others as Strings: any mix of the two
     // must be put in order, and a repeat found.
