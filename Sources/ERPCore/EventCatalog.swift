@@ -173,9 +173,13 @@ public enum EventCatalog {
   public static func schema(for type: String) -> Schema? { byType[type] }
 
   /// Whether the store may write fields into events of `type` (SPEC 7: `cogs`).
-  public static func hasStoreWrittenFields(_ type: String) -> Bool { storeWriting.contains(type) }
+  public static func hasStoreWrittenFields(_ type: String) -> Bool {
+    // Two types of 26: comparing with each costs less than hashing the name into a set (asked
+    // for every imported event).
+    storeWriting.contains(type)
+  }
 
-  private static let storeWriting: Set<String> = Set(schemas.filter { writes($0.fields) }.map(\.type))
+  private static let storeWriting: [String] = schemas.filter { writes($0.fields) }.map(\.type)
 
   private static func writes(_ fields: [Field]) -> Bool {
     fields.contains { f in

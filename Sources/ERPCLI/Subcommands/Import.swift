@@ -279,11 +279,12 @@ struct ImportSource {
     for (input, prefix) in zip(inputs, prefixes) {
       switch input.format {
       case .jsonl:
-        try LineStream(path: input.path).forEach { number, line in
+        try LineStream(path: input.path).forEach { number, buffer, range in
+          let line = buffer[range]
           guard !Self.isBlank(line) else { return }
           let event: Result<NewEvent, EventInputError>
           do throws(EventInputError) {
-            var e = try reader.newEvent(Array(line))
+            var e = try reader.newEvent(buffer, start: range.lowerBound, end: range.upperBound)
             if e.key == nil { e.key = prefix + String(number) }
             event = .success(e)
           } catch {
