@@ -166,9 +166,13 @@ public enum EventCatalog {
   private static let byType: [String: Schema] = Dictionary(
     uniqueKeysWithValues: schemas.map { ($0.type, $0) })
 
-  /// The rules `check` walks, by type.
-  private static let rulesByType: [String: Rules] = Dictionary(
-    uniqueKeysWithValues: schemas.map { ($0.type, Rules($0.fields)) })
+  /// The rules `check` walks and the schema's version, by type.
+  private static let rulesByType: [String: (rules: Rules, version: Int)] = Dictionary(
+    uniqueKeysWithValues: schemas.map { ($0.type, (Rules($0.fields), $0.version)) })
+
+  /// The rules of `type` and its schema's version (nil for an unknown type): what
+  /// `EventRecordReader` needs of the catalogue for a record, in one lookup.
+  static func rules(for type: String) -> (rules: Rules, version: Int)? { rulesByType[type] }
 
   public static func schema(for type: String) -> Schema? { byType[type] }
 
@@ -195,11 +199,17 @@ public enum EventCatalog {
   public static func check(
     type: String, data: JSONObject, moneyDigits: Int, storeInput: Bool = false
   ) throws(EventInputError) -> JSONObject {
-    guard let rules = rulesByType[type] else {
+    guard let rules = rulesByType[type]?.rules else {
       throw EventInputError(field: "type", "unknown event type '\(type)'\(suggestion(type))")
     }
-    let changed = try checkObject(data, rules, path: "data", digits: moneyDigits, store: storeInput)
-    return changed ?? data
+    return try check(rules: rules, data: data, moneyDigits: moneyDigits, storeInput: storeInput)
+  }
+
+  /// `check` with the rules of the type (`rules(for:)`).
+  static func check(
+    rules: Rules, data: JSONObject, moneyDigits: Int, storeInput: Bool
+  ) throws(EventInputError) -> JSONObject {
+    try checkObject(data, rules, path: "data", digits: moneyDigits, store: storeInput) ?? data
   }
 
   /// `data` without the fields the store writes (to compare a stored event with its input).

@@ -49,12 +49,13 @@ public struct EventRecordReader: Sendable {
       }
       next += 1
     }
-    let type = try typeField(fields.type)
+    let (type, rules) = try typeField(fields.type)
     let at = try atField(fields.at)
     let key = try keyField(fields.key)
-    let current = upcaster.currentVersion(of: type)
+    let current = currentVersion(type, rules)
     let v = try versionField(fields.v, type: type, current: current, required: false)
-    let data = try dataField(fields.data, type: type, v: v, current: current, storeInput: false)
+    let data = try dataField(
+      fields.data, type: type, rules: rules.rules, v: v, current: current, storeInput: false)
     return NewEvent(type: type, at: at, key: key, v: v, data: data)
   }
 
@@ -88,13 +89,14 @@ public struct EventRecordReader: Sendable {
     guard let hs = object["hash"]?.stringValue, let hash = Hex.decode(hs), hash.count == 32 else {
       throw EventInputError(field: "hash", "expected 64 hexadecimal digits")
     }
-    let type = try typeField(object["type"])
-    let current = upcaster.currentVersion(of: type)
+    let (type, rules) = try typeField(object["type"])
+    let current = currentVersion(type, rules)
     let v = try versionField(object["v"], type: type, current: current, required: true)
     return EventEnvelope(
       seq: UInt64(seq), type: type, at: try atField(object["at"]), recorded: recorded,
       key: try keyField(object["key"]), v: v,
-      data: try dataField(object["data"], type: type, v: v, current: current, storeInput: true),
+      data: try dataField(
+        object["data"], type: type, rules: rules.rules, v: v, current: current, storeInput: true),
       hash: hash)
   }
 
@@ -111,17 +113,26 @@ public struct EventRecordReader: Sendable {
     return object
   }
 
-  private func typeField(_ v: JSONValue?) throws(EventInputError) -> String {
+  /// The type and what the catalogue has for it, looked up once for the whole record.
+  private func typeField(_ v: JSONValue?) throws(EventInputError)
+    -> (String, (rules: EventCatalog.Rules, version: Int))
+  {
     guard let v else { throw EventInputError(field: "type", "is required") }
     guard let t = v.stringValue else {
       throw EventInputError(field: "type", "expected a string, got \(v.kindName)")
     }
-    guard EventCatalog.schema(for: t) != nil else {
+    guard let rules = EventCatalog.rules(for: t) else {
       // Reuse the catalogue's message (with its did-you-mean).
       _ = try EventCatalog.check(type: t, data: JSONObject(), moneyDigits: moneyDigits)
       throw EventInputError(field: "type", "unknown event type '\(t)'")
     }
-    return t
+    return (t, rules)
+  }
+
+  /// `upcaster.currentVersion(of: type)`: the schema's version when the upcaster has no steps
+  /// (as that function finds, without looking the type up again), else its answer.
+  private func currentVersion(_ type: String, _ rules: (rules: EventCatalog.Rules, version: Int)) -> Int {
+    upcaster.steps.isEmpty ? rules.version : upcaster.currentVersion(of: type)
   }
 
   private func atField(_ v: JSONValue?) throws(EventInputError) -> BusinessTime {
@@ -162,9 +173,9 @@ public struct EventRecordReader: Sendable {
   }
 
   /// - Parameter current: `upcaster.currentVersion(of: type)`.
-  private func dataField(_ d: JSONValue?, type: String, v: Int, current: Int, storeInput: Bool)
-    throws(EventInputError) -> JSONObject
-  {
+  private func dataField(
+    _ d: JSONValue?, type: String, rules: EventCatalog.Rules, v: Int, current: Int, storeInput: Bool
+  ) throws(EventInputError) -> JSONObject {
     guard let d else { throw EventInputError(field: "data", "is required") }
     guard let data = d.objectValue else {
       throw EventInputError(field: "data", "expected an object, got \(d.kindName)")
@@ -173,7 +184,7 @@ public struct EventRecordReader: Sendable {
     // at the current version is its own upcast.
     let upcast = v == current ? data : try upcaster.upcast(type: type, v: v, data: data)
     let checked = try EventCatalog.check(
-      type: type, data: upcast, moneyDigits: moneyDigits, storeInput: storeInput)
+      rules: rules, data: upcast, moneyDigits: moneyDigits, storeInput: storeInput)
     return v == current ? checked : data
   }
 }
