@@ -5,8 +5,10 @@ import Foundation
 struct LineStream {
   let path: String
 
-  /// Calls `body(lineNumber, line)` for every line, blank ones included (1-based numbers).
-  func forEach(_ body: (Int, ArraySlice<UInt8>) throws -> Void) throws {
+  /// Calls `body(lineNumber, buffer, range)` for every line, `buffer[range]`, blank ones included
+  /// (1-based numbers). The line is given where it is in the read buffer, so that a parser of
+  /// arrays (`EventRecordReader`) reads it there instead of from a copy of each line.
+  func forEach(_ body: (Int, [UInt8], Range<Int>) throws -> Void) throws {
     var pending: [UInt8] = []
     var number = 0
     var first = true
@@ -22,7 +24,7 @@ struct LineStream {
         number += 1
         var end = nl
         if end > start && pending[end - 1] == 0x0D { end -= 1 }
-        try body(number, pending[start..<end])
+        try body(number, pending, start..<end)
         start = nl + 1
       }
       pending.removeFirst(start)
@@ -31,7 +33,7 @@ struct LineStream {
       number += 1
       var end = pending.count
       if pending[end - 1] == 0x0D { end -= 1 }
-      try body(number, pending[0..<end])
+      try body(number, pending, 0..<end)
     }
   }
 }

@@ -25,19 +25,46 @@ public struct EventRecordReader: Sendable {
   /// A primary event from a record already read into an object (the CSV reader builds one per
   /// row, or per order), checked exactly as a JSON line is.
   public func newEvent(object: JSONObject) throws(EventInputError) -> NewEvent {
-    for key in object.keys where !Self.newEventFields.contains(key) {
-      if Self.storeFields.contains(key) {
-        throw EventInputError(
-          field: key, "is assigned by the store; to load an export use 'erpctl restore'")
+    // One pass over the members finds the five fields by their bytes: the members and
+    // `recordNames` are both in `JSONObject` order, and a name read from a record is mostly the
+    // same small string as the literal. No array of keys, no hashing them into a set, no five
+    // searches of the object.
+    var fields = Fields()
+    var next = 0
+    for member in object.members {
+      let k = member.key
+      while next < Self.recordNames.count && !JSONObject.same(k, Self.recordNames[next]) { next += 1 }
+      switch next {
+      case 0: fields.at = member.value
+      case 1: fields.data = member.value
+      case 2: fields.key = member.value
+      case 3: fields.type = member.value
+      case 4: fields.v = member.value
+      default:
+        if Self.storeFields.contains(k) {
+          throw EventInputError(
+            field: k, "is assigned by the store; to load an export use 'erpctl restore'")
+        }
+        throw EventInputError(field: k, "unknown field")
       }
-      throw EventInputError(field: key, "unknown field")
+      next += 1
     }
-    let type = try typeField(object)
-    let at = try atField(object)
-    let key = try keyField(object)
-    let v = try versionField(object, type: type, required: false)
-    let data = try dataField(object, type: type, v: v, storeInput: false)
+    let (type, rules) = try typeField(fields.type)
+    let at = try atField(fields.at)
+    let key = try keyField(fields.key)
+    let current = currentVersion(type, rules)
+    let v = try versionField(fields.v, type: type, current: current, required: false)
+    let data = try dataField(
+      fields.data, type: type, rules: rules.rules, v: v, current: current, storeInput: false)
     return NewEvent(type: type, at: at, key: key, v: v, data: data)
+  }
+
+  /// `newEventFields` in `JSONObject` order, as `Fields` holds them.
+  private static let recordNames = ["at", "data", "key", "type", "v"]
+
+  /// The members of an event record, by name (nil when absent).
+  private struct Fields {
+    var at, data, key, type, v: JSONValue?
   }
 
   /// A whole exported envelope for `restore`: every field of SPEC 2, `hash` included.
@@ -62,12 +89,15 @@ public struct EventRecordReader: Sendable {
     guard let hs = object["hash"]?.stringValue, let hash = Hex.decode(hs), hash.count == 32 else {
       throw EventInputError(field: "hash", "expected 64 hexadecimal digits")
     }
-    let type = try typeField(object)
-    let v = try versionField(object, type: type, required: true)
+    let (type, rules) = try typeField(object["type"])
+    let current = currentVersion(type, rules)
+    let v = try versionField(object["v"], type: type, current: current, required: true)
     return EventEnvelope(
-      seq: UInt64(seq), type: type, at: try atField(object), recorded: recorded,
-      key: try keyField(object), v: v,
-      data: try dataField(object, type: type, v: v, storeInput: true), hash: hash)
+      seq: UInt64(seq), type: type, at: try atField(object["at"]), recorded: recorded,
+      key: try keyField(object["key"]), v: v,
+      data: try dataField(
+        object["data"], type: type, rules: rules.rules, v: v, current: current, storeInput: true),
+      hash: hash)
   }
 
   private func parseObject(_ line: [UInt8], start: Int, end: Int?) throws(EventInputError)
@@ -83,21 +113,30 @@ public struct EventRecordReader: Sendable {
     return object
   }
 
-  private func typeField(_ o: JSONObject) throws(EventInputError) -> String {
-    guard let v = o["type"] else { throw EventInputError(field: "type", "is required") }
+  /// The type and what the catalogue has for it, looked up once for the whole record.
+  private func typeField(_ v: JSONValue?) throws(EventInputError)
+    -> (String, (rules: EventCatalog.Rules, version: Int))
+  {
+    guard let v else { throw EventInputError(field: "type", "is required") }
     guard let t = v.stringValue else {
       throw EventInputError(field: "type", "expected a string, got \(v.kindName)")
     }
-    guard EventCatalog.schema(for: t) != nil else {
+    guard let rules = EventCatalog.rules(for: t) else {
       // Reuse the catalogue's message (with its did-you-mean).
       _ = try EventCatalog.check(type: t, data: JSONObject(), moneyDigits: moneyDigits)
       throw EventInputError(field: "type", "unknown event type '\(t)'")
     }
-    return t
+    return (t, rules)
   }
 
-  private func atField(_ o: JSONObject) throws(EventInputError) -> BusinessTime {
-    guard let v = o["at"] else { throw EventInputError(field: "at", "is required") }
+  /// `upcaster.currentVersion(of: type)`: the schema's version when the upcaster has no steps
+  /// (as that function finds, without looking the type up again), else its answer.
+  private func currentVersion(_ type: String, _ rules: (rules: EventCatalog.Rules, version: Int)) -> Int {
+    upcaster.steps.isEmpty ? rules.version : upcaster.currentVersion(of: type)
+  }
+
+  private func atField(_ v: JSONValue?) throws(EventInputError) -> BusinessTime {
+    guard let v else { throw EventInputError(field: "at", "is required") }
     guard let s = v.stringValue, let at = BusinessTime.parse(s) else {
       throw EventInputError(
         field: "at",
@@ -107,8 +146,8 @@ public struct EventRecordReader: Sendable {
     return at
   }
 
-  private func keyField(_ o: JSONObject) throws(EventInputError) -> String? {
-    guard let v = o["key"], v != .null else { return nil }
+  private func keyField(_ v: JSONValue?) throws(EventInputError) -> String? {
+    guard let v, v != .null else { return nil }
     guard let k = v.stringValue, !k.isEmpty else {
       throw EventInputError(field: "key", "expected a non-empty string or null")
     }
@@ -118,11 +157,11 @@ public struct EventRecordReader: Sendable {
     return k
   }
 
-  private func versionField(_ o: JSONObject, type: String, required: Bool) throws(EventInputError)
-    -> Int
+  /// - Parameter current: `upcaster.currentVersion(of: type)`.
+  private func versionField(_ v: JSONValue?, type: String, current: Int, required: Bool)
+    throws(EventInputError) -> Int
   {
-    let current = upcaster.currentVersion(of: type)
-    guard let v = o["v"] else {
+    guard let v else {
       if required { throw EventInputError(field: "v", "is required") }
       return current
     }
@@ -133,17 +172,19 @@ public struct EventRecordReader: Sendable {
     return Int(i)
   }
 
-  private func dataField(_ o: JSONObject, type: String, v: Int, storeInput: Bool)
-    throws(EventInputError) -> JSONObject
-  {
-    guard let d = o["data"] else { throw EventInputError(field: "data", "is required") }
+  /// - Parameter current: `upcaster.currentVersion(of: type)`.
+  private func dataField(
+    _ d: JSONValue?, type: String, rules: EventCatalog.Rules, v: Int, current: Int, storeInput: Bool
+  ) throws(EventInputError) -> JSONObject {
+    guard let d else { throw EventInputError(field: "data", "is required") }
     guard let data = d.objectValue else {
       throw EventInputError(field: "data", "expected an object, got \(d.kindName)")
     }
-    // Check the current shape of the data; keep what was written (old versions stay old).
-    let current = try upcaster.upcast(type: type, v: v, data: data)
+    // Check the current shape of the data; keep what was written (old versions stay old). Data
+    // at the current version is its own upcast.
+    let upcast = v == current ? data : try upcaster.upcast(type: type, v: v, data: data)
     let checked = try EventCatalog.check(
-      type: type, data: current, moneyDigits: moneyDigits, storeInput: storeInput)
-    return v == upcaster.currentVersion(of: type) ? checked : data
+      rules: rules, data: upcast, moneyDigits: moneyDigits, storeInput: storeInput)
+    return v == current ? checked : data
   }
 }

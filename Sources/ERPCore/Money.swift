@@ -63,6 +63,15 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     Self.withDecimal(minorUnits, places: digits) { String(decoding: $0, as: UTF8.self) }
   }
 
+  /// Whether `text` is `format(digits:)`, compared without building that string (the catalogue
+  /// asks for every amount it checks, and most are written so already).
+  public func isFormatted(as text: String, digits: Int) -> Bool {
+    Self.withDecimal(minorUnits, places: digits) { formatted in
+      text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(formatted) }
+        ?? text.utf8.elementsEqual(formatted)
+    }
+  }
+
   /// Appends `format(digits:)`'s bytes to `out` (the CSV renderer writes bytes).
   public static func appendDecimal(_ minorUnits: Int64, places: Int, to out: inout [UInt8]) {
     withDecimal(minorUnits, places: places) { out.append(contentsOf: $0) }

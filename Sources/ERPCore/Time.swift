@@ -99,12 +99,20 @@ public struct Instant: Sendable, Hashable, Comparable {
   /// Parses RFC 3339 `date-time` (offset required); returns the instant and the offset written.
   public static func parseRFC3339(_ text: String) -> (Instant, offsetSeconds: Int)? {
     var s = TextScanner(text)
-    guard let date = s.date(), s.take(["T", "t"]),
-      let hh = s.digits(2), s.take([":"]), let mm = s.digits(2), s.take([":"]),
+    guard let date = s.date() else { return nil }
+    return parseRFC3339(after: date, &s)
+  }
+
+  /// The rest of `parseRFC3339` once `s` has read the date.
+  fileprivate static func parseRFC3339(after date: CivilDate, _ s: inout TextScanner)
+    -> (Instant, offsetSeconds: Int)?
+  {
+    guard s.take(UInt8(ascii: "T"), UInt8(ascii: "t")),
+      let hh = s.digits(2), s.take(UInt8(ascii: ":")), let mm = s.digits(2), s.take(UInt8(ascii: ":")),
       let ss = s.digits(2), hh < 24, mm < 60, ss < 60
     else { return nil }
     var nanos = 0
-    if s.take(["."]) {
+    if s.take(UInt8(ascii: ".")) {
       var n = 0
       var count = 0
       while let d = s.digits(1) {
@@ -117,9 +125,9 @@ public struct Instant: Sendable, Hashable, Comparable {
       nanos = n
     }
     var offset = 0
-    if s.take(["Z", "z"]) {
+    if s.take(UInt8(ascii: "Z"), UInt8(ascii: "z")) {
       offset = 0
-    } else if let sign = s.takeSign(), let oh = s.digits(2), s.take([":"]), let om = s.digits(2),
+    } else if let sign = s.takeSign(), let oh = s.digits(2), s.take(UInt8(ascii: ":")), let om = s.digits(2),
       oh < 24, om < 60
     {
       offset = sign * (oh * 3600 + om * 60)
@@ -145,10 +153,14 @@ public enum BusinessTime: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// A date (`CivilDate.parse`), else a time (`Instant.parseRFC3339`); both start with the
+  /// date, read once.
   public static func parse(_ text: String) -> BusinessTime? {
-    if let d = CivilDate.parse(text) { return .date(d) }
-    if let (t, off) = Instant.parseRFC3339(text) { return .instant(t, offsetSeconds: off) }
-    return nil
+    var s = TextScanner(text)
+    guard let date = s.date() else { return nil }
+    if s.atEnd { return .date(date) }
+    guard let (t, off) = Instant.parseRFC3339(after: date, &s) else { return nil }
+    return .instant(t, offsetSeconds: off)
   }
 }
 
@@ -176,6 +188,14 @@ struct TextScanner {
     return v
   }
 
+  /// Takes the next byte when it is `a` or `b` (without the array of `Character`s the other
+  /// `take` is given: the date and time parsers run for every imported event).
+  mutating func take(_ a: UInt8, _ b: UInt8? = nil) -> Bool {
+    guard i < bytes.count, bytes[i] == a || bytes[i] == b else { return false }
+    i += 1
+    return true
+  }
+
   mutating func take(_ options: [Character]) -> Bool {
     guard i < bytes.count, options.contains(Character(Unicode.Scalar(bytes[i]))) else {
       return false
@@ -185,13 +205,15 @@ struct TextScanner {
   }
 
   mutating func takeSign() -> Int? {
-    if take(["+"]) { return 1 }
-    if take(["-"]) { return -1 }
+    if take(UInt8(ascii: "+")) { return 1 }
+    if take(UInt8(ascii: "-")) { return -1 }
     return nil
   }
 
   mutating func date() -> CivilDate? {
-    guard let y = digits(4), take(["-"]), let m = digits(2), take(["-"]), let d = digits(2) else {
+    guard let y = digits(4), take(UInt8(ascii: "-")), let m = digits(2), take(UInt8(ascii: "-")),
+      let d = digits(2)
+    else {
       return nil
     }
     return CivilDate(year: y, month: m, day: d)

@@ -195,6 +195,24 @@ struct EventCatalogTests {
     #expect(out.keys == ["channel", "customer", "name", "region"])
   }
 
+  @Test func nullsAndNormalisedMoneyTogetherKeepEveryOtherMember() throws {
+    // Members are replaced and removed by their place in the object: several of each, first,
+    // between and last, must leave exactly the others.
+    let data = try jsonObject(
+      #"{"acquisition_cost":"7","channel":"web","customer":"C-1","name":"ACME","region":null,"tier":null}"#)
+    #expect(try catalogError("CustomerRegistered", CanonicalJSON.string(.object(data)))?.field == "data.region")
+    let product = try jsonObject(
+      #"{"lead_time_days":null,"line":"L","list_price":"1.5","name":"P","pack_size":null,"sku":"A1","unit_cost":"2"}"#)
+    let out = try EventCatalog.check(type: "ProductDefined", data: product, moneyDigits: 2)
+    #expect(CanonicalJSON.string(.object(out))
+      == #"{"line":"L","list_price":"1.50","name":"P","sku":"A1","unit_cost":"2.00"}"#)
+    let order = try jsonObject(
+      #"{"customer":"C-1","lines":[{"qty":1,"sku":"A","unit_price":"1.00"},{"discount":null,"qty":2,"sku":"B","unit_price":"3"}],"order":"SO-1","promotion":null,"rep":"R-1"}"#)
+    let checked = try EventCatalog.check(type: "OrderConfirmed", data: order, moneyDigits: 2)
+    #expect(CanonicalJSON.string(.object(checked))
+      == #"{"customer":"C-1","lines":[{"qty":1,"sku":"A","unit_price":"1.00"},{"qty":2,"sku":"B","unit_price":"3.00"}],"order":"SO-1","rep":"R-1"}"#)
+  }
+
   @Test func storeWrittenCogsIsAcceptedFromTheStore() throws {
     let shipped = try jsonObject(
       #"{"order":"SO-1","shipment":"S-1","lines":[{"sku":"A1","qty":1,"cogs":"3"},{"sku":"B2","qty":2}]}"#)

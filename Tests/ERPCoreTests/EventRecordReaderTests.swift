@@ -76,6 +76,14 @@ struct NewEventTests {
     // Unknown top-level members.
     Refusal(line: "{\(cancel),\"foo\":1}", field: "foo", message: "unknown field"),
     Refusal(line: "{\(cancel),\"Type\":\"x\"}", field: "Type", message: "unknown field"),
+    // Wherever they sort among the known names.
+    Refusal(line: "{\(cancel),\"a\":1}", field: "a", message: "unknown field"),
+    Refusal(line: "{\(cancel),\"b\":1}", field: "b", message: "unknown field"),
+    Refusal(line: "{\(cancel),\"date\":1,\"key\":\"k\"}", field: "date", message: "unknown field"),
+    Refusal(line: #"{"at":"2026-11-03","data":{},"k":1,"type":"OrderCancelled"}"#, field: "k", message: "unknown field"),
+    Refusal(line: "{\(cancel),\"v\":1,\"w\":1}", field: "w", message: "unknown field"),
+    Refusal(line: "{\(cancel),\"vv\":1}", field: "vv", message: "unknown field"),
+    Refusal(line: #"{"at":"2026-11-03","data":{},"types":"OrderCancelled"}"#, field: "types", message: "unknown field"),
     // Idempotency keys.
     Refusal(line: "{\(cancel),\"key\":\"\"}", field: "key", message: "non-empty"),
     Refusal(line: "{\(cancel),\"key\":17}", field: "key", message: "non-empty string"),

@@ -314,6 +314,47 @@ struct JSONParserErrorTests {
     #expect(parseError(#"{"a":1,"b":2,"b":3}"#)?.column == 14)
   }
 
+  @Test(arguments: [
+    (#"{"data":{"lines":[{"qty":1},{"qty":1.5}]}}"#, "data.lines[1].qty"),
+    (#"{"a":[[1,2,3],[4,x]]}"#, "a[1][1]"),
+    (#"{"a":[[1,2,3],{"b":[{}, {"c":tru}]}]}"#, "a[1].b[1].c"),
+    (#"[0,{"k\u00e9":[1,{"\"":"\x"}]}]"#, "[1].k\u{E9}[1].\""),
+    // The name is left out once its value was read, and a path of empty names is none.
+    (#"{"a":{"b":[1,2} }"#, "a.b"),
+    (#"{"a":{"b":1 "c":2}}"#, "a"),
+    (#"{"":{"b":x}}"#, "b"),
+    (#"{"":[x]}"#, "[0]"),
+    (#"{"a":1 x}"#, nil),
+  ] as [(String, String?)])
+  func errorNamesThePathOfTheValue(_ text: String, _ path: String?) throws {
+    #expect(parseError(text)?.path == path)
+  }
+
+  @Test func nonASCIITextWithAndWithoutEscapes() throws {
+    #expect(try JSONParser.parse(#""赵海燕""#) == .string("赵海燕"))
+    #expect(try JSONParser.parse(#""é\n€𝄞""#) == .string("é\n€𝄞"))
+    #expect(try JSONParser.parse(#""€\u00e9x""#) == .string("€éx"))
+    // Errors after non-ASCII text are where they were: 赵 is three bytes.
+    #expect(parseError(bytes: Array(#"["赵"#.utf8) + [0xE6, 0x41] + Array(#""]"#.utf8))?.column == 6)
+    #expect(parseError(bytes: Array(#"["赵"#.utf8) + [0xE6, 0x41] + Array(#""]"#.utf8))?.message == "invalid UTF-8")
+    let control = try #require(parseError(bytes: Array(#"["é"#.utf8) + [0x01] + Array(#""]"#.utf8)))
+    #expect(control.column == 5)
+    #expect(control.message.contains("control character"))
+    #expect(parseError(#"["赵"#)?.message == "unterminated string")
+  }
+
+  @Test func mixedNamesKeepTheirOrder() throws {
+    // Plain ASCII names are compared where they are, others as Strings: any mix of the two
+    // must be put in order, and a repeat found.
+    let o = try #require(try JSONParser.parse(#"{"b":1,"\u0061":2,"é":3,"c":4,"ab":5}"#).objectValue)
+    #expect(o.keys == ["a", "ab", "b", "c", "é"])
+    #expect(parseError(#"{"a":1,"\u0062":2,"b":3}"#)?.message == "duplicate member name 'b'")
+    #expect(parseError(#"{"é":1,"f":2,"\u00e9":3}"#)?.message == "duplicate member name 'é'")
+    #expect(try JSONParser.parse(#"{"a":1,"ab":2,"b":3}"#).objectValue?.keys == ["a", "ab", "b"])
+    #expect(try JSONParser.parse(#"{"b":1,"a":2}"#).objectValue?.keys == ["a", "b"])
+    #expect(try JSONParser.parse(#"{"ab":1,"a":2}"#).objectValue?.keys == ["a", "ab"])
+  }
+
   @Test func duplicateMemberIsReportedAtTheSecondName() throws {
     let e = try #require(parseError(#"{"order":"SO-1", "order":"SO-2"}"#))
     #expect(e.column == 18)

@@ -244,6 +244,24 @@ struct BusinessTimeTests {
       #expect(BusinessTime.parse(bad) == nil, "\(bad)")
     }
   }
+
+  /// `parse` reads the date once for both forms: it must say what a date, else a time, says.
+  @Test(arguments: [
+    "2026-11-03", "2026-11-03T10:15:00+08:00", "2026-11-03t10:15:00z", "2026-11-03T10:15:00.5-05:30",
+    "2026-11-03T23:59:59.123456789Z", "2026-11-03 ", "2026-11-03x", "2026-11-03T", "2026-11-03T10:15:00+08:00 ",
+    "2026-11-03T10:15:00+0800", "2026-11-03T10:15:00", "2026-02-29T10:15:00Z", "2026-11-03-", "0001-01-01",
+  ])
+  func aDateElseATime(_ text: String) {
+    let expected: BusinessTime? =
+      CivilDate.parse(text).map { .date($0) }
+      ?? Instant.parseRFC3339(text).map { .instant($0.0, offsetSeconds: $0.offsetSeconds) }
+    #expect(BusinessTime.parse(text) == expected)
+  }
+
+  @Test func lowerCaseSeparatorsAreAccepted() throws {
+    let at = try #require(BusinessTime.parse("2026-11-03t10:15:00z"))
+    #expect(at == .instant(Instant(seconds: day20261103 * 86400 + 36900), offsetSeconds: 0))
+  }
 }
 
 @Suite("StoreTimeZone")

@@ -287,11 +287,12 @@ struct ImportSource {
       }
       switch input.format {
       case .jsonl:
-        try LineStream(path: input.path).forEach { number, line in
+        try LineStream(path: input.path).forEach { number, buffer, range in
+          let line = buffer[range]
           guard !Self.isBlank(line) else { return }
           var event: Result<NewEvent, EventInputError>
           do throws(EventInputError) {
-            event = .success(try reader.newEvent(Array(line)))
+            event = .success(try reader.newEvent(buffer, start: range.lowerBound, end: range.upperBound))
           } catch {
             event = .failure(error)
           }

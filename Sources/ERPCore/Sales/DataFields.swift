@@ -2,35 +2,62 @@
 /// and the inverse: building `data` from typed values.
 struct DataReader {
   let object: JSONObject
-  let path: String
   let digits: Int
+  /// Where `object` is, for messages: `path`, or the line `lineIndex` of the member `lineName`
+  /// of the object at `path` (built only for a message: an eagerly interpolated path per line
+  /// cost more than reading the line).
+  private let parentPath: String
+  private let lineName: String?
+  private let lineIndex: Int
 
   init(_ object: JSONObject, path: String = "data", digits: Int) {
+    self.init(object, parentPath: path, lineName: nil, lineIndex: 0, digits: digits)
+  }
+
+  private init(_ object: JSONObject, parentPath: String, lineName: String?, lineIndex: Int, digits: Int) {
     self.object = object
-    self.path = path
+    self.parentPath = parentPath
+    self.lineName = lineName
+    self.lineIndex = lineIndex
     self.digits = digits
+  }
+
+  var path: String {
+    guard let lineName else { return parentPath }
+    return "\(parentPath).\(lineName)[\(lineIndex)]"
   }
 
   private func fail(_ name: String, _ what: String) -> EventInputError {
     EventInputError(field: "\(path).\(name)", what)
   }
 
+  /// The value of member `name`: a scan comparing lengths first, then bytes (a few members,
+  /// mostly the same small string as the literal asked for), not a binary search of `String`
+  /// comparisons.
+  private func value(_ name: String) -> JSONValue? {
+    let count = name.utf8.count
+    for member in object.members where member.key.utf8.count == count && JSONObject.same(member.key, name) {
+      return member.value
+    }
+    return nil
+  }
+
   func string(_ name: String) throws(EventInputError) -> String {
-    guard let s = object[name]?.stringValue else { throw fail(name, "is required") }
+    guard let s = value(name)?.stringValue else { throw fail(name, "is required") }
     return s
   }
 
-  func optString(_ name: String) -> String? { object[name]?.stringValue }
+  func optString(_ name: String) -> String? { value(name)?.stringValue }
 
   func int(_ name: String) throws(EventInputError) -> Int64 {
-    guard let i = object[name]?.intValue else { throw fail(name, "is required") }
+    guard let i = value(name)?.intValue else { throw fail(name, "is required") }
     return i
   }
 
-  func optInt(_ name: String) -> Int64? { object[name]?.intValue }
+  func optInt(_ name: String) -> Int64? { value(name)?.intValue }
 
   func bool(_ name: String) -> Bool {
-    if case .bool(let b)? = object[name] { return b }
+    if case .bool(let b)? = value(name) { return b }
     return false
   }
 
@@ -40,7 +67,7 @@ struct DataReader {
   }
 
   func optMoney(_ name: String) throws(EventInputError) -> Money? {
-    guard object[name] != nil else { return nil }
+    guard value(name) != nil else { return nil }
     return try money(name)
   }
 
@@ -57,16 +84,16 @@ struct DataReader {
   }
 
   func optDate(_ name: String) throws(EventInputError) -> CivilDate? {
-    guard object[name] != nil else { return nil }
+    guard value(name) != nil else { return nil }
     return try date(name)
   }
 
   func lines<T>(_ name: String, _ each: (DataReader) throws(EventInputError) -> T) throws(EventInputError) -> [T] {
-    guard let items = object[name]?.arrayValue else { throw fail(name, "is required") }
+    guard let items = value(name)?.arrayValue else { throw fail(name, "is required") }
     var out: [T] = []
     for (i, item) in items.enumerated() {
       guard let o = item.objectValue else { throw fail("\(name)[\(i)]", "expected an object") }
-      out.append(try each(DataReader(o, path: "\(path).\(name)[\(i)]", digits: digits)))
+      out.append(try each(DataReader(o, parentPath: path, lineName: name, lineIndex: i, digits: digits)))
     }
     return out
   }
