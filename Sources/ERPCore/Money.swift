@@ -19,43 +19,57 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// Parses a decimal string such as `"1299.50"`, `"-3"` or `"0.5"` with at most `digits`
   /// fraction digits (SPEC 7: more is refused). No exponent, no thousands separators, no `+`.
   public static func parse(_ text: String, digits: Int) throws(MoneyError) -> Money {
-    var bytes = Substring(text).utf8[...]
+    // Over the string's contiguous UTF-8 (every native or small string: the catalogue and the
+    // payload decoders parse every amount of every imported event), else over a copy.
+    let result =
+      text.utf8.withContiguousStorageIfAvailable { parse($0, text, digits: digits) }
+      ?? Array(text.utf8).withUnsafeBufferPointer { parse($0, text, digits: digits) }
+    return try result.get()
+  }
+
+  /// `parse` of `bytes`, the UTF-8 of `text` (named in errors).
+  private static func parse(
+    _ bytes: UnsafeBufferPointer<UInt8>, _ text: String, digits: Int
+  ) -> Result<Money, MoneyError> {
+    var k = 0
     var negative = false
-    if bytes.first == UInt8(ascii: "-") {
+    if k < bytes.count && bytes[k] == UInt8(ascii: "-") {
       negative = true
-      bytes = bytes.dropFirst()
+      k += 1
     }
     var whole: Int64 = 0
     var sawDigit = false
     var fraction: Int64 = 0
     var fractionDigits = 0
     var inFraction = false
-    for b in bytes {
+    while k < bytes.count {
+      let b = bytes[k]
+      k += 1
       if b == UInt8(ascii: ".") {
-        if inFraction || !sawDigit { throw .malformed(text) }
+        if inFraction || !sawDigit { return .failure(.malformed(text)) }
         inFraction = true
         continue
       }
-      guard b >= 0x30 && b <= 0x39 else { throw .malformed(text) }
+      guard b >= 0x30 && b <= 0x39 else { return .failure(.malformed(text)) }
       let d = Int64(b - 0x30)
       if inFraction {
         fractionDigits += 1
-        if fractionDigits > digits { throw .tooManyDecimals(text, digits: digits) }
+        if fractionDigits > digits { return .failure(.tooManyDecimals(text, digits: digits)) }
         fraction = fraction * 10 + d
       } else {
         sawDigit = true
         whole = whole * 10 + d
-        if whole > maxMinorUnits { throw .outOfRange(text) }
+        if whole > maxMinorUnits { return .failure(.outOfRange(text)) }
       }
     }
-    if !sawDigit || (inFraction && fractionDigits == 0) { throw .malformed(text) }
+    if !sawDigit || (inFraction && fractionDigits == 0) { return .failure(.malformed(text)) }
     var scale: Int64 = 1
     for _ in 0..<digits { scale *= 10 }
     for _ in fractionDigits..<digits { fraction *= 10 }
     let (product, overflow) = whole.multipliedReportingOverflow(by: scale)
     let units = product + fraction
-    if overflow || units > maxMinorUnits { throw .outOfRange(text) }
-    return Money(minorUnits: negative ? -units : units)
+    if overflow || units > maxMinorUnits { return .failure(.outOfRange(text)) }
+    return .success(Money(minorUnits: negative ? -units : units))
   }
 
   /// The canonical decimal string with exactly `digits` fraction digits, e.g. `"1299.50"`.
