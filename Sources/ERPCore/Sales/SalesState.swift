@@ -233,24 +233,35 @@ public final class SalesState {
   /// change in place, where a `get`, a change and a `put` copied the record and its arrays).
   /// `body` must not read this state.
   public func upsert<R: StateRecord>(_ type: R.Type, _ id: String, _ make: () -> R, _ body: (inout R) -> Void) throws {
-    if try recordSlot(table(R.self), id) == nil { put(id, make()) }
-    try update(type, id, body)
+    let t = table(R.self)
+    if let i = try recordSlot(t, id) {
+      change(t, entry: i, id, body)
+    } else {
+      var r = make()
+      body(&r)
+      put(id, r)
+    }
   }
 
   /// Applies `body` to an existing record (a no-op when it does not exist). `body` must not read
   /// this state: the record is out of its slot while it runs.
   public func update<R: StateRecord>(_ type: R.Type, _ id: String, _ body: (inout R) -> Void) throws {
     let t = table(R.self)
-    let k = StateID(id)
+    guard let i = try recordSlot(t, id) else { return }
+    change(t, entry: i, id, body)
+  }
+
+  /// `body` applied to the record of entry `i` (a no-op when the slot holds none), marked changed.
+  private func change<R: StateRecord>(_ t: RecordTable<R>, entry i: Int, _ id: String, _ body: (inout R) -> Void) {
     // Moved out of its slot (not copied), `r` holds the only reference to its arrays: `body`
     // changes them in place instead of copying them (a customer's open invoices grow with every
     // order).
-    guard let i = try recordSlot(t, id), var r = t.slots[entry: i].record.take() else { return }
+    guard var r = t.slots[entry: i].record.take() else { return }
     body(&r)
     t.slots[entry: i].record = r
     guard tracksChanges, !t.slots[entry: i].changed else { return }
     t.slots[entry: i].changed = true
-    t.changed.append(k)
+    t.changed.append(StateID(id))
   }
 
   /// The records changed since the last call, to be written back, in key order.
@@ -310,10 +321,10 @@ public final class SalesState {
     withoutActuallyEscaping(body) { body in
       var work = LookupAddresses(state: self, preHash: 0, step: step, body: body)
       lookups.forEach { kind, preHash in
-        guard tables[kind] != nil else { return }
+        guard tables[kind.index] != nil else { return }
         work.preHash = preHash
         // (Nothing here throws.)
-        try? StateKind.allCases[kind].withRecordType(&work)
+        try? kind.withRecordType(&work)
       }
     }
   }

@@ -5,7 +5,7 @@
 /// every first lookup of a record missed them.
 public struct StateLookups: Sendable {
   public static let capacity = 8
-  private var kinds: InlineArray<8, UInt8> = .init(repeating: 0)
+  private var kinds: InlineArray<8, StateKind> = .init(repeating: .customer)
   private var hashes: InlineArray<8, UInt64> = .init(repeating: 0)
   public private(set) var count = 0
 
@@ -49,14 +49,14 @@ public struct StateLookups: Sendable {
 
   mutating func add(_ kind: StateKind, _ id: String) {
     guard count < Self.capacity else { return }
-    kinds[count] = UInt8(kind.index)
+    kinds[count] = kind
     hashes[count] = StateID.preHash(id)
     count += 1
   }
 
-  /// Each lookup's kind (`StateKind.index`) and id hash.
+  /// Each lookup's kind and id hash.
   @inline(__always)
-  func forEach(_ body: (Int, UInt64) -> Void) {
-    for i in 0..<count { body(Int(kinds[i]), hashes[i]) }
+  func forEach(_ body: (StateKind, UInt64) -> Void) {
+    for i in 0..<count { body(kinds[i], hashes[i]) }
   }
 }

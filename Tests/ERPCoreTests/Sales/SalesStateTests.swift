@@ -156,14 +156,14 @@ struct StateLookupsTests {
   @Test func anOrderNamesItsRecordsUpToTheCapacity() {
     let l = StateLookups(of: Self.order)
     #expect(l.count == StateLookups.capacity)
-    var named: [Int] = []
+    var named: [StateKind] = []
     var hashes: [UInt64] = []
     l.forEach { kind, h in
       named.append(kind)
       hashes.append(h)
     }
     let kinds: [StateKind] = [.order, .customer, .rep, .product, .stock, .product, .stock, .product]
-    #expect(named == kinds.map(\.index))
+    #expect(named == kinds)
     let ids = ["SO-1", "C-1", "R-1", "SKU-1", "SKU-1", "SKU-2", "SKU-2", "SKU-3"]
     #expect(hashes == ids.map { StateID.preHash($0) })
     #expect(StateLookups(of: .paymentMatched(PaymentMatched(payment: "P", invoice: "I", amount: .zero))).count == 0)
