@@ -7,10 +7,17 @@ enum StateTable {
   static let name = "state"
 
   static func key(_ k: StateKey) -> [UInt8] {
-    var out = Array(k.kind.rawValue.utf8)
+    var out: [UInt8] = []
+    key(k, into: &out)
+    return out
+  }
+
+  /// `key(k)` into `out` (emptied first), so that a buffer can be reused.
+  static func key(_ k: StateKey, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
+    out.append(contentsOf: k.kind.rawValue.utf8)
     out.append(0)
     out.append(contentsOf: k.id.utf8)
-    return out
   }
 
   static func decodeKey(_ buf: UnsafeRawBufferPointer) -> StateKey? {
@@ -20,6 +27,8 @@ enum StateTable {
     return StateKey(kind, String(decoding: UnsafeRawBufferPointer(rebasing: buf[(zero + 1)...]), as: UTF8.self))
   }
 
+  /// A record's JSON in the stored form (what the write-back's `StoredRecordSink` writes without
+  /// the object; its tests compare the two).
   static func encode(_ o: JSONObject) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(64)
@@ -57,10 +66,7 @@ enum StateTable {
     var keyBytes: [UInt8] = []
     keyBytes.reserveCapacity(64)
     try state.takeChangesEncoded { k, bytes in
-      keyBytes.removeAll(keepingCapacity: true)
-      keyBytes.append(contentsOf: k.kind.rawValue.utf8)
-      keyBytes.append(0)
-      keyBytes.append(contentsOf: k.id.utf8)
+      key(k, into: &keyBytes)
       try txn.put(db, keyBytes, bytes)
     }
   }
