@@ -151,13 +151,16 @@ final class LMDBEnvironment {
         throw StoreError.lmdb(code: -1, call: "mdb_txn_begin", message: "no transaction")
       }
       let result: T
+      let cursors = PutCursors(txn: txn)
       // mdb_txn_commit frees the handle whether it succeeds or not; abort only before it.
       var commitCalled = false
       do {
-        result = try body(WriteTransaction(txn: txn))
+        result = try body(WriteTransaction(txn: txn, cursors: cursors))
+        cursors.close()
         commitCalled = true
         try check(mdb_txn_commit(txn), "mdb_txn_commit")
       } catch {
+        cursors.close()
         if !commitCalled { mdb_txn_abort(txn) }
         if case StoreError.lmdb(let code, _, _) = error, code == MDB_MAP_FULL, attempts < 64 {
           attempts += 1
@@ -211,9 +214,41 @@ struct ReadTransaction {
   }
 }
 
+/// The cursors a write transaction puts through, one per database, opened at the first put and
+/// closed before the transaction ends. A put through a cursor that stays where the last put left
+/// it costs no search from the root when the next key lands on the same leaf page (LMDB checks
+/// the cursor's page first), and an append none at all: the event log, the key index's rising
+/// import keys and the state write-back's sorted keys all put in order. LMDB keeps the cursors
+/// right when other operations of the transaction change their pages.
+final class PutCursors {
+  private let txn: OpaquePointer
+  private var cursors: [OpaquePointer?] = []
+
+  fileprivate init(txn: OpaquePointer) { self.txn = txn }
+
+  fileprivate func cursor(_ dbi: MDB_dbi) -> (OpaquePointer?, Int32) {
+    let i = Int(dbi)
+    if i < cursors.count, let c = cursors[i] { return (c, MDB_SUCCESS) }
+    var c: OpaquePointer?
+    let rc = mdb_cursor_open(txn, dbi, &c)
+    guard rc == MDB_SUCCESS else { return (nil, rc) }
+    if i >= cursors.count { cursors += Array(repeating: nil, count: i + 1 - cursors.count) }
+    cursors[i] = c
+    return (c, rc)
+  }
+
+  /// Closes every cursor; must run before the transaction commits or aborts (LMDB frees a write
+  /// transaction's cursors itself when it ends, so closing after that would free them twice).
+  fileprivate func close() {
+    for case let c? in cursors { mdb_cursor_close(c) }
+    cursors = []
+  }
+}
+
 /// A write transaction valid for the duration of the closure it is handed.
 struct WriteTransaction {
   fileprivate let txn: OpaquePointer
+  fileprivate let cursors: PutCursors
 
   func get(_ db: Database, _ key: [UInt8]) throws -> [UInt8]? {
     try lmdbGet(txn, db.dbi, key) { Array($0) }
@@ -260,7 +295,9 @@ struct WriteTransaction {
         // The MDB_vals point into `key` and `value`, alive for this call; LMDB copies them.
         var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
         var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
-        let rc = mdb_put(txn, db.dbi, &mk, &mv, flags)
+        let (cursor, opened) = cursors.cursor(db.dbi)
+        guard let cursor else { return opened }
+        let rc = mdb_cursor_put(cursor, &mk, &mv, flags)
         if rc == MDB_KEYEXIST { existing(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
         return rc
       }
