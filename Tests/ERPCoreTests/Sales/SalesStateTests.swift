@@ -1,4 +1,5 @@
 @testable import ERPCore
+import ERPTestSupport
 import Testing
 
 /// The state's cache: one table per kind, ids compared by their bytes, changes in key order.
@@ -98,6 +99,57 @@ struct SalesStateTests {
     #expect(changes.first?.1["tier"] == .string("gold"))
     s.forget(CustomerState.self, "C-1")
     #expect(s.takeChanges().isEmpty)
+  }
+
+  @Test func forgettingRenumbersThePendingChangeOfTheEntryMovedIntoItsPlace() throws {
+    let s = SalesState()
+    for id in ["C-1", "C-2", "C-3"] { s.put(id, CustomerState(region: id, channel: "c", tier: nil)) }
+    // C-3, the last entry, moves into C-1's place; its pending change must follow it.
+    s.forget(CustomerState.self, "C-1")
+    #expect(s.takeChanges().map { $0.0.id } == ["C-2", "C-3"])
+    // Only the moved entry has a pending change.
+    s.put("C-4", CustomerState(region: "C-4", channel: "c", tier: nil))
+    _ = s.takeChanges()
+    try s.update(CustomerState.self, "C-4") { $0.tier = "gold" }
+    s.forget(CustomerState.self, "C-2")
+    let changes = s.takeChanges()
+    #expect(changes.map { $0.0.id } == ["C-4"])
+    #expect(changes.first?.1["tier"] == .string("gold"))
+  }
+
+  /// Random puts, updates, forgets and write-backs against a model of what is pending.
+  @Test(arguments: [1, 2, 3, 4])
+  func writeBackMatchesAModelOfPendingChanges(seed: UInt64) throws {
+    var rng = SplitMix64(seed: seed)
+    let s = SalesState()
+    var records: [String: String] = [:]  // id -> region, what the state holds
+    var pending: Set<String> = []
+    for step in 0..<4_000 {
+      let id = "C-\(rng.next() % 60)"
+      switch rng.next() % 10 {
+      case 0...3:
+        let region = "r\(step)"
+        s.put(id, CustomerState(region: region, channel: "c", tier: nil))
+        records[id] = region
+        pending.insert(id)
+      case 4...5:
+        let region = "u\(step)"
+        try s.update(CustomerState.self, id) { $0.region = region }
+        if records[id] != nil {
+          records[id] = region
+          pending.insert(id)
+        }
+      case 6...7:
+        s.forget(CustomerState.self, id)
+        records[id] = nil
+        pending.remove(id)
+      default:
+        let changes = s.takeChanges()
+        #expect(changes.map { $0.0.id } == pending.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        for (k, json) in changes { #expect(json["region"] == .string(records[k.id] ?? "?"), "\(k.id) at \(step)") }
+        pending = []
+      }
+    }
   }
 
   @Test func aStateThatTracksNoChangesHasNoneToTake() throws {
