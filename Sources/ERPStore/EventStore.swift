@@ -660,19 +660,24 @@ public struct LogAppender {
     }
     // The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
     // derived events share its business time and have no key of their own.
+    // (The decided events are read by index, not bound by `for … in` or copied out of the array
+    // by a pattern match: each such copy retained every string of the event, about four copies
+    // per primary.)
     let seq: UInt64
-    if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
-      seq = try put(pieces)
-    } else {
-      let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits)
-      if written == nil, let prepared, prepared.hasPieces, prepared.cogs == nil {
-        seq = try put(prepared)
+    switch decided[0] {
+    case .shipped, .returnReceived:
+      if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
+        seq = try put(pieces)
+      } else if let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits) {
+        seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written))
       } else {
-        seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written ?? e.data))
+        seq = try putPrimary(e, prepared)
       }
+    default:
+      seq = try putPrimary(e, prepared)
     }
-    for d in decided.dropFirst() {
-      switch d {
+    for i in decided.indices.dropFirst() {
+      switch decided[i] {
       // What the store derives most (an event per reserved line, shipment and matched payment)
       // is written from its payload.
       case .stockReserved(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
@@ -680,13 +685,20 @@ public struct LogAppender {
       case .invoiceIssued(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
       case .paymentMatched(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
       case .creditNoteIssued(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
-      default: _ = try put(JSONPieces(type: d.type, at: e.at, key: nil, v: 1, data: d.data(digits: digits)))
+      default:
+        _ = try put(JSONPieces(type: decided[i].type, at: e.at, key: nil, v: 1, data: decided[i].data(digits: digits)))
       }
     }
-    for d in decided {
-      try SalesDecider.evolve(sales, d, defaultTermsDays: termsDays)
+    for i in decided.indices {
+      try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
     }
     return .appended(seq)
+  }
+
+  /// A primary stored as written: from its prepared pieces when there are any.
+  private mutating func putPrimary(_ e: NewEvent, _ prepared: PreparedEvent?) throws -> UInt64 {
+    if let prepared, prepared.hasPieces, prepared.cogs == nil { return try put(prepared) }
+    return try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
   }
 
   /// Prefetches what deciding an event will read first (`SalesState.lookupAddresses`): step 0
