@@ -569,6 +569,8 @@ public struct LogAppender {
   private let recordedJSON: [UInt8]
   private var keyBytes: [UInt8] = []
   private var seqKey = [UInt8](repeating: 0, count: 8)
+  /// The hash being computed (`put`), then the previous head's storage.
+  private var nextHash = [UInt8](repeating: 0, count: 32)
 
   /// - Parameter kept: a state kept from an earlier transaction (`AppendSession`), used when
   ///   the store's head is still the one it is the state at.
@@ -762,14 +764,18 @@ public struct LogAppender {
     let seq = head.seq + 1
     // The writers' closures capture these locals, not `self`, whose buffers they write.
     let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
+    // The hash's input, the previous hash and then the canonical bytes, in one buffer.
     canonical.removeAll(keepingCapacity: true)
+    canonical.append(contentsOf: head.hash)
     ByteWriter.append(to: &canonical) { w in
       pieces.writeCanonicalHead(&w)
       w.bytes(recordedJSON)
       CanonicalPieces.seq(seq, &w)
       pieces.writeCanonicalTail(&w)
     }
-    let hash = HashChain.link(previous: head.hash, canonical: canonical)
+    // Into a second buffer, swapped with the head's once the event is stored.
+    HashChain.link(chained: canonical, into: &nextHash)
+    let hash = nextHash
     record.removeAll(keepingCapacity: true)
     ByteWriter.append(to: &record) { w in
       w.byte(EventCodec.format)
@@ -781,7 +787,8 @@ public struct LogAppender {
     SeqKey.set(seq, in: &seqKey)
     try txn.put(store.events, seqKey, record, append: true)
     // (`append` has indexed the key.)
-    head = ChainHead(seq: seq, hash: hash)
+    head.seq = seq
+    swap(&head.hash, &nextHash)
     return seq
   }
 

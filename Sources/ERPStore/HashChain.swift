@@ -12,6 +12,17 @@ public enum HashChain {
     return h.finalize().withUnsafeBytes { Array($0) }
   }
 
+  /// `link` over `chained`, which holds the previous hash in its first 32 bytes and the
+  /// canonical bytes after them (one update instead of two), written into `hash` (32 bytes, its
+  /// storage reused: no array per event).
+  static func link(chained: [UInt8], into hash: inout [UInt8]) {
+    var h = SHA256()
+    chained.withUnsafeBytes { h.update(bufferPointer: $0) }
+    let digest = h.finalize()
+    if hash.count != 32 { hash = [UInt8](repeating: 0, count: 32) }
+    digest.withUnsafeBytes { d in hash.withUnsafeMutableBytes { $0.copyMemory(from: d) } }
+  }
+
   public static func hash(_ e: EventEnvelope, previous: [UInt8]) -> [UInt8] {
     link(previous: previous, canonical: e.canonicalBytes)
   }

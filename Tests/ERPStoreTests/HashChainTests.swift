@@ -22,6 +22,28 @@ struct HashChainTests {
       == "{\"z\":3,\"\u{1F600}\":2,\"\u{E000}\":1}")
   }
 
+  /// The appender's one-buffer link (previous hash ‖ canonical bytes, written into a reused
+  /// buffer) against swift-crypto over the two parts, including a buffer another array shares.
+  @Test func chainedLinkMatchesHashingBothParts() {
+    var rng = SplitMix64(seed: 7)
+    var out = [UInt8](repeating: 0, count: 32)
+    var previous = [UInt8](repeating: 0, count: 32)
+    for n in [0, 1, 31, 32, 55, 56, 63, 64, 65, 119, 120, 1_000, 4_099] {
+      let canonical = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+      let shared = out, before = out
+      HashChain.link(chained: previous + canonical, into: &out)
+      var h = SHA256()
+      h.update(data: previous)
+      h.update(data: canonical)
+      #expect(out == Array(h.finalize()), "\(n) bytes")
+      #expect(shared == before, "the shared copy must keep its bytes")
+      previous = out
+    }
+    var short: [UInt8] = []
+    HashChain.link(chained: [1, 2, 3], into: &short)
+    #expect(short == Array(SHA256.hash(data: [1, 2, 3] as [UInt8])))
+  }
+
   @Test func knownAnswerForOneEvent() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
