@@ -212,6 +212,14 @@ public enum EventCatalog {
     try checkObject(data, rules, path: "data", digits: moneyDigits, store: storeInput) ?? data
   }
 
+  /// `check(rules:data:moneyDigits:storeInput:)`, nil when `data` is as it should be (nothing
+  /// normalised): whether the event's data is the record's text as it was read.
+  static func checkChanged(
+    rules: Rules, data: JSONObject, moneyDigits: Int, storeInput: Bool
+  ) throws(EventInputError) -> JSONObject? {
+    try checkObject(data, rules, path: "data", digits: moneyDigits, store: storeInput)
+  }
+
   /// `data` without the fields the store writes (to compare a stored event with its input).
   public static func removingStoreWritten(type: String, data: JSONObject) -> JSONObject {
     guard let schema = byType[type] else { return data }

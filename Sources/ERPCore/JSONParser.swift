@@ -34,6 +34,15 @@ public struct JSONParser {
   private var itemStack: [JSONValue] = []
   /// Whether the last string read was plain ASCII without escapes (its bytes are its text).
   private var lastStringWasPlain = false
+  /// Whether the text read since this was last set is written as RFC 8785 writes the values
+  /// read from it (`ByteWriter.json`): no white space, no escapes, members in order, no `-0`.
+  /// (Strings without escapes hold no `"`, `\` or control character, which are all that RFC
+  /// 8785 escapes; integers are refused with leading zeros.) Cleared where that fails.
+  private var canonical = true
+  /// The top-level member whose value's text `parse(_:start:end:canonicalSpanOf:)` reports.
+  private var spanName: String? = nil
+  /// Where that member's value lies, when its text is canonical.
+  private var span: Range<Int>? = nil
   public static let maxDepth = 64
 
   private enum PathComponent {
@@ -45,7 +54,18 @@ public struct JSONParser {
   public static func parse(
     _ bytes: [UInt8], start: Int = 0, end: Int? = nil
   ) throws(JSONParseError) -> JSONValue {
+    try parse(bytes, start: start, end: end, canonicalSpanOf: nil).value
+  }
+
+  /// `parse(_:start:end:)`, and where in `bytes` the value of member `name` of the top-level
+  /// object lies when that text is exactly what RFC 8785 writes of the value parsed from it (nil
+  /// otherwise): the import stores an event's `data` by copying that text instead of writing
+  /// the object out again.
+  public static func parse(
+    _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?
+  ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
     var p = JSONParser(bytes: bytes, i: start, end: end ?? bytes.count)
+    p.spanName = name
     // Room for an event record's members at every level, allocated once.
     p.memberStack.reserveCapacity(32)
     let base = start
@@ -54,7 +74,7 @@ public struct JSONParser {
       let v = try p.value()
       p.skipSpace()
       if p.i < p.end { throw p.error("unexpected text after the JSON value") }
-      return v
+      return (v, p.span)
     } catch {
       var text = ""
       for c in p.errorPath {
@@ -80,7 +100,9 @@ public struct JSONParser {
   private mutating func skipSpace() {
     while i < end {
       switch bytes[i] {
-      case 0x20, 0x09, 0x0A, 0x0D: i += 1
+      case 0x20, 0x09, 0x0A, 0x0D:
+        i += 1
+        canonical = false
       default: return
       }
     }
@@ -147,9 +169,17 @@ public struct JSONParser {
       i += 1
       skipSpace()
       let v: JSONValue
+      // The member whose canonical text is asked for: its own span of `canonical`.
+      let spanned = depth == 1 && spanName != nil && JSONObject.same(key, spanName!)
+      let (outer, valueStart) = (canonical, i)
+      if spanned { canonical = true }
       do { v = try value() } catch {
         errorPath.insert(.key(key), at: 0)
         throw error
+      }
+      if spanned {
+        if canonical { span = valueStart..<i }
+        canonical = outer && canonical
       }
       if ordered, memberStack.count > base {
         if let previous = previousPlain, let plain {
@@ -176,6 +206,9 @@ public struct JSONParser {
       throw error("expected ',' or '}'")
     }
     depth -= 1
+    // Out of order (or repeated, refused above): `JSONObject` sorts them, so the text is not
+    // what is written of it.
+    if !ordered { canonical = false }
     // (Appended and removed one by one: the generic slice copy and `removeSubrange` went through
     // unspecialised value witnesses, a third of the parser.)
     var members: [JSONObject.Member] = []
@@ -266,6 +299,8 @@ public struct JSONParser {
         at: start)
     }
     if tooBig { throw error("integer out of range (more than 2^53 - 1)", at: start) }
+    // `-0` is written `0`.
+    if negative && magnitude == 0 { canonical = false }
     return negative ? -magnitude : magnitude
   }
 
@@ -311,6 +346,9 @@ public struct JSONParser {
       i += 1
     }
     lastStringWasPlain = false
+    // An escape (or a control character, refused below): not the text RFC 8785 writes, or not
+    // always (it writes `\u00e9` as `é`).
+    canonical = false
     var out: [UInt8] = Array(bytes[start..<i])
     while i < end {
       let b = bytes[i]

@@ -331,8 +331,11 @@ public struct PreparedEvent: Sendable {
     var binary: [Int]
   }
 
+  /// - Parameter canonicalData: the canonical (RFC 8785) text of `e.data`, when the caller has
+  ///   it (the import, from its input: `EventRecordReader.newEvent(_:start:end:canonicalData:)`):
+  ///   copied instead of writing the object out again.
   /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
-  public init(_ e: NewEvent, digits: Int) {
+  public init(_ e: NewEvent, canonicalData: ArraySlice<UInt8>? = nil, digits: Int) {
     typed = try? SalesEvent(primary: e, digits: digits)
     lookups = typed.map(StateLookups.init(of:)) ?? StateLookups()
     self.digits = digits
@@ -348,7 +351,13 @@ public struct PreparedEvent: Sendable {
     var out: [UInt8] = []
     var ends = (0, 0, 0)
     ByteWriter.append(to: &out) { w in
-      CanonicalPieces.atData(e.at, data, &w)
+      // (A shipment's data gets its `cogs` slots: not the text read.)
+      if let canonicalData, lines == 0 {
+        CanonicalPieces.atDataName(e.at, &w)
+        canonicalData.withUnsafeBufferPointer { w.bytes($0) }
+      } else {
+        CanonicalPieces.atData(e.at, data, &w)
+      }
       CanonicalPieces.keyThenRecordedName(e.key, &w)
       ends.0 = w.count
       CanonicalPieces.tail(type: e.type, v: e.v, &w)

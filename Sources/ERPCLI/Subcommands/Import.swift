@@ -267,10 +267,13 @@ struct ImportSource {
     // copied to add the preparation, it had been copied twice and destroyed twice (an outlined
     // copy of every field, 3 % of the reading thread).
     func add(
-      file: String, line: Int, raw: ArraySlice<UInt8>, event: consuming Result<NewEvent, EventInputError>
+      file: String, line: Int, raw: ArraySlice<UInt8>, event: consuming Result<NewEvent, EventInputError>,
+      canonicalData: ArraySlice<UInt8>? = nil
     ) throws {
       var prepared: PreparedEvent? = nil
-      if case .success(let e) = event { prepared = PreparedEvent(e, digits: reader.moneyDigits) }
+      if case .success(let e) = event {
+        prepared = PreparedEvent(e, canonicalData: canonicalData, digits: reader.moneyDigits)
+      }
       batch.append(ImportRecord(file: file, line: line, raw: raw, event: event, prepared: prepared))
       if batch.count >= size {
         try body(batch)
@@ -295,8 +298,12 @@ struct ImportSource {
         try LineStream(path: input.path).forEach { number, buffer, range in
           guard !Self.isBlank(buffer, range) else { return }
           var event: Result<NewEvent, EventInputError>
+          // Where the line's `data` is already the text the store hashes.
+          var canonicalData: Range<Int>? = nil
           do throws(EventInputError) {
-            event = .success(try reader.newEvent(buffer, start: range.lowerBound, end: range.upperBound))
+            event = .success(
+              try reader.newEvent(
+                buffer, start: range.lowerBound, end: range.upperBound, canonicalData: &canonicalData))
           } catch {
             event = .failure(error)
           }
@@ -305,7 +312,8 @@ struct ImportSource {
             event = .success(e)
           }
           try add(
-            file: input.name, line: number, raw: keepText ? ArraySlice(Array(buffer[range])) : [], event: event)
+            file: input.name, line: number, raw: keepText ? ArraySlice(Array(buffer[range])) : [], event: event,
+            canonicalData: canonicalData.map { buffer[$0] })
         }
       case .csv(let type):
         try CSVImport.forEach(path: input.path, name: input.name, type: type, moneyDigits: reader.moneyDigits) {
