@@ -82,6 +82,10 @@ public struct EventRecordReader: Sendable {
     return NewEvent(type: type, at: at, key: key, v: v, data: data)
   }
 
+  /// The names and values every record repeats (`EventCatalog.recordStrings`), which the parser
+  /// returns as they are.
+  static let knownStrings = JSONStrings(EventCatalog.recordStrings)
+
   /// `newEventFields` in `JSONObject` order, as `Fields` holds them.
   private static let recordNames = ["at", "data", "key", "type", "v"]
 
@@ -132,7 +136,10 @@ public struct EventRecordReader: Sendable {
   {
     let value: JSONValue
     let span: Range<Int>?
-    do { (value, span) = try JSONParser.parse(line, start: start, end: end, canonicalSpanOf: canonicalData) } catch {
+    do {
+      (value, span) = try JSONParser.parse(
+        line, start: start, end: end, canonicalSpanOf: canonicalData, known: Self.knownStrings)
+    } catch {
       throw EventInputError(field: error.path, "malformed JSON: \(error)")
     }
     guard let object = value.objectValue else {

@@ -43,6 +43,10 @@ public struct JSONParser {
   private var spanName: String? = nil
   /// Where that member's value lies, when its text is canonical.
   private var span: Range<Int>? = nil
+  /// Strings returned as they are when read (`JSONStrings`).
+  private var known: JSONStrings? = nil
+  /// Whether the string being read is a member name.
+  private var readingName = false
   public static let maxDepth = 64
 
   private enum PathComponent {
@@ -61,11 +65,15 @@ public struct JSONParser {
   /// object lies when that text is exactly what RFC 8785 writes of the value parsed from it (nil
   /// otherwise): the import stores an event's `data` by copying that text instead of writing
   /// the object out again.
+  /// - Parameter known: strings to return as they are where their text is read (a record's
+  ///   member names and the values every record repeats), instead of making each again.
   public static func parse(
-    _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?
+    _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?,
+    known: JSONStrings? = nil
   ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
     var p = JSONParser(bytes: bytes, i: start, end: end ?? bytes.count)
     p.spanName = name
+    p.known = known
     // Room for an event record's members at every level, allocated once.
     p.memberStack.reserveCapacity(32)
     let base = start
@@ -169,7 +177,9 @@ public struct JSONParser {
         throw error(i < end ? "expected a quoted member name" : "unexpected end of input")
       }
       let keyStart = i
+      readingName = true
       let key = try string()
+      readingName = false
       let plain = lastStringWasPlain ? keyStart + 1..<i - 1 : nil
       skipSpace()
       guard i < end, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
@@ -341,7 +351,9 @@ public struct JSONParser {
       guard i < end else { break }
       let b = bytes[i]
       if b == UInt8(ascii: "\"") {
-        let s = String(decoding: bytes[start..<i], as: UTF8.self)
+        // Known strings are looked for among names, and the values of the top-level members
+        // (an event's type): elsewhere values are ids, amounts and text, which would miss.
+        let s = Self.text(bytes, start, i, known: ascii && (readingName || depth == 1) ? known : nil)
         i += 1
         lastStringWasPlain = ascii
         return s
@@ -409,6 +421,18 @@ public struct JSONParser {
     throw error("unterminated string", at: start - 1)
   }
 
+  /// The string of `bytes[from..<to]` (valid UTF-8): one of `known` when it is that text, else
+  /// made from the bytes where they are (through a slice, the array was retained and released
+  /// for each string).
+  @inline(__always)
+  static func text(_ bytes: [UInt8], _ from: Int, _ to: Int, known: JSONStrings?) -> String {
+    bytes.withUnsafeBufferPointer { b in
+      let text = UnsafeBufferPointer(rebasing: b[from..<to])
+      if let known, let s = known.string(text, readable: b.count - from) { return s }
+      return String(decoding: text, as: UTF8.self)
+    }
+  }
+
   /// The first index from `from` on (`end` if none, `end <= bytes.count`) of a byte that ends a run of plain text in a
   /// string: `"`, `\\`, a control character or a non-ASCII byte. Eight bytes at a time (byte by
   /// byte, the loop over a string's bytes was 9 % of the import's reading thread).
@@ -465,5 +489,104 @@ public struct JSONParser {
     default: break
     }
     throw error("invalid UTF-8")
+  }
+}
+
+/// Strings a parser returns as they are where their text is read: the member names, types and
+/// options every event record repeats. Made again for every record, each was a new String whose
+/// UTF-8 was checked again (and a heap allocation past 15 bytes, as `CustomerRegistered` is):
+/// a third of the parser's strings, which cost as much as the parser's own work.
+///
+/// Found by a hash of the text (up to 24 bytes) and its bytes compared in full, so a text gets
+/// the string of exactly its bytes or none.
+public final class JSONStrings: Sendable {
+  /// Open addressing: the length and the first 24 bytes (zero-padded) of each string, at its
+  /// hash's slot or one of the next few; length 0 marks an empty slot.
+  private let lengths: [Int]
+  private let words: [(UInt64, UInt64, UInt64)]
+  private let strings: [String]
+  private let mask: Int
+  private static let probes = 4
+  static let maxLength = 24
+
+  /// Strings of 1 to 24 UTF-8 bytes; others, and any that find no free slot near their hash,
+  /// are left out (their text is made into a string as any other).
+  public init(_ all: some Sequence<String>) {
+    var size = 64
+    let unique = Array(Set(all)).sorted()
+    while size < unique.count * 4 { size *= 2 }
+    var lengths = [Int](repeating: 0, count: size)
+    var words = [(UInt64, UInt64, UInt64)](repeating: (0, 0, 0), count: size)
+    var strings = [String](repeating: "", count: size)
+    for s in unique {
+      let u = Array(s.utf8)
+      guard (1...Self.maxLength).contains(u.count) else { continue }
+      let w = u.withUnsafeBufferPointer { Self.words($0) }
+      var k = Self.hash(w, u.count) & (size - 1)
+      for _ in 0..<Self.probes {
+        if lengths[k] == 0 {
+          (lengths[k], words[k], strings[k]) = (u.count, w, s)
+          break
+        }
+        k = (k + 1) & (size - 1)
+      }
+    }
+    (self.lengths, self.words, self.strings, mask) = (lengths, words, strings, size - 1)
+  }
+
+  /// The string whose UTF-8 is `text`, if it is one of these.
+  /// - Parameter readable: how many bytes may be read from `text.baseAddress` on (at least
+  ///   `text.count`): from 24, the text is read a word at a time.
+  @inline(__always)
+  public func string(_ text: UnsafeBufferPointer<UInt8>, readable: Int) -> String? {
+    let n = text.count
+    guard n > 0 && n <= Self.maxLength else { return nil }
+    let w = readable >= 24 ? Self.words(UnsafeRawPointer(text.baseAddress!), n) : Self.words(text)
+    var k = Self.hash(w, n) & mask
+    for _ in 0..<Self.probes {
+      let length = lengths[k]
+      if length == 0 { return nil }
+      if length == n && words[k] == w { return strings[k] }
+      k = (k + 1) & mask
+    }
+    return nil
+  }
+
+  /// The bytes (at most 24) as three little-endian words, zero-padded.
+  @inline(__always)
+  private static func words(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64) {
+    var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    // (`text.count` <= 24, the size of `w`.)
+    withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: text.baseAddress!, byteCount: text.count) }
+    return (UInt64(littleEndian: w.0), UInt64(littleEndian: w.1), UInt64(littleEndian: w.2))
+  }
+
+  /// `words` of the `n` (1...24) bytes at `p`, read as three whole words: 24 bytes at `p` must
+  /// be readable. The bytes past `n` are cleared.
+  @inline(__always)
+  private static func words(_ p: UnsafeRawPointer, _ n: Int) -> (UInt64, UInt64, UInt64) {
+    var w = (
+      UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)),
+      UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+      UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+    if n <= 8 {
+      (w.0, w.1, w.2) = (w.0 & lowBytes(n), 0, 0)
+    } else if n <= 16 {
+      (w.1, w.2) = (w.1 & lowBytes(n - 8), 0)
+    } else {
+      w.2 &= lowBytes(n - 16)
+    }
+    return w
+  }
+
+  /// A mask of the low `k` (1...8) bytes of a word.
+  @inline(__always)
+  private static func lowBytes(_ k: Int) -> UInt64 { k >= 8 ? ~0 : (1 << UInt64(8 * k)) &- 1 }
+
+  @inline(__always)
+  private static func hash(_ w: (UInt64, UInt64, UInt64), _ n: Int) -> Int {
+    let h = (w.0 &* 0x9E37_79B9_7F4A_7C15) ^ (w.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w.2 &* 0x1656_67B1_9E37_79F9)
+      ^ UInt64(n)
+    return Int(truncatingIfNeeded: ((h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 40)
   }
 }

@@ -1,3 +1,4 @@
+import ERPStore
 import ERPTestSupport
 import Testing
 
@@ -41,6 +42,70 @@ struct JSONParserPlainRunTests {
       for place in 0..<8 {
         let word = UInt64(0x4141_4141_4141_4141) & ~(UInt64(0xFF) << (8 * place)) | UInt64(b) << (8 * place)
         #expect(JSONParser.mayEndPlain(word) == Self.stops(UInt8(b)), "byte \(b) at \(place)")
+      }
+    }
+  }
+}
+
+/// `JSONStrings` (the strings the parser returns as they are): a text gets exactly the string of
+/// its bytes or none, read word by word or byte by byte, and parsing with it gives what parsing
+/// without it gives.
+@Suite("JSONParser: known strings")
+struct JSONStringsTests {
+  static let names = EventCatalog.recordStrings
+
+  @Test func aTextGetsItsOwnStringOrNone() {
+    let known = JSONStrings(Self.names)
+    var rng = SplitMix64(seed: 17)
+    var texts: [[UInt8]] = Self.names.map { Array($0.utf8) }
+    // Near misses: each name one byte longer, shorter, or with one byte changed.
+    for name in Self.names {
+      let u = Array(name.utf8)
+      texts.append(u + [UInt8(ascii: "s")])
+      texts.append(Array(u.dropLast()))
+      var changed = u
+      changed[Int(rng.next() % UInt64(u.count))] ^= 0x20
+      texts.append(changed)
+      texts.append(Array(u.dropFirst()))
+    }
+    texts += [[], Array("x".utf8), Array(String(repeating: "a", count: 25).utf8), Array("CustomerRegistered\0".utf8)]
+    let set = Set(Self.names)
+    var found = 0
+    for t in texts {
+      // The text at the end of a buffer (byte by byte) and followed by other bytes (word by word).
+      for padding in [0, 1, 7, 30] {
+        let buffer = t + [UInt8](repeating: 0x22, count: padding)
+        let s = buffer.withUnsafeBufferPointer { b in
+          known.string(UnsafeBufferPointer(rebasing: b[0..<t.count]), readable: b.count)
+        }
+        let text = String(decoding: t, as: UTF8.self)
+        if let s {
+          #expect(Array(s.utf8) == t, "\(text) gave \(s)")
+          found += 1
+        } else {
+          #expect(!set.contains(text) || t.count > 24, "\(text) not found")
+        }
+      }
+    }
+    #expect(found >= Self.names.filter { $0.utf8.count <= 24 }.count * 4)
+  }
+
+  @Test func parsingWithThemGivesTheSameValues() throws {
+    let lines = [
+      #"{"at":"2026-11-01","data":{"channel":"direct","customer":"C-1","name":"好客户","region":"east"},"key":"k","type":"CustomerRegistered"}"#,
+      #"{"type":"OrderConfirmed","at":"2026-11-03","data":{"order":"SO-1","customer":"C-1","rep":"R-1","lines":[{"sku":"A1","qty":3,"unit_price":"10.00","discount":"0.1"}],"payment_terms_days":30}}"#,
+      #"{"type":"Shipped","data":{"lines":[{"qty":1,"sku":"type"}],"order":"data","shipment":"lines"},"at":"2026-11-03"}"#,
+      #"{"typ":"x","types":"y","Type":"z","data":{"a":"at","b":"CustomerRegistere","c":"CustomerRegistered!"}}"#,
+    ]
+    for line in lines {
+      let bytes = Array(line.utf8)
+      // Every end of the buffer, so that texts near it are read byte by byte.
+      for cut in [0, 5, 24] {
+        let padded = bytes + [UInt8](repeating: 0x20, count: cut)
+        let with = try JSONParser.parse(padded, canonicalSpanOf: nil, known: JSONStrings(Self.names))
+        let without = try JSONParser.parse(padded, canonicalSpanOf: nil, known: nil)
+        #expect(with.value == without.value, "\(line)")
+        #expect(CanonicalJSON.encode(with.value) == CanonicalJSON.encode(without.value))
       }
     }
   }
