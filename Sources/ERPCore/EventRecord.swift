@@ -27,10 +27,12 @@ public struct EventRecordReader: Sendable {
   /// event's `data` is in canonical form (RFC 8785: what the store hashes and `export` writes):
   /// nil unless the text is canonical already and checking it changed nothing. The import
   /// copies that text instead of writing the object out again (`PreparedEvent`).
+  /// - Parameter scratch: the parser's room, kept by a caller reading many lines.
   public func newEvent(
-    _ line: [UInt8], start: Int = 0, end: Int? = nil, canonicalData: inout Range<Int>?
+    _ line: [UInt8], start: Int = 0, end: Int? = nil, canonicalData: inout Range<Int>?,
+    scratch: inout JSONParser.Scratch
   ) throws(EventInputError) -> NewEvent {
-    let (object, span) = try parseObject(line, start: start, end: end, canonicalData: "data")
+    let (object, span) = try parseObject(line, start: start, end: end, canonicalData: "data", scratch: &scratch)
     var unchanged = false
     let e = try newEvent(object: object, dataUnchanged: &unchanged)
     canonicalData = unchanged ? span : nil
@@ -134,11 +136,19 @@ public struct EventRecordReader: Sendable {
   private func parseObject(_ line: [UInt8], start: Int, end: Int?, canonicalData: String?) throws(EventInputError)
     -> (object: JSONObject, span: Range<Int>?)
   {
+    var scratch = JSONParser.Scratch()
+    return try parseObject(line, start: start, end: end, canonicalData: canonicalData, scratch: &scratch)
+  }
+
+  private func parseObject(
+    _ line: [UInt8], start: Int, end: Int?, canonicalData: String?, scratch: inout JSONParser.Scratch
+  ) throws(EventInputError) -> (object: JSONObject, span: Range<Int>?) {
     let value: JSONValue
     let span: Range<Int>?
     do {
       (value, span) = try JSONParser.parse(
-        line, start: start, end: end, canonicalSpanOf: canonicalData, known: Self.knownStrings)
+        line, start: start, end: end, canonicalSpanOf: canonicalData, known: Self.knownStrings,
+        scratch: &scratch)
     } catch {
       throw EventInputError(field: error.path, "malformed JSON: \(error)")
     }

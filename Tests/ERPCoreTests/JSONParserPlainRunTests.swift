@@ -110,3 +110,40 @@ struct JSONStringsTests {
     }
   }
 }
+
+/// One `JSONParser.Scratch` kept across many lines, as the import keeps it: every line, valid or
+/// failing anywhere (which leaves the stacks part-filled), parses as it does with a fresh one.
+@Suite("JSONParser: scratch kept across lines")
+struct JSONParserScratchTests {
+  @Test func sameValuesAndErrorsAsAFreshParse() {
+    let good = #"{"a":[1,[2,{"b":[3,4]}],{"c":{"d":[]}}],"e":{"f":"g","h":[{"i":1},{"j":[5,6,7]}]},"k":-3}"#
+    let u = Array(good.utf8)
+    var lines: [[UInt8]] = [u]
+    // Cut short, and broken, at every place: errors thrown from every depth.
+    for k in 0..<u.count {
+      lines.append(Array(u[..<k]))
+      var broken = u
+      broken[k] = UInt8(ascii: "x")
+      lines.append(broken)
+      lines.append(u)
+    }
+    var scratch = JSONParser.Scratch()
+    for line in lines {
+      let fresh = Result { () throws(JSONParseError) in try JSONParser.parse(line, canonicalSpanOf: "e") }
+      let kept = Result { () throws(JSONParseError) in
+        try JSONParser.parse(line, canonicalSpanOf: "e", scratch: &scratch)
+      }
+      switch (fresh, kept) {
+      case (.success(let a), .success(let b)):
+        #expect(a.value == b.value && a.span == b.span, "\(String(decoding: line, as: UTF8.self))")
+      case (.failure(let a), .failure(let b)):
+        #expect(a == b, "\(String(decoding: line, as: UTF8.self))")
+      default:
+        Issue.record("only one failed: \(String(decoding: line, as: UTF8.self))")
+      }
+      // Handed back empty, with the room kept.
+      #expect(scratch.members.isEmpty && scratch.items.isEmpty)
+      #expect(scratch.members.capacity >= 32)
+    }
+  }
+}

@@ -16,7 +16,8 @@ struct CanonicalCopyTests {
   /// The event, and the data's span, through the reading the import does.
   static func read(_ line: [UInt8]) -> (NewEvent, Range<Int>?)? {
     var span: Range<Int>? = nil
-    guard let e = try? reader.newEvent(line, canonicalData: &span) else { return nil }
+    var scratch = JSONParser.Scratch()
+    guard let e = try? reader.newEvent(line, canonicalData: &span, scratch: &scratch) else { return nil }
     return (e, span)
   }
 

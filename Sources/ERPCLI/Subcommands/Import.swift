@@ -295,6 +295,8 @@ struct ImportSource {
       }
       switch input.format {
       case .jsonl:
+        // The parser's stacks, allocated once for the file.
+        var scratch = JSONParser.Scratch()
         try LineStream(path: input.path).forEach { number, buffer, range in
           guard !Self.isBlank(buffer, range) else { return }
           var event: Result<NewEvent, EventInputError>
@@ -303,7 +305,8 @@ struct ImportSource {
           do throws(EventInputError) {
             event = .success(
               try reader.newEvent(
-                buffer, start: range.lowerBound, end: range.upperBound, canonicalData: &canonicalData))
+                buffer, start: range.lowerBound, end: range.upperBound, canonicalData: &canonicalData,
+                scratch: &scratch))
           } catch {
             event = .failure(error)
           }
