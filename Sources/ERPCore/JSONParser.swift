@@ -471,8 +471,11 @@ public struct JSONParser {
       let base = UnsafeRawPointer(start)
       var k = from
       while k + 8 <= end {
-        let word = base.loadUnaligned(fromByteOffset: k, as: UInt64.self)
-        if Self.mayEndPlain(word) { break }
+        // The first byte that ends the run is the lowest one marked (little-endian: the first
+        // in memory), found by its bit; byte by byte from the word on, the loop had run five
+        // times a string.
+        let marks = Self.plainEnds(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+        if marks != 0 { return k + marks.trailingZeroBitCount / 8 }
         k += 8
       }
       while k < end {
@@ -484,11 +487,16 @@ public struct JSONParser {
     }
   }
 
-  /// Whether any of the eight bytes (little-endian) is below 0x20, `"`, `\\` or non-ASCII.
-  /// Exact for "any" (a borrow can only follow a byte that matched); the bytes are then looked
-  /// at one by one.
+  /// Whether any of the eight bytes is below 0x20, `"`, `\\` or non-ASCII.
   @inline(__always)
-  static func mayEndPlain(_ x: UInt64) -> Bool {
+  static func mayEndPlain(_ x: UInt64) -> Bool { plainEnds(x) != 0 }
+
+  /// The high bit of each of the eight bytes (little-endian) that is below 0x20, `"`, `\\` or
+  /// non-ASCII, and maybe of bytes above such a byte (a borrow only runs upwards from a byte
+  /// that matched): the lowest bit set marks exactly the first such byte, and there is one
+  /// whenever any byte is such.
+  @inline(__always)
+  static func plainEnds(_ x: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let quote = x ^ (ones &* 0x22)
@@ -496,7 +504,7 @@ public struct JSONParser {
     let below20 = (x &- ones &* 0x20) & ~x
     let isQuote = (quote &- ones) & ~quote
     let isBackslash = (backslash &- ones) & ~backslash
-    return (below20 | isQuote | isBackslash | x) & highs != 0
+    return (below20 | isQuote | isBackslash | x) & highs
   }
 
   /// Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, no surrogates).
