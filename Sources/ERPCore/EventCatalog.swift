@@ -176,6 +176,27 @@ public enum EventCatalog {
 
   public static func schema(for type: String) -> Schema? { byType[type] }
 
+  /// The strings event records repeat: the names of a record's members and of every field, the
+  /// types, and the options of every `.oneOf` field.
+  static var recordStrings: [String] {
+    var out = ["type", "at", "key", "v", "data", "seq", "recorded", "hash"]
+    func add(_ fields: [Field]) {
+      for f in fields {
+        out.append(f.name)
+        switch f.kind {
+        case .oneOf(let options): out += options
+        case .lines(let inner): add(inner)
+        default: break
+        }
+      }
+    }
+    for s in schemas {
+      out.append(s.type)
+      add(s.fields)
+    }
+    return out
+  }
+
   /// Whether the store may write fields into events of `type` (SPEC 7: `cogs`).
   public static func hasStoreWrittenFields(_ type: String) -> Bool {
     // Two types of 26: comparing with each costs less than hashing the name into a set (asked
@@ -210,6 +231,14 @@ public enum EventCatalog {
     rules: Rules, data: JSONObject, moneyDigits: Int, storeInput: Bool
   ) throws(EventInputError) -> JSONObject {
     try checkObject(data, rules, path: "data", digits: moneyDigits, store: storeInput) ?? data
+  }
+
+  /// `check(rules:data:moneyDigits:storeInput:)`, nil when `data` is as it should be (nothing
+  /// normalised): whether the event's data is the record's text as it was read.
+  static func checkChanged(
+    rules: Rules, data: JSONObject, moneyDigits: Int, storeInput: Bool
+  ) throws(EventInputError) -> JSONObject? {
+    try checkObject(data, rules, path: "data", digits: moneyDigits, store: storeInput)
   }
 
   /// `data` without the fields the store writes (to compare a stored event with its input).

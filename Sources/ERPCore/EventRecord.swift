@@ -19,12 +19,36 @@ public struct EventRecordReader: Sendable {
   public func newEvent(_ line: [UInt8], start: Int = 0, end: Int? = nil) throws(EventInputError)
     -> NewEvent
   {
-    try newEvent(object: try parseObject(line, start: start, end: end))
+    var unchanged = false
+    return try newEvent(object: try parseObject(line, start: start, end: end, canonicalData: nil).object, dataUnchanged: &unchanged)
+  }
+
+  /// `newEvent(_:start:end:)`, and where in `line` the record's `data` is written exactly as the
+  /// event's `data` is in canonical form (RFC 8785: what the store hashes and `export` writes):
+  /// nil unless the text is canonical already and checking it changed nothing. The import
+  /// copies that text instead of writing the object out again (`PreparedEvent`).
+  /// - Parameter scratch: the parser's room, kept by a caller reading many lines.
+  public func newEvent(
+    _ line: [UInt8], start: Int = 0, end: Int? = nil, canonicalData: inout Range<Int>?,
+    scratch: inout JSONParser.Scratch
+  ) throws(EventInputError) -> NewEvent {
+    let (object, span) = try parseObject(line, start: start, end: end, canonicalData: "data", scratch: &scratch)
+    var unchanged = false
+    let e = try newEvent(object: object, dataUnchanged: &unchanged)
+    canonicalData = unchanged ? span : nil
+    return e
   }
 
   /// A primary event from a record already read into an object (the CSV reader builds one per
   /// row, or per order), checked exactly as a JSON line is.
   public func newEvent(object: JSONObject) throws(EventInputError) -> NewEvent {
+    var unchanged = false
+    return try newEvent(object: object, dataUnchanged: &unchanged)
+  }
+
+  /// - Parameter dataUnchanged: set to whether the event's `data` is the record's member `data`
+  ///   as it is (checking normalised nothing in it).
+  private func newEvent(object: JSONObject, dataUnchanged: inout Bool) throws(EventInputError) -> NewEvent {
     // One pass over the members finds the five fields by their bytes: the members and
     // `recordNames` are both in `JSONObject` order, and a name read from a record is mostly the
     // same small string as the literal. No array of keys, no hashing them into a set, no five
@@ -55,9 +79,14 @@ public struct EventRecordReader: Sendable {
     let current = currentVersion(type, rules)
     let v = try versionField(fields.v, type: type, current: current, required: false)
     let data = try dataField(
-      fields.data, type: type, rules: rules.rules, v: v, current: current, storeInput: false)
+      fields.data, type: type, rules: rules.rules, v: v, current: current, storeInput: false,
+      unchanged: &dataUnchanged)
     return NewEvent(type: type, at: at, key: key, v: v, data: data)
   }
+
+  /// The names and values every record repeats (`EventCatalog.recordStrings`), which the parser
+  /// returns as they are.
+  static let knownStrings = JSONStrings(EventCatalog.recordStrings)
 
   /// `newEventFields` in `JSONObject` order, as `Fields` holds them.
   private static let recordNames = ["at", "data", "key", "type", "v"]
@@ -71,7 +100,7 @@ public struct EventRecordReader: Sendable {
   public func envelope(_ line: [UInt8], start: Int = 0, end: Int? = nil) throws(EventInputError)
     -> EventEnvelope
   {
-    let object = try parseObject(line, start: start, end: end)
+    let object = try parseObject(line, start: start, end: end, canonicalData: nil).object
     for key in object.keys
     where !Self.newEventFields.contains(key) && !Self.storeFields.contains(key) {
       throw EventInputError(field: key, "unknown field")
@@ -92,25 +121,41 @@ public struct EventRecordReader: Sendable {
     let (type, rules) = try typeField(object["type"])
     let current = currentVersion(type, rules)
     let v = try versionField(object["v"], type: type, current: current, required: true)
+    var unchanged = false
     return EventEnvelope(
       seq: UInt64(seq), type: type, at: try atField(object["at"]), recorded: recorded,
       key: try keyField(object["key"]), v: v,
       data: try dataField(
-        object["data"], type: type, rules: rules.rules, v: v, current: current, storeInput: true),
+        object["data"], type: type, rules: rules.rules, v: v, current: current, storeInput: true,
+        unchanged: &unchanged),
       hash: hash)
   }
 
-  private func parseObject(_ line: [UInt8], start: Int, end: Int?) throws(EventInputError)
-    -> JSONObject
+  /// The record's object, and where the value of its member `canonicalData` lies when that text
+  /// is canonical (`JSONParser.parse(_:start:end:canonicalSpanOf:)`).
+  private func parseObject(_ line: [UInt8], start: Int, end: Int?, canonicalData: String?) throws(EventInputError)
+    -> (object: JSONObject, span: Range<Int>?)
   {
+    var scratch = JSONParser.Scratch()
+    return try parseObject(line, start: start, end: end, canonicalData: canonicalData, scratch: &scratch)
+  }
+
+  private func parseObject(
+    _ line: [UInt8], start: Int, end: Int?, canonicalData: String?, scratch: inout JSONParser.Scratch
+  ) throws(EventInputError) -> (object: JSONObject, span: Range<Int>?) {
     let value: JSONValue
-    do { value = try JSONParser.parse(line, start: start, end: end) } catch {
+    let span: Range<Int>?
+    do {
+      (value, span) = try JSONParser.parse(
+        line, start: start, end: end, canonicalSpanOf: canonicalData, known: Self.knownStrings,
+        scratch: &scratch)
+    } catch {
       throw EventInputError(field: error.path, "malformed JSON: \(error)")
     }
     guard let object = value.objectValue else {
       throw EventInputError(field: nil, "expected a JSON object, got \(value.kindName)")
     }
-    return object
+    return (object, span)
   }
 
   /// The type and what the catalogue has for it, looked up once for the whole record.
@@ -173,8 +218,10 @@ public struct EventRecordReader: Sendable {
   }
 
   /// - Parameter current: `upcaster.currentVersion(of: type)`.
+  /// - Parameter unchanged: set to whether the data returned is `d`'s object as it is.
   private func dataField(
-    _ d: JSONValue?, type: String, rules: EventCatalog.Rules, v: Int, current: Int, storeInput: Bool
+    _ d: JSONValue?, type: String, rules: EventCatalog.Rules, v: Int, current: Int, storeInput: Bool,
+    unchanged: inout Bool
   ) throws(EventInputError) -> JSONObject {
     guard let d else { throw EventInputError(field: "data", "is required") }
     guard let data = d.objectValue else {
@@ -183,8 +230,12 @@ public struct EventRecordReader: Sendable {
     // Check the current shape of the data; keep what was written (old versions stay old). Data
     // at the current version is its own upcast.
     let upcast = v == current ? data : try upcaster.upcast(type: type, v: v, data: data)
-    let checked = try EventCatalog.check(
+    let changed = try EventCatalog.checkChanged(
       rules: rules, data: upcast, moneyDigits: moneyDigits, storeInput: storeInput)
-    return v == current ? checked : data
+    guard v == current, let changed else {
+      unchanged = true
+      return data
+    }
+    return changed
   }
 }

@@ -34,6 +34,19 @@ public struct JSONParser {
   private var itemStack: [JSONValue] = []
   /// Whether the last string read was plain ASCII without escapes (its bytes are its text).
   private var lastStringWasPlain = false
+  /// Whether the text read since this was last set is written as RFC 8785 writes the values
+  /// read from it (`ByteWriter.json`): no white space, no escapes, members in order, no `-0`.
+  /// (Strings without escapes hold no `"`, `\` or control character, which are all that RFC
+  /// 8785 escapes; integers are refused with leading zeros.) Cleared where that fails.
+  private var canonical = true
+  /// The top-level member whose value's text `parse(_:start:end:canonicalSpanOf:)` reports.
+  private var spanName: String? = nil
+  /// Where that member's value lies, when its text is canonical.
+  private var span: Range<Int>? = nil
+  /// Strings returned as they are when read (`JSONStrings`).
+  private var known: JSONStrings? = nil
+  /// Whether the string being read is a member name.
+  private var readingName = false
   public static let maxDepth = 64
 
   private enum PathComponent {
@@ -45,16 +58,58 @@ public struct JSONParser {
   public static func parse(
     _ bytes: [UInt8], start: Int = 0, end: Int? = nil
   ) throws(JSONParseError) -> JSONValue {
+    try parse(bytes, start: start, end: end, canonicalSpanOf: nil).value
+  }
+
+  /// `parse(_:start:end:)`, and where in `bytes` the value of member `name` of the top-level
+  /// object lies when that text is exactly what RFC 8785 writes of the value parsed from it (nil
+  /// otherwise): the import stores an event's `data` by copying that text instead of writing
+  /// the object out again.
+  /// - Parameter known: strings to return as they are where their text is read (a record's
+  ///   member names and the values every record repeats), instead of making each again.
+  public static func parse(
+    _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?,
+    known: JSONStrings? = nil
+  ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
+    var scratch = Scratch()
+    return try parse(bytes, start: start, end: end, canonicalSpanOf: name, known: known, scratch: &scratch)
+  }
+
+  /// The room the parser's stacks take, kept from one parse to the next by a caller that
+  /// parses many lines (the import): allocated and freed for every line, with the parser that
+  /// held them, they were 2.5 % of the import's reading thread. Empty between parses.
+  public struct Scratch {
+    fileprivate(set) var members: [JSONObject.Member] = []
+    fileprivate(set) var items: [JSONValue] = []
+    public init() {}
+  }
+
+  /// `parse(_:start:end:canonicalSpanOf:known:)` with its stacks in `scratch`.
+  public static func parse(
+    _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?,
+    known: JSONStrings? = nil, scratch: inout Scratch
+  ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
     var p = JSONParser(bytes: bytes, i: start, end: end ?? bytes.count)
+    p.spanName = name
+    p.known = known
+    swap(&p.memberStack, &scratch.members)
+    swap(&p.itemStack, &scratch.items)
+    defer {
+      // Handed back empty (an error leaves what it had read), keeping their room.
+      p.memberStack.removeAll(keepingCapacity: true)
+      p.itemStack.removeAll(keepingCapacity: true)
+      swap(&p.memberStack, &scratch.members)
+      swap(&p.itemStack, &scratch.items)
+    }
     // Room for an event record's members at every level, allocated once.
-    p.memberStack.reserveCapacity(32)
+    if p.memberStack.capacity < 32 { p.memberStack.reserveCapacity(32) }
     let base = start
     do throws(JSONParseError) {
       p.skipSpace()
       let v = try p.value()
       p.skipSpace()
       if p.i < p.end { throw p.error("unexpected text after the JSON value") }
-      return v
+      return (v, p.span)
     } catch {
       var text = ""
       for c in p.errorPath {
@@ -77,10 +132,19 @@ public struct JSONParser {
     JSONParseError(column: (offset ?? i) + 1, message: message)
   }
 
+  @inline(__always)
   private mutating func skipSpace() {
+    // Most calls find none (erpctl and most writers emit none): one comparison, inlined.
+    if i < end && bytes[i] > 0x20 { return }
+    skipSpaceSlowly()
+  }
+
+  private mutating func skipSpaceSlowly() {
     while i < end {
       switch bytes[i] {
-      case 0x20, 0x09, 0x0A, 0x0D: i += 1
+      case 0x20, 0x09, 0x0A, 0x0D:
+        i += 1
+        canonical = false
       default: return
       }
     }
@@ -140,16 +204,26 @@ public struct JSONParser {
         throw error(i < end ? "expected a quoted member name" : "unexpected end of input")
       }
       let keyStart = i
+      readingName = true
       let key = try string()
+      readingName = false
       let plain = lastStringWasPlain ? keyStart + 1..<i - 1 : nil
       skipSpace()
       guard i < end, bytes[i] == UInt8(ascii: ":") else { throw error("expected ':'") }
       i += 1
       skipSpace()
       let v: JSONValue
+      // The member whose canonical text is asked for: its own span of `canonical`.
+      let spanned = depth == 1 && spanName != nil && JSONObject.same(key, spanName!)
+      let (outer, valueStart) = (canonical, i)
+      if spanned { canonical = true }
       do { v = try value() } catch {
         errorPath.insert(.key(key), at: 0)
         throw error
+      }
+      if spanned {
+        if canonical { span = valueStart..<i }
+        canonical = outer && canonical
       }
       if ordered, memberStack.count > base {
         if let previous = previousPlain, let plain {
@@ -176,6 +250,9 @@ public struct JSONParser {
       throw error("expected ',' or '}'")
     }
     depth -= 1
+    // Out of order (or repeated, refused above): `JSONObject` sorts them, so the text is not
+    // what is written of it.
+    if !ordered { canonical = false }
     // (Appended and removed one by one: the generic slice copy and `removeSubrange` went through
     // unspecialised value witnesses, a third of the parser.)
     var members: [JSONObject.Member] = []
@@ -266,6 +343,8 @@ public struct JSONParser {
         at: start)
     }
     if tooBig { throw error("integer out of range (more than 2^53 - 1)", at: start) }
+    // `-0` is written `0`.
+    if negative && magnitude == 0 { canonical = false }
     return negative ? -magnitude : magnitude
   }
 
@@ -295,9 +374,13 @@ public struct JSONParser {
     // byte sequence by byte sequence, had cost names in Chinese four times as much).
     var ascii = true
     while i < end {
+      i = Self.plainEnd(bytes, from: i, end: end)
+      guard i < end else { break }
       let b = bytes[i]
       if b == UInt8(ascii: "\"") {
-        let s = String(decoding: bytes[start..<i], as: UTF8.self)
+        // Known strings are looked for among names, and the values of the top-level members
+        // (an event's type): elsewhere values are ids, amounts and text, which would miss.
+        let s = Self.text(bytes, start, i, known: ascii && (readingName || depth == 1) ? known : nil)
         i += 1
         lastStringWasPlain = ascii
         return s
@@ -311,6 +394,9 @@ public struct JSONParser {
       i += 1
     }
     lastStringWasPlain = false
+    // An escape (or a control character, refused below): not the text RFC 8785 writes, or not
+    // always (it writes `\u00e9` as `é`).
+    canonical = false
     var out: [UInt8] = Array(bytes[start..<i])
     while i < end {
       let b = bytes[i]
@@ -362,6 +448,65 @@ public struct JSONParser {
     throw error("unterminated string", at: start - 1)
   }
 
+  /// The string of `bytes[from..<to]` (valid UTF-8): one of `known` when it is that text, else
+  /// made from the bytes where they are (through a slice, the array was retained and released
+  /// for each string).
+  @inline(__always)
+  static func text(_ bytes: [UInt8], _ from: Int, _ to: Int, known: JSONStrings?) -> String {
+    bytes.withUnsafeBufferPointer { b in
+      let text = UnsafeBufferPointer(rebasing: b[from..<to])
+      if let known, let s = known.string(text, readable: b.count - from) { return s }
+      return String(decoding: text, as: UTF8.self)
+    }
+  }
+
+  /// The first index from `from` on (`end` if none, `end <= bytes.count`) of a byte that ends a run of plain text in a
+  /// string: `"`, `\\`, a control character or a non-ASCII byte. Eight bytes at a time (byte by
+  /// byte, the loop over a string's bytes was 9 % of the import's reading thread).
+  @inline(__always)
+  static func plainEnd(_ bytes: [UInt8], from: Int, end: Int) -> Int {
+    bytes.withUnsafeBufferPointer { b -> Int in
+      guard let start = b.baseAddress else { return from }
+      // (Reads stay within `b`: `k + 8 <= end <= b.count` for every word loaded.)
+      let base = UnsafeRawPointer(start)
+      var k = from
+      while k + 8 <= end {
+        // The first byte that ends the run is the lowest one marked (little-endian: the first
+        // in memory), found by its bit; byte by byte from the word on, the loop had run five
+        // times a string.
+        let marks = Self.plainEnds(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+        if marks != 0 { return k + marks.trailingZeroBitCount / 8 }
+        k += 8
+      }
+      while k < end {
+        let c = b[k]
+        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+        k += 1
+      }
+      return k
+    }
+  }
+
+  /// Whether any of the eight bytes is below 0x20, `"`, `\\` or non-ASCII.
+  @inline(__always)
+  static func mayEndPlain(_ x: UInt64) -> Bool { plainEnds(x) != 0 }
+
+  /// The high bit of each of the eight bytes (little-endian) that is below 0x20, `"`, `\\` or
+  /// non-ASCII, and maybe of bytes above such a byte (a borrow only runs upwards from a byte
+  /// that matched): the lowest bit set marks exactly the first such byte, and there is one
+  /// whenever any byte is such.
+  @inline(__always)
+  static func plainEnds(_ x: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let quote = x ^ (ones &* 0x22)
+    let backslash = x ^ (ones &* 0x5C)
+    let below20 = (x &- ones &* 0x20) & ~x
+    let isQuote = (quote &- ones) & ~quote
+    let isBackslash = (backslash &- ones) & ~backslash
+    return (below20 | isQuote | isBackslash | x) & highs
+  }
+
   /// Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, no surrogates).
   private func utf8Sequence() throws(JSONParseError) -> Int {
     let b0 = bytes[i]
@@ -379,5 +524,104 @@ public struct JSONParser {
     default: break
     }
     throw error("invalid UTF-8")
+  }
+}
+
+/// Strings a parser returns as they are where their text is read: the member names, types and
+/// options every event record repeats. Made again for every record, each was a new String whose
+/// UTF-8 was checked again (and a heap allocation past 15 bytes, as `CustomerRegistered` is):
+/// a third of the parser's strings, which cost as much as the parser's own work.
+///
+/// Found by a hash of the text (up to 24 bytes) and its bytes compared in full, so a text gets
+/// the string of exactly its bytes or none.
+public final class JSONStrings: Sendable {
+  /// Open addressing: the length and the first 24 bytes (zero-padded) of each string, at its
+  /// hash's slot or one of the next few; length 0 marks an empty slot.
+  private let lengths: [Int]
+  private let words: [(UInt64, UInt64, UInt64)]
+  private let strings: [String]
+  private let mask: Int
+  private static let probes = 4
+  static let maxLength = 24
+
+  /// Strings of 1 to 24 UTF-8 bytes; others, and any that find no free slot near their hash,
+  /// are left out (their text is made into a string as any other).
+  public init(_ all: some Sequence<String>) {
+    var size = 64
+    let unique = Array(Set(all)).sorted()
+    while size < unique.count * 4 { size *= 2 }
+    var lengths = [Int](repeating: 0, count: size)
+    var words = [(UInt64, UInt64, UInt64)](repeating: (0, 0, 0), count: size)
+    var strings = [String](repeating: "", count: size)
+    for s in unique {
+      let u = Array(s.utf8)
+      guard (1...Self.maxLength).contains(u.count) else { continue }
+      let w = u.withUnsafeBufferPointer { Self.words($0) }
+      var k = Self.hash(w, u.count) & (size - 1)
+      for _ in 0..<Self.probes {
+        if lengths[k] == 0 {
+          (lengths[k], words[k], strings[k]) = (u.count, w, s)
+          break
+        }
+        k = (k + 1) & (size - 1)
+      }
+    }
+    (self.lengths, self.words, self.strings, mask) = (lengths, words, strings, size - 1)
+  }
+
+  /// The string whose UTF-8 is `text`, if it is one of these.
+  /// - Parameter readable: how many bytes may be read from `text.baseAddress` on (at least
+  ///   `text.count`): from 24, the text is read a word at a time.
+  @inline(__always)
+  public func string(_ text: UnsafeBufferPointer<UInt8>, readable: Int) -> String? {
+    let n = text.count
+    guard n > 0 && n <= Self.maxLength else { return nil }
+    let w = readable >= 24 ? Self.words(UnsafeRawPointer(text.baseAddress!), n) : Self.words(text)
+    var k = Self.hash(w, n) & mask
+    for _ in 0..<Self.probes {
+      let length = lengths[k]
+      if length == 0 { return nil }
+      if length == n && words[k] == w { return strings[k] }
+      k = (k + 1) & mask
+    }
+    return nil
+  }
+
+  /// The bytes (at most 24) as three little-endian words, zero-padded.
+  @inline(__always)
+  private static func words(_ text: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64) {
+    var w: (UInt64, UInt64, UInt64) = (0, 0, 0)
+    // (`text.count` <= 24, the size of `w`.)
+    withUnsafeMutableBytes(of: &w) { $0.baseAddress!.copyMemory(from: text.baseAddress!, byteCount: text.count) }
+    return (UInt64(littleEndian: w.0), UInt64(littleEndian: w.1), UInt64(littleEndian: w.2))
+  }
+
+  /// `words` of the `n` (1...24) bytes at `p`, read as three whole words: 24 bytes at `p` must
+  /// be readable. The bytes past `n` are cleared.
+  @inline(__always)
+  private static func words(_ p: UnsafeRawPointer, _ n: Int) -> (UInt64, UInt64, UInt64) {
+    var w = (
+      UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)),
+      UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+      UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+    if n <= 8 {
+      (w.0, w.1, w.2) = (w.0 & lowBytes(n), 0, 0)
+    } else if n <= 16 {
+      (w.1, w.2) = (w.1 & lowBytes(n - 8), 0)
+    } else {
+      w.2 &= lowBytes(n - 16)
+    }
+    return w
+  }
+
+  /// A mask of the low `k` (1...8) bytes of a word.
+  @inline(__always)
+  private static func lowBytes(_ k: Int) -> UInt64 { k >= 8 ? ~0 : (1 << UInt64(8 * k)) &- 1 }
+
+  @inline(__always)
+  private static func hash(_ w: (UInt64, UInt64, UInt64), _ n: Int) -> Int {
+    let h = (w.0 &* 0x9E37_79B9_7F4A_7C15) ^ (w.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ (w.2 &* 0x1656_67B1_9E37_79F9)
+      ^ UInt64(n)
+    return Int(truncatingIfNeeded: ((h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9) >> 40)
   }
 }

@@ -20,6 +20,16 @@ public struct Upcaster: Sendable {
     return v
   }
 
+  /// Whether `upcast(type:v:data:)` returns `data` as it is whatever the type, answered without
+  /// looking the type up: there are no steps, and `v` is at or past every schema's version. (The
+  /// import decodes every event through the upcaster, whose type lookups were 1.3 % of its
+  /// reading thread while every type is at version 1 and the upcaster has nothing to do.)
+  @inline(__always)
+  public func isIdentity(at v: Int) -> Bool { steps.isEmpty && v >= Self.highestSchemaVersion }
+
+  /// The greatest version of any schema: no type's `currentVersion` exceeds it without steps.
+  static let highestSchemaVersion = EventCatalog.schemas.map(\.version).max() ?? 1
+
   public func upcast(type: String, v: Int, data: JSONObject) throws(EventInputError) -> JSONObject {
     var v = v
     var data = data

@@ -116,4 +116,28 @@ struct UpcasterTests {
     #expect(e3.field == "v")
     #expect(e3.message.contains("from 1 to 2"))
   }
+
+  /// `isIdentity(at:)` (the shortcut `SalesEvent(primary:digits:)` takes) only where `upcast`
+  /// gives the data back as it is, for every type and version around the schemas' ones.
+  @Test func identityOnlyWhereUpcastChangesNothing() throws {
+    let data = JSONObject([("order", "SO-1"), ("why", "dup")])
+    let types = EventCatalog.schemas.map(\.type) + ["NoSuchEvent"]
+    for u in [Upcaster.standard, upcaster, Upcaster(steps: ["Shipped": [:]])] {
+      for v in -1...4 where u.isIdentity(at: v) {
+        for type in types {
+          #expect((try? u.upcast(type: type, v: v, data: data)) == data, "\(type) v\(v)")
+        }
+      }
+    }
+    #expect(Upcaster.standard.isIdentity(at: 1))
+    #expect(!Upcaster.standard.isIdentity(at: 0))
+    #expect(!upcaster.isIdentity(at: 2))
+    // A typed decode through the shortcut is the decode of the upcast data.
+    let e = NewEvent(type: "OrderCancelled", at: .date(CivilDate(year: 2026, month: 11, day: 3)!), v: 1,
+      data: JSONObject([("order", "SO-1"), ("reason", "dup")]))
+    let upcast = try Upcaster.standard.upcast(type: e.type, v: e.v, data: e.data)
+    #expect(try SalesEvent(primary: e, digits: 2) == SalesEvent(type: e.type, data: upcast, digits: 2))
+    let old = NewEvent(type: "OrderCancelled", at: e.at, v: 0, data: e.data)
+    #expect(throws: EventInputError.self) { try SalesEvent(primary: old, digits: 2) }
+  }
 }

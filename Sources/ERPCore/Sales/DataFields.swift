@@ -34,12 +34,26 @@ struct DataReader {
   /// The value of member `name`: a scan comparing lengths first, then bytes (a few members,
   /// mostly the same small string as the literal asked for), not a binary search of `String`
   /// comparisons.
+  ///
+  /// The members are read where they lie (a `for member in` loop copied each, retaining its
+  /// name and value), and a name read from a record is mostly the very string asked for
+  /// (`JSONStrings`), whose bits settle it before any length or byte is compared.
   private func value(_ name: String) -> JSONValue? {
-    let count = name.utf8.count
-    for member in object.members where member.key.utf8.count == count && JSONObject.same(member.key, name) {
-      return member.value
+    object.members.withUnsafeBufferPointer { members -> JSONValue? in
+      for k in members.indices where Self.sameBits(members[k].key, name) { return members[k].value }
+      let count = name.utf8.count
+      for k in members.indices where members[k].key.utf8.count == count && JSONObject.same(members[k].key, name) {
+        return members[k].value
+      }
+      return nil
     }
-    return nil
+  }
+
+  /// Whether `a` and `b` have the same representation (the same small string, or the same
+  /// storage): then they are the same bytes (not the other way round).
+  @inline(__always)
+  private static func sameBits(_ a: String, _ b: String) -> Bool {
+    unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
   }
 
   func string(_ name: String) throws(EventInputError) -> String {

@@ -31,8 +31,12 @@ public enum SalesEvent: Sendable, Equatable {
   /// standard upcaster, then decoded. The import's reading thread calls this ahead of the
   /// appending one; both must get the same value, so both go through here.
   public init(primary e: NewEvent, digits: Int) throws(EventInputError) {
-    let current = try Upcaster.standard.upcast(type: e.type, v: e.v, data: e.data)
-    try self.init(type: e.type, data: current, digits: digits)
+    let upcaster = Upcaster.standard
+    if upcaster.isIdentity(at: e.v) {
+      try self.init(type: e.type, data: e.data, digits: digits)
+    } else {
+      try self.init(type: e.type, data: try upcaster.upcast(type: e.type, v: e.v, data: e.data), digits: digits)
+    }
   }
 
   /// Decodes shape-checked `data` of `type` (current version).
