@@ -310,7 +310,11 @@ public final class EventStore {
 /// then decides, hashes and writes. Of the types the store writes fields into (SPEC 7), only
 /// shipments have pieces: with an empty `cogs` in each line, where the appender writes the cost
 /// it decided (`CogsSlots`); the others have none.
-public struct PreparedEvent: Sendable {
+///
+/// A class: the import hands each preparation from its reading thread to the appender and back,
+/// and a struct of 300 bytes was copied, with a retain of each of its arrays and strings, at
+/// every step.
+public final class PreparedEvent: Sendable {
   /// `SalesEvent(primary:digits:)`; nil when the event does not decode (`append` says why).
   let typed: SalesEvent?
   /// The state records deciding it looks up first, for the appender to prefetch ahead.
@@ -336,7 +340,8 @@ public struct PreparedEvent: Sendable {
   ///   copied instead of writing the object out again.
   /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
   public init(_ e: NewEvent, canonicalData: ArraySlice<UInt8>? = nil, digits: Int) {
-    typed = try? SalesEvent(primary: e, digits: digits)
+    let typed = try? SalesEvent(primary: e, digits: digits)
+    self.typed = typed
     lookups = typed.map(StateLookups.init(of:)) ?? StateLookups()
     self.digits = digits
     var data = e.data
