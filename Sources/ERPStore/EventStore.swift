@@ -386,6 +386,9 @@ public final class PreparedEvent: Sendable {
     (bytes, self.ends, cogs) = (out, ends, CogsSlots(canonical: canonical, binary: binary))
   }
 
+  /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).
+  public var address: UInt { UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()) }
+
   /// A shipment's data with `"cogs": ""` in every line, and the number of lines; nil when a line
   /// is not an object or has a `cogs` already (left to the general path).
   private static func withEmptyCogs(_ data: JSONObject) -> (JSONObject, Int)? {
@@ -736,6 +739,13 @@ public struct LogAppender {
   public func prefetchLookups(_ lookups: StateLookups, step: Int) {
     guard foldsState else { return }
     sales.lookupAddresses(lookups, step: step) { prefetch(address: $0) }
+  }
+
+  /// Prefetches the first bytes of a preparation (`PreparedEvent.address`) a few events before
+  /// it is appended: an object of its own, its first read was a cache miss.
+  public func prefetchPrepared(at address: UInt) {
+    guard address != 0 else { return }
+    for line in 0..<5 { prefetch(address: address &+ UInt(line * 64)) }
   }
 
   /// Appends `events` in order; `index` in errors is the position in `events`.

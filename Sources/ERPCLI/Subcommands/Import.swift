@@ -250,6 +250,11 @@ struct ImportRecord {
   /// What the appender can work out from the event alone, made on the reading thread so that
   /// the appending thread does not (nil for an invalid record).
   var prepared: PreparedEvent? = nil
+  /// `prepared`'s lookups, kept in the record: the appender reads them 16 and 8 records ahead
+  /// to prefetch, and through the preparation (an object of its own) each read was a cache miss.
+  var lookups = StateLookups()
+  /// `prepared`'s address, which the appender prefetches a few records ahead (0 without one).
+  var preparedAddress: UInt = 0
 }
 
 /// The records of every input in order, handed over in batches (so memory stays flat).
@@ -274,7 +279,10 @@ struct ImportSource {
       if case .success(let e) = event {
         prepared = PreparedEvent(e, canonicalData: canonicalData, digits: reader.moneyDigits)
       }
-      batch.append(ImportRecord(file: file, line: line, raw: raw, event: event, prepared: prepared))
+      batch.append(
+        ImportRecord(
+          file: file, line: line, raw: raw, event: event, prepared: prepared,
+          lookups: prepared?.lookups ?? StateLookups(), preparedAddress: prepared?.address ?? 0))
       if batch.count >= size {
         try body(batch)
         batch.removeAll(keepingCapacity: true)
@@ -421,8 +429,9 @@ final class ImportRun {
       for i in records.indices {
         // The records deciding a later event reads, prefetched (the state's tables are larger
         // than the caches): where its lookups start 16 events ahead, what they find 8 ahead.
-        if i + 16 < records.count, let l = records[i + 16].prepared?.lookups { log.prefetchLookups(l, step: 0) }
-        if i + 8 < records.count, let l = records[i + 8].prepared?.lookups { log.prefetchLookups(l, step: 1) }
+        if i + 16 < records.count { log.prefetchLookups(records[i + 16].lookups, step: 0) }
+        if i + 8 < records.count { log.prefetchLookups(records[i + 8].lookups, step: 1) }
+        if i + 4 < records.count { log.prefetchPrepared(at: records[i + 4].preparedAddress) }
         try append(first + i, to: &log, tally: &tally)
       }
     }
