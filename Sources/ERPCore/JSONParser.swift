@@ -487,16 +487,20 @@ public struct JSONParser {
     }
   }
 
-  /// Whether any of the eight bytes is below 0x20, `"`, `\\` or non-ASCII.
-  @inline(__always)
-  static func mayEndPlain(_ x: UInt64) -> Bool { plainEnds(x) != 0 }
-
   /// The high bit of each of the eight bytes (little-endian) that is below 0x20, `"`, `\\` or
   /// non-ASCII, and maybe of bytes above such a byte (a borrow only runs upwards from a byte
   /// that matched): the lowest bit set marks exactly the first such byte, and there is one
   /// whenever any byte is such.
   @inline(__always)
   static func plainEnds(_ x: UInt64) -> UInt64 {
+    escapeMarks(x) | x & 0x8080_8080_8080_8080
+  }
+
+  /// The high bit of each of the eight bytes (little-endian) that is below 0x20, `"` or `\\`,
+  /// the bytes RFC 8785 escapes in a string (and maybe of bytes above such a byte): zero exactly
+  /// when none is. Shared by the parser's plain-run scan and `ByteWriter.jsonString`'s fast path.
+  @inlinable @inline(__always)
+  package static func escapeMarks(_ x: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let quote = x ^ (ones &* 0x22)
@@ -504,7 +508,7 @@ public struct JSONParser {
     let below20 = (x &- ones &* 0x20) & ~x
     let isQuote = (quote &- ones) & ~quote
     let isBackslash = (backslash &- ones) & ~backslash
-    return (below20 | isQuote | isBackslash | x) & highs
+    return (below20 | isQuote | isBackslash) & highs
   }
 
   /// Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, no surrogates).

@@ -216,7 +216,7 @@ extension ByteWriter {
         var i = 0
         while i + 8 <= n {
           let word = src.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-          if Self.mayNeedEscape(word) { return false }
+          if JSONParser.escapeMarks(word) != 0 { return false }
           out.storeBytes(of: word, toByteOffset: i, as: UInt64.self)
           i += 8
         }
@@ -251,19 +251,6 @@ extension ByteWriter {
       }
     }
     byte(UInt8(ascii: "\""))
-  }
-
-  /// Whether any of the eight bytes is below 0x20, `"` or `\` (exact: no false positives).
-  @inline(__always)
-  static func mayNeedEscape(_ x: UInt64) -> Bool {
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let highs: UInt64 = 0x8080_8080_8080_8080
-    let quote = x ^ (ones &* 0x22)
-    let backslash = x ^ (ones &* 0x5C)
-    let below20 = (x &- ones &* 0x20) & ~x
-    let isQuote = (quote &- ones) & ~quote
-    let isBackslash = (backslash &- ones) & ~backslash
-    return (below20 | isQuote | isBackslash) & highs != 0
   }
 
   private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

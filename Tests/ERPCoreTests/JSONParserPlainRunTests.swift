@@ -41,7 +41,9 @@ struct JSONParserPlainRunTests {
     for b in 0...255 {
       for place in 0..<8 {
         let word = UInt64(0x4141_4141_4141_4141) & ~(UInt64(0xFF) << (8 * place)) | UInt64(b) << (8 * place)
-        #expect(JSONParser.mayEndPlain(word) == Self.stops(UInt8(b)), "byte \(b) at \(place)")
+        #expect((JSONParser.plainEnds(word) != 0) == Self.stops(UInt8(b)), "byte \(b) at \(place)")
+        let escaped = b < 0x20 || b == 0x22 || b == 0x5C
+        #expect((JSONParser.escapeMarks(word) != 0) == escaped, "byte \(b) at \(place)")
       }
     }
   }
