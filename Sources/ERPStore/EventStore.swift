@@ -592,16 +592,18 @@ public struct LogAppender {
   let sales: SalesState
   /// The transaction `sales` reads through.
   let stateReader: StateReader
+  /// The seq of the last event appended, and the chain's hash there. While an `EncodingThread`
+  /// encodes (`encodeOnSecondThread`), `head.seq` counts the events decided and `head.hash` is
+  /// the hash of the last event put: `finish` makes it the hash at `head.seq`.
   public private(set) var head: ChainHead
-  // Buffers reused for every event of the transaction (no allocation per event).
-  private var canonical: [UInt8] = []
-  private var record: [UInt8] = []
-  /// `recorded` as canonical JSON: the same in every event of the transaction.
-  private let recordedJSON: [UInt8]
+  /// Encodes and hashes each event on this thread, unless `encoding` does.
+  private var encoder: EventEncoder
+  /// The second thread's runs, after `encodeOnSecondThread`.
+  private var encoding: EncodingPipeline?
+  /// The last event put into LMDB (below `head.seq` while runs are out on `encoding`).
+  private var stored: ChainHead
   private var keyBytes: [UInt8] = []
   private var seqKey = [UInt8](repeating: 0, count: 8)
-  /// The hash being computed (`put`), then the previous head's storage.
-  private var nextHash = [UInt8](repeating: 0, count: 32)
 
   /// - Parameter kept: a state kept from an earlier transaction (`AppendSession`), used when
   ///   the store's head is still the one it is the state at.
@@ -612,13 +614,12 @@ public struct LogAppender {
     self.store = store
     self.txn = txn
     self.recorded = recorded
-    var json: [UInt8] = []
-    ByteWriter.append(to: &json) { recorded.writeJSON(offsetSeconds: 0, into: &$0) }
-    recordedJSON = json
     self.mode = mode
     digits = store.metadata.moneyDigits
     termsDays = Int64(store.metadata.paymentTermsDays)
     head = try EventStore.readHead { [txn, meta = store.meta] in try txn.get(meta, $0) }
+    stored = head
+    encoder = EventEncoder(recorded: recorded, digits: digits, head: head)
     if let kept, kept.head == head {
       // Nothing was appended since the state was kept: it is the state at this head.
       sales = kept.state
@@ -628,9 +629,21 @@ public struct LogAppender {
       stateReader = StateReader(txn)
       sales = StateTable.state(stateReader, store.state)
     }
-    canonical.reserveCapacity(512)
-    record.reserveCapacity(512)
     keyBytes.reserveCapacity(64)
+  }
+
+  /// From here on, decided events are encoded and hashed on a thread of their own
+  /// (`EncodingThread`) a run at a time, and put into LMDB here when the next run is handed
+  /// over (and by `finish`): what a long import wants. Only for deciding appends. The log is
+  /// the same, byte for byte.
+  public mutating func encodeOnSecondThread() {
+    encodeOnSecondThread(runLength: EncodingThread.runLength, runsOut: EncodingThread.runsOut)
+  }
+
+  /// `encodeOnSecondThread()` with runs of `runLength` primaries, at most `runsOut` out.
+  mutating func encodeOnSecondThread(runLength: Int, runsOut: Int) {
+    guard mode == .decide, encoding == nil else { return }
+    encoding = EncodingPipeline(encoder: encoder, runLength: runLength, runsOut: runsOut)
   }
 
   /// Appends one primary event with the events derived from it, or reports the seq of the
@@ -650,10 +663,12 @@ public struct LogAppender {
       SeqKey.set(head.seq + 1, in: &seqKey)
       if let existing = try txn.insertNew(store.keys, keyBytes, seqKey) {
         let seq = existing.withUnsafeBytes { SeqKey.decode($0) } ?? 0
-        let stored = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
+        // (An event of this transaction may still be on the encoding thread.)
+        if seq > stored.seq { try drain() }
+        let there = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
           try? EventCodec.decode(buf, seq: seq)
         }
-        if let stored, let stored, e.samePayload(as: stored) { return .existing(seq) }
+        if let there, let there, e.samePayload(as: there) { return .existing(seq) }
         throw StoreError.keyConflict(index: index, key: key, existingSeq: seq)
       }
     }
@@ -691,47 +706,32 @@ public struct LogAppender {
     } catch let error as DomainError {
       throw StoreError.refused(index: index, error)
     }
-    // The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
-    // derived events share its business time and have no key of their own.
-    // (The decided events are read by index, not bound by `for … in` or copied out of the array
-    // by a pattern match: each such copy retained every string of the event, about four copies
-    // per primary.)
-    let seq: UInt64
-    switch decided[0] {
-    case .shipped, .returnReceived:
-      if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
-        seq = try put(pieces)
-      } else if let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits) {
-        seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written))
-      } else {
-        seq = try putPrimary(e, prepared)
+    if let encoding {
+      for i in decided.indices {
+        try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
       }
-    default:
-      seq = try putPrimary(e, prepared)
-    }
-    for i in decided.indices.dropFirst() {
-      switch decided[i] {
-      // What the store derives most (an event per reserved line, shipment and matched payment)
-      // is written from its payload.
-      case .stockReserved(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .reservationReleased(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .invoiceIssued(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .paymentMatched(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .creditNoteIssued(let p): _ = try put(DerivedPieces(at: e.at, payload: p, digits: digits))
-      default:
-        _ = try put(JSONPieces(type: decided[i].type, at: e.at, key: nil, v: 1, data: decided[i].data(digits: digits)))
+      let seq = head.seq + 1
+      head.seq += UInt64(decided.count)
+      if encoding.add(EncodedRun.Decided(event: e, prepared: prepared, decided: decided)) {
+        try encoding.cycle { try put($0) }
       }
+      return .appended(seq)
     }
+    let (txn, events) = (txn, store.events)
+    // The key buffer, lent to the closure (a copy of it would be a new array per event).
+    var seqKey: [UInt8] = []
+    swap(&seqKey, &self.seqKey)
+    defer { swap(&seqKey, &self.seqKey) }
+    let seq = try encoder.encode(e, prepared, decided) { seq, record in
+      SeqKey.set(seq, in: &seqKey)
+      try txn.put(events, seqKey, record, append: true)
+    }
+    head = encoder.head
+    stored = head
     for i in decided.indices {
       try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
     }
     return .appended(seq)
-  }
-
-  /// A primary stored as written: from its prepared pieces when there are any.
-  private mutating func putPrimary(_ e: NewEvent, _ prepared: PreparedEvent?) throws -> UInt64 {
-    if let prepared, prepared.hasPieces, prepared.cogs == nil { return try put(prepared) }
-    return try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
   }
 
   /// Prefetches what deciding an event will read first (`SalesState.lookupAddresses`): step 0
@@ -756,78 +756,42 @@ public struct LogAppender {
     return outcomes
   }
 
-  /// A decided shipment's pieces with its costs written into the prepared `cogs` slots: the
-  /// bytes `withStoreWritten` and `JSONPieces` give when the store writes a cost into every line
-  /// (nil otherwise, or when nothing was prepared).
-  static func cogsPieces(_ s: Shipped, _ prepared: PreparedEvent, digits: Int) -> PreparedEvent.CogsPieces? {
-    guard prepared.cogs != nil else { return nil }
-    var texts: [String] = []
-    texts.reserveCapacity(s.lines.count)
-    for l in s.lines {
-      guard let cogs = l.cogs else { return nil }
-      let text = cogs.format(digits: digits)
-      guard text.utf8.count < 0x80 else { return nil }
-      texts.append(text)
-    }
-    return prepared.withCogs(texts)
-  }
-
-  /// The data a decided primary event was written with, plus the fields the store writes into
-  /// it; nil when the store writes none (the data is stored as written).
-  static func withStoreWritten(_ decided: SalesEvent, into data: JSONObject, digits: Int) -> JSONObject? {
-    var data = data
-    switch decided {
-    case .shipped(let s):
-      guard var lines = data["lines"]?.arrayValue, lines.count == s.lines.count else { return nil }
-      var wrote = false
-      for (i, l) in s.lines.enumerated() {
-        guard var o = lines[i].objectValue, let cogs = l.cogs else { continue }
-        o["cogs"] = .string(cogs.format(digits: digits))
-        lines[i] = .object(o)
-        wrote = true
-      }
-      guard wrote else { return nil }
-      data["lines"] = .array(lines)
-    case .returnReceived(let r):
-      guard let cogs = r.cogs else { return nil }
-      data["cogs"] = .string(cogs.format(digits: digits))
-    default: return nil
-    }
-    return data
-  }
-
-  /// Encodes, hashes and stores one event at the next seq from its pieces (`StoredPieces`:
-  /// whichever source they come from, they are the same bytes).
+  /// Encodes, hashes and stores one event at the next seq.
   private mutating func put<P: StoredPieces>(_ pieces: P) throws -> UInt64 {
-    let seq = head.seq + 1
-    // The writers' closures capture these locals, not `self`, whose buffers they write.
-    let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
-    // The hash's input, the previous hash and then the canonical bytes, in one buffer.
-    canonical.removeAll(keepingCapacity: true)
-    canonical.append(contentsOf: head.hash)
-    ByteWriter.append(to: &canonical) { w in
-      pieces.writeCanonicalHead(&w)
-      w.bytes(recordedJSON)
-      CanonicalPieces.seq(seq, &w)
-      pieces.writeCanonicalTail(&w)
-    }
-    // Into a second buffer, swapped with the head's once the event is stored.
-    HashChain.link(chained: canonical, into: &nextHash)
-    let hash = nextHash
-    record.removeAll(keepingCapacity: true)
-    ByteWriter.append(to: &record) { w in
-      w.byte(EventCodec.format)
-      w.bytes(hash)
-      pieces.writeBinaryAt(&w)
-      EventCodec.putRecorded(recorded, &w)
-      pieces.writeBinaryRest(&w)
-    }
+    let seq = encoder.encode(pieces)
     SeqKey.set(seq, in: &seqKey)
-    try txn.put(store.events, seqKey, record, append: true)
-    // (`append` has indexed the key.)
-    head.seq = seq
-    swap(&head.hash, &nextHash)
+    try txn.put(store.events, seqKey, encoder.record, append: true)
+    head = encoder.head
+    stored = head
     return seq
+  }
+
+  /// Puts the records of a run the encoding thread has finished.
+  private mutating func put(_ run: EncodedRun) throws {
+    guard let first = run.firstSeq else { return }
+    precondition(first == stored.seq + 1, "LogAppender: an encoded run out of order")
+    let (txn, events) = (txn, store.events)
+    var seqKey: [UInt8] = []
+    swap(&seqKey, &self.seqKey)
+    defer { swap(&seqKey, &self.seqKey) }
+    try run.records.withUnsafeBytes { records in
+      var start = 0
+      for (i, end) in run.ends.enumerated() {
+        SeqKey.set(first + UInt64(i), in: &seqKey)
+        try txn.put(events, seqKey, UnsafeRawBufferPointer(rebasing: records[start..<end]), append: true)
+        start = end
+      }
+    }
+    stored = run.head
+  }
+
+  /// Puts every event decided so far (the encoding thread's runs, if any); then `head` is the
+  /// chain's head.
+  private mutating func drain() throws {
+    guard let encoding else { return }
+    try encoding.cycle(all: true) { try put($0) }
+    precondition(stored.seq == head.seq, "LogAppender: events decided but not encoded")
+    head = stored
   }
 
   /// Keeps a long transaction's memory flat: when the in-memory state holds more than
@@ -841,7 +805,8 @@ public struct LogAppender {
     sales.evict()
   }
 
-  func finish() throws {
+  mutating func finish() throws {
+    try drain()
     if foldsState { try StateTable.flush(sales, stateReader, store.state) }
     try txn.put(store.meta, Array("head".utf8), SeqKey.encode(head.seq) + head.hash)
   }

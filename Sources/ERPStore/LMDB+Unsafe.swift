@@ -270,6 +270,12 @@ struct WriteTransaction {
   /// Stores `value` under `key`. `append` promises the key sorts after every key in the
   /// database (the event log's rising sequence), which lets LMDB skip the search.
   func put(_ db: Database, _ key: [UInt8], _ value: [UInt8], append: Bool = false) throws(StoreError) {
+    let rc = value.withUnsafeBytes { rawPut(db, key, $0, flags: append ? UInt32(MDB_APPEND) : 0) { _ in } }
+    try check(rc, "mdb_put")
+  }
+
+  /// `put` of bytes lying elsewhere (a run of records made on the import's encoding thread).
+  func put(_ db: Database, _ key: [UInt8], _ value: UnsafeRawBufferPointer, append: Bool = false) throws(StoreError) {
     try check(rawPut(db, key, value, flags: append ? UInt32(MDB_APPEND) : 0) { _ in }, "mdb_put")
   }
 
@@ -278,7 +284,9 @@ struct WriteTransaction {
   /// two).
   func insertNew(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws(StoreError) -> [UInt8]? {
     var existing: [UInt8]?
-    let rc = rawPut(db, key, value, flags: UInt32(MDB_NOOVERWRITE)) { existing = Array($0) }
+    let rc = value.withUnsafeBytes { v in
+      rawPut(db, key, v, flags: UInt32(MDB_NOOVERWRITE)) { existing = Array($0) }
+    }
     if rc == MDB_KEYEXIST { return existing }
     try check(rc, "mdb_put")
     return nil
@@ -287,20 +295,18 @@ struct WriteTransaction {
   /// `mdb_put` with `flags`; on `MDB_KEYEXIST`, `existing` is shown the value stored under the
   /// key (LMDB points the value argument at it), valid during the call only.
   private func rawPut(
-    _ db: Database, _ key: [UInt8], _ value: [UInt8], flags: UInt32,
+    _ db: Database, _ key: [UInt8], _ v: UnsafeRawBufferPointer, flags: UInt32,
     existing: (UnsafeRawBufferPointer) -> Void
   ) -> Int32 {
     key.withUnsafeBytes { k in
-      value.withUnsafeBytes { v in
-        // The MDB_vals point into `key` and `value`, alive for this call; LMDB copies them.
-        var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
-        var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
-        let (cursor, opened) = cursors.cursor(db.dbi)
-        guard let cursor else { return opened }
-        let rc = mdb_cursor_put(cursor, &mk, &mv, flags)
-        if rc == MDB_KEYEXIST { existing(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
-        return rc
-      }
+      // The MDB_vals point into `key` and `v`, alive for this call; LMDB copies them.
+      var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+      var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+      let (cursor, opened) = cursors.cursor(db.dbi)
+      guard let cursor else { return opened }
+      let rc = mdb_cursor_put(cursor, &mk, &mv, flags)
+      if rc == MDB_KEYEXIST { existing(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
+      return rc
     }
   }
 

@@ -1,6 +1,6 @@
 import ERPCore
 
-/// What `LogAppender.put` writes of an event besides `recorded`, its seq and its hash: the
+/// What `EventEncoder.encode` writes of an event besides `recorded`, its seq and its hash: the
 /// canonical JSON (RFC 8785, hashed into the chain) before `recorded` and after the seq, and the
 /// binary record's `at` and everything after `recorded`. Three sources write the same bytes:
 /// an event's parts with its data as a `JSONObject` (`JSONPieces`), the pieces made ahead on the

@@ -359,3 +359,83 @@ struct AppendSessionTests {
     #expect(try s.verify().ok)
   }
 }
+
+@Suite("Encoding on a second thread")
+struct EncodingThreadTests {
+  /// A generated history with a key on every event, some events repeated (the same key and
+  /// payload: already there) and one key reused with another payload (a conflict).
+  static func keyedHistory() throws -> [NewEvent] {
+    var events = try generatedHistory(months: 8, customers: 80, reps: 3, products: 12, seed: 31)
+    for i in events.indices { events[i].key = "k\(i)" }
+    // Repeats of events a few runs back (encoded and put already), of the event just before
+    // (still in the run being filled) and one just put, all inside the transaction.
+    for (at, of) in [(600, 17), (601, 600), (900, 899), (1_200, 1_100)] {
+      events.insert(events[of], at: at)
+    }
+    var conflict = events[300]
+    conflict.data["note"] = .string("another payload")
+    events.insert(conflict, at: 700)
+    return events
+  }
+
+  /// What each append returned (or the conflict it threw), the log and the head, with the
+  /// encoding thread's run sizes (nil: on the appending thread).
+  func append(_ events: [NewEvent], runs: (length: Int, out: Int)?, prepared: Bool) throws
+    -> (outcomes: [String], log: [String], head: ChainHead)
+  {
+    let dir = try TemporaryDirectory("erpctl-encoding")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    let digits = s.metadata.moneyDigits
+    let outcomes = try s.withAppender(clock: { fixedInstant }) { log -> [String] in
+      if let runs { log.encodeOnSecondThread(runLength: runs.length, runsOut: runs.out) }
+      var out: [String] = []
+      for (i, e) in events.enumerated() {
+        do {
+          let p = prepared && i % 2 == 0 ? PreparedEvent(e, digits: digits) : nil
+          out.append("\(try log.append(e, prepared: p, index: i))")
+        } catch let error as StoreError {
+          out.append("\(error)")
+        }
+        if i % 250 == 0 { try log.checkpoint(cacheLimit: 100) }
+      }
+      return out
+    }
+    #expect(try s.verify().ok)
+    return (outcomes, try exportLines(s), try s.head())
+  }
+
+  /// The same outcomes, the same log byte for byte (hashes included) and the same head as when
+  /// each event is encoded on the appending thread: with runs of one primary and one out (the
+  /// appending thread waits at every event), with short runs, and with the import's.
+  @Test(arguments: [(1, 1), (3, 2), (64, 4), (EncodingThread.runLength, EncodingThread.runsOut)])
+  func theSameLogAsEncodingInPlace(length: Int, out: Int) throws {
+    let events = try Self.keyedHistory()
+    #expect(events.count > 1_500)
+    let plain = try append(events, runs: nil, prepared: true)
+    let threaded = try append(events, runs: (length, out), prepared: true)
+    #expect(plain.outcomes.filter { $0.hasPrefix("existing") }.count == 4)
+    #expect(plain.outcomes.filter { $0.contains("with a different payload") }.count == 1)
+    #expect(threaded.outcomes == plain.outcomes)
+    #expect(threaded.log == plain.log)
+    #expect(threaded.head == plain.head)
+  }
+
+  /// A transaction that throws is never drained: nothing of it is stored, and the thread ends.
+  @Test func anAbortedTransactionStoresNothing() throws {
+    struct Stop: Error {}
+    let events = try generatedHistory(months: 1, customers: 20, reps: 2, products: 6, seed: 3)
+    let dir = try TemporaryDirectory("erpctl-encoding")
+    defer { dir.remove() }
+    let s = try makeStore(dir)
+    #expect(throws: Stop.self) {
+      try s.withAppender(clock: { fixedInstant }) { log in
+        log.encodeOnSecondThread(runLength: 2, runsOut: 1)
+        for e in events { _ = try log.append(e) }
+        throw Stop()
+      }
+    }
+    #expect(try s.head() == ChainHead.genesis)
+    #expect(try allEvents(s).isEmpty)
+  }
+}

@@ -205,8 +205,8 @@ struct CogsPiecesTests {
       let prepared = PreparedEvent(e, digits: 2)
       #expect(prepared.cogs != nil)
       let s = Self.decided(lines.indices.map { costs[$0 % costs.count] })
-      let filled = try #require(LogAppender.cogsPieces(s, prepared, digits: 2))
-      let written = try #require(LogAppender.withStoreWritten(.shipped(s), into: e.data, digits: 2))
+      let filled = try #require(EventEncoder.cogsPieces(s, prepared, digits: 2))
+      let written = try #require(EventEncoder.withStoreWritten(.shipped(s), into: e.data, digits: 2))
       let general = JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written)
       #expect(DerivedPiecesTests.pieces(filled) == DerivedPiecesTests.pieces(general), "\(lines)")
     }
@@ -219,8 +219,8 @@ struct CogsPiecesTests {
     #expect(PreparedEvent(Self.shipment(lines: [["qty": 1, "sku": "S"], 3]), digits: 2).cogs == nil)
     // A line the store decides no cost for: nothing is written into it, so no pieces are used.
     let prepared = PreparedEvent(Self.shipment(lines: [["qty": 1, "sku": "S"], ["qty": 1, "sku": "T"]]), digits: 2)
-    #expect(LogAppender.cogsPieces(Self.decided([Money(minorUnits: 1), nil]), prepared, digits: 2) == nil)
+    #expect(EventEncoder.cogsPieces(Self.decided([Money(minorUnits: 1), nil]), prepared, digits: 2) == nil)
     // A line count that differs from the slots'.
-    #expect(LogAppender.cogsPieces(Self.decided([Money(minorUnits: 1)]), prepared, digits: 2) == nil)
+    #expect(EventEncoder.cogsPieces(Self.decided([Money(minorUnits: 1)]), prepared, digits: 2) == nil)
   }
 }

@@ -88,6 +88,7 @@ extension ERPCommand {
           let session = AppendSession()
           try source.forEachBatchReadAhead(size: commitEvery) { batch in
             let tally = try s.withAppender(clock: Clock.now, session: session) { log in
+              log.encodeOnSecondThread()
               var tally = ImportRun.Tally()
               try run.append(batch, to: &log, tally: &tally)
               try log.checkpoint()
@@ -112,6 +113,8 @@ extension ERPCommand {
         // memory stays flat.
         do {
           let tally = try s.withAppender(clock: Clock.now) { log in
+            // A third thread encodes and hashes what this one decides (`EncodingThread`).
+            log.encodeOnSecondThread()
             var tally = ImportRun.Tally()
             try source.forEachBatchReadAhead(size: ImportSource.chunk) { batch in
               try run.append(batch, to: &log, tally: &tally)

@@ -1,0 +1,157 @@
+import ERPCore
+
+/// Encodes events into their stored form and links them into the hash chain: the canonical JSON
+/// (RFC 8785, what is hashed), its hash after the previous one, and the binary record LMDB
+/// stores. `LogAppender` puts each record as it is made, or (an import) hands whole runs of
+/// decided events to an `EncodingThread` with an encoder of its own and puts the records it
+/// gets back.
+struct EventEncoder {
+  let recorded: Instant
+  /// `recorded` as canonical JSON: the same in every event of the transaction.
+  let recordedJSON: [UInt8]
+  /// The store's money digits.
+  let digits: Int
+  /// The last event encoded: its seq and hash.
+  private(set) var head: ChainHead
+  /// The record of the last event encoded.
+  private(set) var record: [UInt8] = []
+  // Buffers reused for every event (no allocation per event).
+  private var canonical: [UInt8] = []
+  /// The hash being computed, then the previous head's storage.
+  private var nextHash = [UInt8](repeating: 0, count: 32)
+
+  init(recorded: Instant, digits: Int, head: ChainHead) {
+    self.recorded = recorded
+    var json: [UInt8] = []
+    ByteWriter.append(to: &json) { recorded.writeJSON(offsetSeconds: 0, into: &$0) }
+    recordedJSON = json
+    self.digits = digits
+    self.head = head
+    canonical.reserveCapacity(512)
+    record.reserveCapacity(512)
+  }
+
+  /// Encodes and hashes the event after `head` from its pieces (`StoredPieces`: whichever
+  /// source they come from, they are the same bytes) into `record`, and makes it the head.
+  /// Returns its seq.
+  mutating func encode<P: StoredPieces>(_ pieces: P) -> UInt64 {
+    let seq = head.seq + 1
+    // The writers' closures capture these locals, not `self`, whose buffers they write.
+    let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
+    // The hash's input, the previous hash and then the canonical bytes, in one buffer.
+    canonical.removeAll(keepingCapacity: true)
+    canonical.append(contentsOf: head.hash)
+    ByteWriter.append(to: &canonical) { w in
+      pieces.writeCanonicalHead(&w)
+      w.bytes(recordedJSON)
+      CanonicalPieces.seq(seq, &w)
+      pieces.writeCanonicalTail(&w)
+    }
+    // Into a second buffer, swapped with the head's.
+    HashChain.link(chained: canonical, into: &nextHash)
+    let hash = nextHash
+    record.removeAll(keepingCapacity: true)
+    ByteWriter.append(to: &record) { w in
+      w.byte(EventCodec.format)
+      w.bytes(hash)
+      pieces.writeBinaryAt(&w)
+      EventCodec.putRecorded(recorded, &w)
+      pieces.writeBinaryRest(&w)
+    }
+    head.seq = seq
+    swap(&head.hash, &nextHash)
+    return seq
+  }
+
+  /// Encodes a decided primary event and the events derived from it (`decided`, the primary
+  /// first), handing each record to `store` as it is made. Returns the primary's seq.
+  ///
+  /// The primary is stored as written, plus what the store writes into it (SPEC 7: cogs);
+  /// derived events share its business time and have no key of their own.
+  /// - Parameter prepared: `e`'s preparation with the store's money digits, or nil.
+  mutating func encode(
+    _ e: NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
+    store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+  ) rethrows -> UInt64 {
+    // (The decided events are read by index, not bound by `for … in` or copied out of the array
+    // by a pattern match: each such copy retained every string of the event, about four copies
+    // per primary.)
+    let seq: UInt64
+    switch decided[0] {
+    case .shipped, .returnReceived:
+      if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
+        seq = encode(pieces)
+      } else if let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits) {
+        seq = encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written))
+      } else {
+        seq = encodePrimary(e, prepared)
+      }
+    default:
+      seq = encodePrimary(e, prepared)
+    }
+    try store(seq, record)
+    for i in decided.indices.dropFirst() {
+      let derived: UInt64
+      switch decided[i] {
+      // What the store derives most (an event per reserved line, shipment and matched payment)
+      // is written from its payload.
+      case .stockReserved(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .reservationReleased(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .invoiceIssued(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .paymentMatched(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .creditNoteIssued(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
+      default:
+        derived = encode(
+          JSONPieces(type: decided[i].type, at: e.at, key: nil, v: 1, data: decided[i].data(digits: digits)))
+      }
+      try store(derived, record)
+    }
+    return seq
+  }
+
+  /// A primary stored as written: from its prepared pieces when there are any.
+  private mutating func encodePrimary(_ e: NewEvent, _ prepared: PreparedEvent?) -> UInt64 {
+    if let prepared, prepared.hasPieces, prepared.cogs == nil { return encode(prepared) }
+    return encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
+  }
+
+  /// A decided shipment's pieces with its costs written into the prepared `cogs` slots: the
+  /// bytes `withStoreWritten` and `JSONPieces` give when the store writes a cost into every line
+  /// (nil otherwise, or when nothing was prepared).
+  static func cogsPieces(_ s: Shipped, _ prepared: PreparedEvent, digits: Int) -> PreparedEvent.CogsPieces? {
+    guard prepared.cogs != nil else { return nil }
+    var texts: [String] = []
+    texts.reserveCapacity(s.lines.count)
+    for l in s.lines {
+      guard let cogs = l.cogs else { return nil }
+      let text = cogs.format(digits: digits)
+      guard text.utf8.count < 0x80 else { return nil }
+      texts.append(text)
+    }
+    return prepared.withCogs(texts)
+  }
+
+  /// The data a decided primary event was written with, plus the fields the store writes into
+  /// it; nil when the store writes none (the data is stored as written).
+  static func withStoreWritten(_ decided: SalesEvent, into data: JSONObject, digits: Int) -> JSONObject? {
+    var data = data
+    switch decided {
+    case .shipped(let s):
+      guard var lines = data["lines"]?.arrayValue, lines.count == s.lines.count else { return nil }
+      var wrote = false
+      for (i, l) in s.lines.enumerated() {
+        guard var o = lines[i].objectValue, let cogs = l.cogs else { continue }
+        o["cogs"] = .string(cogs.format(digits: digits))
+        lines[i] = .object(o)
+        wrote = true
+      }
+      guard wrote else { return nil }
+      data["lines"] = .array(lines)
+    case .returnReceived(let r):
+      guard let cogs = r.cogs else { return nil }
+      data["cogs"] = .string(cogs.format(digits: digits))
+    default: return nil
+    }
+    return data
+  }
+}
