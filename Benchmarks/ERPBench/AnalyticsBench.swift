@@ -14,11 +14,12 @@ enum AnalyticsBench {
       "--reps", String(max(4, customers / 233)), "--products", String(max(20, min(customers / 7, 2000))),
       "--seed", "7", "--start", ReportBench.startDate(months: months), "--out", file,
     ])
-    guard gen.status == 0 else { die("analytics bench: generate failed") }
+    guard gen.status == 0 else { die("analytics bench: generate failed\(gen.why)") }
     let store = dir + "/store.lmdb"
-    guard ImportBench.spawn(binary, ["init", "--store", store]).status == 0 else { die("analytics bench: init failed") }
+    let initRun = ImportBench.spawn(binary, ["init", "--store", store])
+    guard initRun.status == 0 else { die("analytics bench: init failed\(initRun.why)") }
     let imported = ImportBench.spawn(binary, ["import", "--store", store, "-q", "--commit-every", "50000", file])
-    guard imported.status == 0 else { die("analytics bench: import failed") }
+    guard imported.status == 0 else { die("analytics bench: import failed\(imported.why)") }
     let s = try EventStore.open(at: store, options: StoreOptions(readOnly: true))
     let stored = Int(try s.count())
 
@@ -32,7 +33,7 @@ enum AnalyticsBench {
       ["replenish", "--format", "csv"], ["alerts", "--format", "json"],
     ] {
       let r = ImportBench.spawn(binary, args + ["--store", store], stdout: "/dev/null")
-      guard r.status == 0 || (args[0] == "alerts" && r.status == 1) else { die("analytics bench: \(args) exited \(r.status)") }
+      guard r.status == 0 || (args[0] == "alerts" && r.status == 1) else { die("analytics bench: \(args) exited \(r.status)\(r.why)") }
       out += "| `erpctl \(args.joined(separator: " "))` | \(ReportBench.ms(r.wall)) | \(mib(r.peakRSS)) | \(mib(r.peakAnon)) |\n"
     }
     // In process: the parts of `report customers`.

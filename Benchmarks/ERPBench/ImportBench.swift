@@ -20,6 +20,12 @@ enum ImportBench {
     var status: Int32
     /// User + system CPU seconds of the child (a busy machine stretches `wall`, not this).
     var cpu: Double = 0
+    /// The last line the child wrote on stderr ("" if none): what a failure message repeats.
+    var lastError = ""
+
+    /// `": <last stderr line>"`, or nothing: for a message saying that the child failed (a full
+    /// disk had shown only as "exited 74").
+    var why: String { lastError.isEmpty ? "" : ": " + lastError }
   }
 
   static func spawn(_ binary: String, _ args: [String], stdout: String? = nil) -> ChildRun {
@@ -27,7 +33,9 @@ enum ImportBench {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    // The child's stderr goes to a file of this process, read back for `lastError`.
+    let errFile = NSTemporaryDirectory() + "/erpctl-bench-\(getpid()).stderr"
+    posix_spawn_file_actions_addopen(&actions, 2, errFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     if let stdout { posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
     let argv = ([binary] + args).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
@@ -47,8 +55,12 @@ enum ImportBench {
     }
     let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
       + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    let errText = (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
+    unlink(errFile)
+    let lastError = errText.split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init) ?? ""
     return ChildRun(
-      wall: now() - t0, peakRSS: Int(usage.ru_maxrss) * 1024, peakAnon: anon, status: (status >> 8) & 0xFF, cpu: cpu)
+      wall: now() - t0, peakRSS: Int(usage.ru_maxrss) * 1024, peakAnon: anon, status: (status >> 8) & 0xFF, cpu: cpu,
+      lastError: lastError)
   }
 
   /// Generates about `events` primary events, imports them through the binary (atomic, and with
@@ -65,7 +77,7 @@ enum ImportBench {
       "--reps", String(max(4, customers / 233)), "--products", String(max(20, min(customers / 7, 5000))),
       "--seed", "4", "--out", file,
     ])
-    guard gen.status == 0 else { die("import bench: erpctl generate exited \(gen.status)") }
+    guard gen.status == 0 else { die("import bench: erpctl generate exited \(gen.status)\(gen.why)") }
     let lines = try countLines(file)
     let bytes = (try fm.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
 
@@ -78,10 +90,11 @@ enum ImportBench {
     for (label, extra) in [("`erpctl import` (one transaction)", [String]()), ("`erpctl import --commit-every 50000`", ["--commit-every", "50000"])] {
       let store = dir + "/import-\(extra.isEmpty ? "atomic" : "batches")"
       try? fm.removeItem(atPath: store)
-      guard spawn(binary, ["init", "--store", store]).status == 0 else { die("import bench: init failed") }
+      let initRun = spawn(binary, ["init", "--store", store])
+      guard initRun.status == 0 else { die("import bench: init failed\(initRun.why)") }
       sync()
       let r = spawn(binary, ["import", "--store", store, "-q", file] + extra)
-      guard r.status == 0 else { die("import bench: erpctl import exited \(r.status)") }
+      guard r.status == 0 else { die("import bench: erpctl import exited \(r.status)\(r.why)") }
       let s = try EventStore.open(at: store)
       stored = Int(try s.count())
       if extra.isEmpty { importWall = r.wall }

@@ -17,7 +17,7 @@ enum ReportBench {
       "--reps", String(max(4, customers / 233)), "--products", String(max(20, min(customers / 7, 5000))),
       "--seed", "5", "--start", startDate(months: months), "--out", file,
     ])
-    guard gen.status == 0 else { die("report bench: generate failed") }
+    guard gen.status == 0 else { die("report bench: generate failed\(gen.why)") }
     // All but the last 1,000 lines now, the rest after the projection is built.
     let text = try String(contentsOfFile: file, encoding: .utf8)
     var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
@@ -27,9 +27,10 @@ enum ReportBench {
     try (tail.joined(separator: "\n") + "\n").write(toFile: dir + "/tail.jsonl", atomically: false, encoding: .utf8)
     lines = []
     let store = dir + "/store.lmdb"
-    guard ImportBench.spawn(binary, ["init", "--store", store]).status == 0,
-      ImportBench.spawn(binary, ["import", "--store", store, "-q", "--commit-every", "50000", dir + "/head.jsonl"]).status == 0
-    else { die("report bench: import failed") }
+    let initRun = ImportBench.spawn(binary, ["init", "--store", store])
+    guard initRun.status == 0 else { die("report bench: init failed\(initRun.why)") }
+    let headRun = ImportBench.spawn(binary, ["import", "--store", store, "-q", "--commit-every", "50000", dir + "/head.jsonl"])
+    guard headRun.status == 0 else { die("report bench: import failed\(headRun.why)") }
 
     // (a) A full replay of the sales projection, in process: the import's pages written out
     // first (the kernel's writeback would compete with the replay), then the median of five (the
@@ -53,16 +54,15 @@ enum ReportBench {
 
     let report = ["report", "sales", "--store", store, "--by", "rep,month", "--format", "csv"]
     let cold = ImportBench.spawn(binary, report, stdout: dir + "/cold.csv")
-    guard ImportBench.spawn(binary, ["import", "--store", store, "-q", dir + "/tail.jsonl"]).status == 0 else {
-      die("report bench: import of the last 1,000 failed")
-    }
+    let tailRun = ImportBench.spawn(binary, ["import", "--store", store, "-q", dir + "/tail.jsonl"])
+    guard tailRun.status == 0 else { die("report bench: import of the last 1,000 failed\(tailRun.why)") }
     let afterNew = ImportBench.spawn(binary, report, stdout: dir + "/warm1.csv")
     var warm: [ImportBench.ChildRun] = []
     for _ in 0..<5 { warm.append(ImportBench.spawn(binary, report, stdout: dir + "/warm.csv")) }
     let warmMedian = warm.map(\.wall).sorted()[2]
     let warmCPU = warm.map(\.cpu).sorted()[2]
     func cpu(_ r: ImportBench.ChildRun) -> String { ", CPU \(ms(r.cpu))" }
-    for r in [cold, afterNew] + warm where r.status != 0 { die("report bench: report sales exited \(r.status)") }
+    for r in [cold, afterNew] + warm where r.status != 0 { die("report bench: report sales exited \(r.status)\(r.why)") }
     md += "| (b) `report sales --by rep,month`, cold (builds and stores the projection) | \(ms(cold.wall))\(cpu(cold)), peak RSS \(mib(cold.peakRSS)), anonymous \(mib(cold.peakAnon)) |\n"
     md += "| (b) the same after 1,000 new primary events (catch-up included) | \(ms(afterNew.wall))\(cpu(afterNew)), peak RSS \(mib(afterNew.peakRSS)), anonymous \(mib(afterNew.peakAnon)) |\n"
     md += "| (b) the same with nothing new, median of 5 | \(ms(warmMedian)), CPU \(ms(warmCPU)) |\n"

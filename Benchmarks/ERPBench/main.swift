@@ -185,8 +185,13 @@ func progress(_ message: String) {
   FileHandle.standardError.write(Data("· \(message)\n".utf8))
 }
 
+/// The bench's own directory, removed by `die` (a failure had left generated files and stores of
+/// a gigabyte or more behind, and a later run then found the disk full).
+nonisolated(unsafe) var removedOnDeath: String?
+
 func die(_ message: String) -> Never {
   FileHandle.standardError.write(Data("erpctl-bench: \(message)\n".utf8))
+  if let removedOnDeath { try? FileManager.default.removeItem(atPath: removedOnDeath) }
   exit(1)
 }
 
@@ -437,6 +442,7 @@ do {
 } catch {
   die("cannot create '\(root)': \(error.localizedDescription)")
 }
+if options.dir == nil && !options.keep { removedOnDeath = root }
 var created: [String] = []
 @MainActor func freshDir(_ name: String) -> String {
   let path = root + "/" + name
