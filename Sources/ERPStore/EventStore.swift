@@ -706,10 +706,11 @@ public struct LogAppender {
     } catch let error as DomainError {
       throw StoreError.refused(index: index, error)
     }
+    // (Folded before the events are stored: neither reads what the other writes.)
+    for i in decided.indices {
+      try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
+    }
     if let encoding {
-      for i in decided.indices {
-        try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
-      }
       let seq = head.seq + 1
       head.seq += UInt64(decided.count)
       if encoding.add(EncodedRun.Decided(event: e, prepared: prepared, decided: decided)) {
@@ -728,9 +729,6 @@ public struct LogAppender {
     }
     head = encoder.head
     stored = head
-    for i in decided.indices {
-      try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
-    }
     return .appended(seq)
   }
 
