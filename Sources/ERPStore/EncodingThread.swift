@@ -4,14 +4,15 @@ import Foundation
 /// A run of decided primary events, with what was derived from them, encoded and hashed on an
 /// `EncodingThread` into their records, which the appending thread then puts.
 final class EncodedRun: @unchecked Sendable {
-  /// A decided primary event and the events derived from it, as `EventEncoder.encode` takes them.
-  struct Decided {
-    var event: NewEvent
-    var prepared: PreparedEvent?
-    var decided: [SalesEvent]
+  enum Entry {
+    /// A decided primary event (with its preparation, if any) and the events derived from it,
+    /// the primary first, as `EventEncoder.encode` takes them.
+    case decided(NewEvent, PreparedEvent?, [SalesEvent])
+    /// An event stored as given (`AppendMode.trusted`).
+    case asGiven(NewEvent)
   }
 
-  var decided: [Decided] = []
+  var entries: [Entry] = []
   /// The records, one after the other; `ends[i]` is where the record of seq `firstSeq + i` ends.
   var records: [UInt8] = []
   var ends: [Int] = []
@@ -21,7 +22,7 @@ final class EncodedRun: @unchecked Sendable {
   var head = ChainHead.genesis
 
   init(capacity: Int) {
-    decided.reserveCapacity(capacity)
+    entries.reserveCapacity(capacity)
   }
 
   /// Encodes every decided event in order, continuing `encoder`'s chain.
@@ -29,10 +30,17 @@ final class EncodedRun: @unchecked Sendable {
     records.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
     firstSeq = encoder.head.seq + 1
-    for i in decided.indices {
-      _ = encoder.encode(decided[i].event, decided[i].prepared, decided[i].decided) { _, record in
-        records.append(contentsOf: record)
-        ends.append(records.count)
+    func keep(_ record: [UInt8]) {
+      records.append(contentsOf: record)
+      ends.append(records.count)
+    }
+    for i in entries.indices {
+      switch entries[i] {
+      case .decided(let e, let prepared, let decided):
+        _ = encoder.encode(e, prepared, decided) { _, record in keep(record) }
+      case .asGiven(let e):
+        _ = encoder.encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
+        keep(encoder.record)
       }
     }
     head = encoder.head
@@ -135,17 +143,17 @@ final class EncodingPipeline {
   }
   deinit { thread.stop() }
 
-  /// Adds a decided primary to the run being filled; true when the run is full (`cycle`).
-  func add(_ decided: EncodedRun.Decided) -> Bool {
-    filling.decided.append(decided)
-    return filling.decided.count >= runLength
+  /// Adds a primary event to the run being filled; true when the run is full (`cycle`).
+  func add(_ entry: EncodedRun.Entry) -> Bool {
+    filling.entries.append(entry)
+    return filling.entries.count >= runLength
   }
 
   /// Hands the run being filled to the thread; calls `put` with each run taken back encoded,
   /// oldest first: those finished already, and as many more, waited for, as keep at most
   /// `runsOut` out. With `all`, waits for every run out.
   func cycle(all: Bool = false, _ put: (EncodedRun) throws -> Void) rethrows {
-    if !filling.decided.isEmpty {
+    if !filling.entries.isEmpty {
       thread.submit(filling)
       out += 1
       filling = spare.popLast() ?? EncodedRun(capacity: runLength)
@@ -155,7 +163,7 @@ final class EncodingPipeline {
       try put(run)
       // Released on this thread, which made them: freed on the encoding thread, each free took
       // the lock of this thread's malloc arena while this thread was allocating from it.
-      run.decided.removeAll(keepingCapacity: true)
+      run.entries.removeAll(keepingCapacity: true)
       spare.append(run)
     }
   }

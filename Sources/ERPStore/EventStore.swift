@@ -173,10 +173,15 @@ public final class EventStore {
   /// The bare log path of issue 2's benchmark goal (encode, hash, index key, put) with no
   /// command-side state: a store written this way fails `verify`'s state check, so it is not
   /// public API.
-  package func appendLogOnly(_ newEvents: [NewEvent], clock: () -> Instant) throws -> [AppendOutcome] {
+  /// - Parameter encodingThread: encode and hash on a second thread, as `import` does
+  ///   (`LogAppender.encodeOnSecondThread`).
+  package func appendLogOnly(_ newEvents: [NewEvent], clock: () -> Instant, encodingThread: Bool = false) throws
+    -> [AppendOutcome]
+  {
     try env.write { txn in
       var log = try LogAppender(store: self, txn: txn, recorded: clock(), mode: .trusted)
       log.foldsState = false
+      if encodingThread { log.encodeOnSecondThread() }
       let outcomes = try log.append(contentsOf: newEvents)
       try log.finish()
       return outcomes
@@ -634,15 +639,14 @@ public struct LogAppender {
 
   /// From here on, decided events are encoded and hashed on a thread of their own
   /// (`EncodingThread`) a run at a time, and put into LMDB here when the next run is handed
-  /// over (and by `finish`): what a long import wants. Only for deciding appends. The log is
-  /// the same, byte for byte.
+  /// over (and by `finish`): what a long import wants. The log is the same, byte for byte.
   public mutating func encodeOnSecondThread() {
     encodeOnSecondThread(runLength: EncodingThread.runLength, runsOut: EncodingThread.runsOut)
   }
 
   /// `encodeOnSecondThread()` with runs of `runLength` primaries, at most `runsOut` out.
   mutating func encodeOnSecondThread(runLength: Int, runsOut: Int) {
-    guard mode == .decide, encoding == nil else { return }
+    guard encoding == nil else { return }
     encoding = EncodingPipeline(encoder: encoder, runLength: runLength, runsOut: runsOut)
   }
 
@@ -691,9 +695,13 @@ public struct LogAppender {
   /// `append` of an event whose key (if any) is indexed already.
   private mutating func appendNew(_ e: NewEvent, prepared: PreparedEvent?, index: Int) throws -> AppendOutcome {
     guard mode == .decide else {
-      let seq = try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
       if foldsState { try store.fold(type: e.type, v: e.v, data: e.data, into: sales) }
-      return .appended(seq)
+      if let encoding {
+        head.seq += 1
+        if encoding.add(.asGiven(e)) { try encoding.cycle { try put($0) } }
+        return .appended(head.seq)
+      }
+      return .appended(try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data)))
     }
     let decided: [SalesEvent]
     do {
@@ -713,7 +721,7 @@ public struct LogAppender {
     if let encoding {
       let seq = head.seq + 1
       head.seq += UInt64(decided.count)
-      if encoding.add(EncodedRun.Decided(event: e, prepared: prepared, decided: decided)) {
+      if encoding.add(.decided(e, prepared, decided)) {
         try encoding.cycle { try put($0) }
       }
       return .appended(seq)

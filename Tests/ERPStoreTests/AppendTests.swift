@@ -379,15 +379,18 @@ struct EncodingThreadTests {
   }
 
   /// What each append returned (or the conflict it threw), the log and the head, with the
-  /// encoding thread's run sizes (nil: on the appending thread).
-  func append(_ events: [NewEvent], runs: (length: Int, out: Int)?, prepared: Bool) throws
-    -> (outcomes: [String], log: [String], head: ChainHead)
-  {
+  /// encoding thread's run sizes (nil: on the appending thread). `mode: .trusted` stores the
+  /// events as given, folding them into the state only if `folds`.
+  func append(
+    _ events: [NewEvent], runs: (length: Int, out: Int)?, prepared: Bool, mode: AppendMode = .decide,
+    folds: Bool = true
+  ) throws -> (outcomes: [String], log: [String], head: ChainHead) {
     let dir = try TemporaryDirectory("erpctl-encoding")
     defer { dir.remove() }
     let s = try makeStore(dir)
     let digits = s.metadata.moneyDigits
-    let outcomes = try s.withAppender(clock: { fixedInstant }) { log -> [String] in
+    let outcomes = try s.withAppender(clock: { fixedInstant }, mode: mode) { log -> [String] in
+      log.foldsState = folds
       if let runs { log.encodeOnSecondThread(runLength: runs.length, runsOut: runs.out) }
       var out: [String] = []
       for (i, e) in events.enumerated() {
@@ -401,7 +404,8 @@ struct EncodingThreadTests {
       }
       return out
     }
-    #expect(try s.verify().ok)
+    // (Without the state folded, `verify` finds the stored state behind the log.)
+    if folds { #expect(try s.verify().ok) }
     return (outcomes, try exportLines(s), try s.head())
   }
 
@@ -416,6 +420,19 @@ struct EncodingThreadTests {
     let threaded = try append(events, runs: (length, out), prepared: true)
     #expect(plain.outcomes.filter { $0.hasPrefix("existing") }.count == 4)
     #expect(plain.outcomes.filter { $0.contains("with a different payload") }.count == 1)
+    #expect(threaded.outcomes == plain.outcomes)
+    #expect(threaded.log == plain.log)
+    #expect(threaded.head == plain.head)
+  }
+
+  /// Events stored as given (`AppendMode.trusted`: the bench's no-rules append, with the state
+  /// folded or not) go through the thread the same way.
+  @Test(arguments: [true, false])
+  func eventsStoredAsGivenTheSameLog(folds: Bool) throws {
+    let events = try Self.keyedHistory()
+    let plain = try append(events, runs: nil, prepared: false, mode: .trusted, folds: folds)
+    let threaded = try append(events, runs: (3, 2), prepared: false, mode: .trusted, folds: folds)
+    #expect(plain.outcomes.filter { $0.hasPrefix("existing") }.count == 4)
     #expect(threaded.outcomes == plain.outcomes)
     #expect(threaded.log == plain.log)
     #expect(threaded.head == plain.head)
