@@ -28,20 +28,27 @@ final class Handoff<Item>: @unchecked Sendable {
   private let capacity: Int
   /// Items `consume` is done with, for the producer's thread to release.
   private var used: [Item] = []
+  /// What came back at each of the last `keepUsed` sends, oldest first: the producer's alone.
+  private var aging: [[Item]] = []
+  private let keepUsed: Int
   private var finished = false
   private var failure: (any Error)?
   private var cancelled = false
 
-  private init(capacity: Int) {
+  private init(capacity: Int, keepUsed: Int) {
     self.capacity = max(1, capacity)
+    self.keepUsed = max(0, keepUsed)
     slots = Array(repeating: nil, count: self.capacity)
   }
 
   /// Runs `produce` on another thread and `consume` here on each item it sends, in order.
+  /// - Parameter keepUsed: how many sends later the producer lets go of an item that came back
+  ///   (see `put`).
   static func run(
-    capacity: Int, produce: @escaping (_ send: (Item) throws -> Void) throws -> Void, consume: (Item) throws -> Void
+    capacity: Int, keepUsed: Int = 0, produce: @escaping (_ send: (Item) throws -> Void) throws -> Void,
+    consume: (Item) throws -> Void
   ) throws {
-    let h = Handoff(capacity: capacity)
+    let h = Handoff(capacity: capacity, keepUsed: keepUsed)
     let done = DispatchSemaphore(value: 0)
     let work = SendableBox(produce)
     // A thread of its own, not a dispatch queue's: this thread blocks until the producer is
@@ -49,6 +56,7 @@ final class Handoff<Item>: @unchecked Sendable {
     let thread = Thread {
       var error: (any Error)?
       do { try work.value { try h.put($0) } } catch let caught { error = caught }
+      h.aging.removeAll()
       h.finish(error)
       done.signal()
     }
@@ -64,10 +72,24 @@ final class Handoff<Item>: @unchecked Sendable {
     }
   }
 
+  /// Hands `item` over, and lets go of what came back `keepUsed` sends ago.
+  ///
+  /// Kept that long, an item is mostly the last reference to what it holds: the consumer may
+  /// keep parts of it for a while after giving it back (an import's appender keeps each event
+  /// and its preparation until the encoding thread has stored it, up to 4,096 events later),
+  /// and whichever thread lets go last frees them. Released at once, a reading thread that
+  /// kept ahead left more and more of its records to the appender to free.
   private func put(_ item: Item) throws {
     var released: [Item] = []
     // Released after the lock: the items' memory goes back while the consumer goes on.
-    defer { released.removeAll() }
+    defer {
+      if keepUsed == 0 {
+        released.removeAll()
+      } else {
+        aging.append(released)
+        if aging.count > keepUsed { _ = aging.removeFirst() }
+      }
+    }
     condition.lock()
     defer { condition.unlock() }
     swap(&released, &used)

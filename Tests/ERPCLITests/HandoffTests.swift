@@ -102,4 +102,35 @@ struct HandoffTests {
     let producer = try #require(box.producer)
     #expect(releases.releasedOn(producer) >= 2_000 - 2 * capacity - 2)
   }
+
+  /// With `keepUsed`, the producer lets go of what came back only that many sends later (an
+  /// import's appender still holds parts of its records for a while): an item given back is
+  /// still alive when the next two are used, and the producer's thread still releases nearly
+  /// all of them, the last ones when it has finished.
+  @Test(arguments: [1, 2])
+  func usedItemsAreKeptForSomeSends(capacity: Int) throws {
+    let releases = Releases()
+    let box = ThreadBox()
+    let keep = capacity + 8
+    var keptAlive = 0
+    var mostAlive = 0
+    try Handoff<Token>.run(capacity: capacity, keepUsed: keep, produce: { send in
+      box.producer = pthread_self()
+      for i in 0..<2_000 { try send(Token(i, releases)) }
+    }) { t in
+      // A slow consumer: the producer, always ahead, would have let go at once.
+      usleep(200)
+      // The one two before was given back at most `capacity + 4` sends ago (but the producer
+      // lets go of everything when it has finished, with up to `capacity` items still to be
+      // used). Released at once, it would be gone by now: the producer let go of it when the one
+      // before was taken.
+      if t.n > 1 && releases.aliveBefore(t.n - 1) - releases.aliveBefore(t.n - 2) == 1 { keptAlive += 1 }
+      mostAlive = max(mostAlive, releases.aliveBefore(t.n))
+    }
+    #expect(keptAlive >= 1_998 - capacity - 2)
+    #expect(releases.aliveBefore(2_000) == 0)
+    #expect(mostAlive <= 2 * capacity + 2 + keep)
+    let producer = try #require(box.producer)
+    #expect(releases.releasedOn(producer) >= 2_000 - 2 * capacity - 2)
+  }
 }

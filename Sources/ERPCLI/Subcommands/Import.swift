@@ -361,8 +361,13 @@ struct ImportSource {
     // (At most 1,024 chunks for the batch: the ring's slots are allocated up front, and a
     // batch of any size is allowed.)
     let capacity = min(size / chunk + 1, 1_024) + 16
-    try Handoff<[ImportRecord]>.run(capacity: capacity, produce: { send in try source.forEachBatch(size: chunk, send) }) {
-      records in
+    // The records given back are let go of once the appender is done with them: it keeps each
+    // event and its preparation until the encoding thread has stored it, up to 16 runs of 256
+    // events (`EncodingThread`) and the run it is filling after the record.
+    let keepUsed = (17 * 256 + chunk - 1) / chunk + 1
+    try Handoff<[ImportRecord]>.run(
+      capacity: capacity, keepUsed: keepUsed, produce: { send in try source.forEachBatch(size: chunk, send) }
+    ) { records in
       // Whole chunks as they came (the one-transaction import): no copy.
       if batch.isEmpty && records.count == size { return try body(records) }
       batch.append(contentsOf: records)

@@ -207,7 +207,10 @@ enum PeriodKeyParser {
   }
 
   static func parse(_ text: String) -> Outcome {
-    var s = TextScanner(text)
+    TextScanner.scan(text) { s in parse(text, &s) }
+  }
+
+  private static func parse(_ text: String, _ s: inout TextScanner) -> Outcome {
     guard let y = s.digits(4) else { return .notAKey }
     if s.atEnd {
       guard y >= 1 else { return .invalid("'\(text)': years run from 0001 to 9999") }
