@@ -1,8 +1,9 @@
 import ERPCore
 import Foundation
 
-/// A run of decided primary events, with what was derived from them, encoded and hashed on an
-/// `EncodingThread` into their records, which the appending thread then puts.
+/// A run of events handed over by the appending thread (decided primary events with what was
+/// derived from them, or events stored as given), encoded and hashed on an `EncodingThread` into
+/// their records, which the appending thread then puts.
 final class EncodedRun: @unchecked Sendable {
   enum Entry {
     /// A decided primary event (with its preparation, if any) and the events derived from it,
@@ -25,7 +26,7 @@ final class EncodedRun: @unchecked Sendable {
     entries.reserveCapacity(capacity)
   }
 
-  /// Encodes every decided event in order, continuing `encoder`'s chain.
+  /// Encodes every entry's events in order, continuing `encoder`'s chain.
   func encode(with encoder: inout EventEncoder) {
     records.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
