@@ -83,12 +83,10 @@ final class Handoff<Item>: @unchecked Sendable {
     var released: [Item] = []
     // Released after the lock: the items' memory goes back while the consumer goes on.
     defer {
-      if keepUsed == 0 {
-        released.removeAll()
-      } else {
-        aging.append(released)
-        if aging.count > keepUsed { _ = aging.removeFirst() }
-      }
+      // (With `keepUsed` 0 what came back goes at once.)
+      aging.append(released)
+      released = []
+      if aging.count > keepUsed { _ = aging.removeFirst() }
     }
     condition.lock()
     defer { condition.unlock() }

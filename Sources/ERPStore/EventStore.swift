@@ -644,6 +644,10 @@ public struct LogAppender {
     encodeOnSecondThread(runLength: EncodingThread.runLength, runsOut: EncodingThread.runsOut)
   }
 
+  /// How many primary events after one is appended `encodeOnSecondThread` may still hold it (its
+  /// event and preparation): the runs out on the thread and the run being filled.
+  public static let eventsHeldByEncoding = (EncodingThread.runsOut + 1) * EncodingThread.runLength
+
   /// `encodeOnSecondThread()` with runs of `runLength` primaries, at most `runsOut` out.
   mutating func encodeOnSecondThread(runLength: Int, runsOut: Int) {
     guard encoding == nil else { return }

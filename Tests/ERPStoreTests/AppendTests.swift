@@ -437,22 +437,4 @@ struct EncodingThreadTests {
     #expect(threaded.log == plain.log)
     #expect(threaded.head == plain.head)
   }
-
-  /// A transaction that throws is never drained: nothing of it is stored, and the thread ends.
-  @Test func anAbortedTransactionStoresNothing() throws {
-    struct Stop: Error {}
-    let events = try generatedHistory(months: 1, customers: 20, reps: 2, products: 6, seed: 3)
-    let dir = try TemporaryDirectory("erpctl-encoding")
-    defer { dir.remove() }
-    let s = try makeStore(dir)
-    #expect(throws: Stop.self) {
-      try s.withAppender(clock: { fixedInstant }) { log in
-        log.encodeOnSecondThread(runLength: 2, runsOut: 1)
-        for e in events { _ = try log.append(e) }
-        throw Stop()
-      }
-    }
-    #expect(try s.head() == ChainHead.genesis)
-    #expect(try allEvents(s).isEmpty)
-  }
 }

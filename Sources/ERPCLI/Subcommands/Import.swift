@@ -362,9 +362,8 @@ struct ImportSource {
     // batch of any size is allowed.)
     let capacity = min(size / chunk + 1, 1_024) + 16
     // The records given back are let go of once the appender is done with them: it keeps each
-    // event and its preparation until the encoding thread has stored it, up to 16 runs of 256
-    // events (`EncodingThread`) and the run it is filling after the record.
-    let keepUsed = (17 * 256 + chunk - 1) / chunk + 1
+    // event and its preparation until the encoding thread has stored it.
+    let keepUsed = (LogAppender.eventsHeldByEncoding + chunk - 1) / chunk + 1
     try Handoff<[ImportRecord]>.run(
       capacity: capacity, keepUsed: keepUsed, produce: { send in try source.forEachBatch(size: chunk, send) }
     ) { records in
