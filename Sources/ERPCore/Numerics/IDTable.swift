@@ -108,7 +108,8 @@ struct IDTable<Value> {
   /// The value of an entry, changed in place.
   @inline(__always)
   subscript(entry e: Int) -> Value {
-    get { values[e] }
+    // (Lent, not copied: a state lookup that only looks at the record's case retains nothing.)
+    _read { yield values[e] }
     _modify { yield &values[e] }
   }
 

@@ -162,7 +162,11 @@ public final class SalesState {
   public func get<R: StateRecord>(_: R.Type, _ id: String) throws -> R? {
     let t = table(R.self)
     let k = StateID(id)
-    if let i = t.slots.entry(k) { return t.slots[entry: i].record }
+    let (cached, record) = t.withTable { tb -> (Bool, R?) in
+      guard let i = tb.entry(k) else { return (false, nil) }
+      return (true, tb[entry: i].record)
+    }
+    if cached { return record }
     guard let loader, let json = try loader(StateKey(R.kind, id)) else {
       t.slots.set(k, RecordTable<R>.Slot(record: nil, changed: false))
       return nil
@@ -184,16 +188,16 @@ public final class SalesState {
     -> Int?
   {
     let k = StateID(id)
-    if let i = t.slots.entry(k) {
+    // nil: not cached; .some(nil): cached as absent.
+    let cached = t.withTable { tb -> Int?? in
+      guard let i = tb.entry(k) else { return nil }
       // (`record != nil` copied the record out to compare it, retaining its arrays and strings.)
-      let has = t.withSlot(i) { slot -> Bool in
-        if case .none = slot.record { return false }
-        return true
-      }
-      return has ? i : nil
+      if case .none = tb[entry: i].record { return .some(nil) }
+      return i
     }
+    if let cached { return cached }
     guard try get(R.self, id) != nil else { return nil }
-    return t.slots.entry(k)
+    return t.withTable { $0.entry(k) }
   }
 
   /// `body` applied to the record where it is (nil when there is none): what a rule reads of
@@ -220,7 +224,8 @@ public final class SalesState {
     let t = table(R.self)
     let k = StateID(id)
     let entry: Int
-    if let i = t.slots.entry(k) {
+    // (Changes go through `t.slots` itself: a write is made in place; only reads copied it.)
+    if let i = t.withTable({ $0.entry(k) }) {
       t.slots[entry: i].record = record
       guard !t.slots[entry: i].changed else { return }
       t.slots[entry: i].changed = tracksChanges
@@ -347,9 +352,9 @@ public final class SalesState {
     mutating func run<R: StateRecord>(_: R.Type) {
       let t = state.table(R.self)
       if step == 0 {
-        if let a = t.slots.probe.slot(preHash: preHash) { add(a) }
+        if let a = t.withTable({ $0.probe.slot(preHash: preHash) }) { add(a) }
       } else {
-        t.slots.entryAddresses(preHash: preHash) { add($0) }
+        t.withTable { $0.entryAddresses(preHash: preHash) { add($0) } }
       }
     }
 
@@ -453,7 +458,7 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
         slot.record!.write(to: &sink)
         return true
       }
-      if wrote { try body(StateKey(kind, slots.keys[i].id), &sink) }
+      if wrote { try body(StateKey(kind, withTable { $0.keys[i].id }), &sink) }
     }
   }
 
@@ -462,6 +467,16 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
   @inline(__always)
   func withSlot<T>(_ i: Int, _ body: (inout Slot) throws -> T) rethrows -> T {
     try body(&slots[entry: i])
+  }
+
+  /// `body` with the table where it lies. Every lookup goes through here: a plain read of
+  /// `slots` (a stored property of this class) copied the table first, with a retain and a
+  /// release of each of its three arrays, at every one of the dozen lookups an event makes
+  /// (retains and releases were a third of the import's appending thread). Writes need not:
+  /// `t.slots[entry: i].record = r` changes the table in place.
+  @inline(__always)
+  func withTable<T>(_ body: (inout IDTable<Slot>) throws -> T) rethrows -> T {
+    try body(&slots)
   }
 
   override func removeAll() { slots.removeAll() }
