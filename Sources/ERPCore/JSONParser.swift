@@ -19,6 +19,10 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
 /// with integers limited to ±(2^53 − 1) so that every JSON reader sees the same value.
 public struct JSONParser {
   private let bytes: [UInt8]
+  /// `bytes`, lent for the parse (`parse` makes the parser inside `withUnsafeBufferPointer`):
+  /// the string reader hands its text on through it. Passed as an array, `bytes` was retained
+  /// and released around every call, a dozen times a record.
+  private let buf: UnsafeBufferPointer<UInt8>
   private var i: Int
   private let end: Int
   private var depth = 0
@@ -43,8 +47,9 @@ public struct JSONParser {
   private var spanName: String? = nil
   /// Where that member's value lies, when its text is canonical.
   private var span: Range<Int>? = nil
-  /// Strings returned as they are when read (`JSONStrings`).
-  private var known: JSONStrings? = nil
+  /// Strings returned as they are when read (`JSONStrings`). A constant of the parse, so that
+  /// a lookup lends it: as a variable, it was retained and released at every string.
+  private let known: JSONStrings?
   /// Whether the string being read is a member name.
   private var readingName = false
   public static let maxDepth = 64
@@ -89,9 +94,17 @@ public struct JSONParser {
     _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?,
     known: JSONStrings? = nil, scratch: inout Scratch
   ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
-    var p = JSONParser(bytes: bytes, i: start, end: end ?? bytes.count)
+    try bytes.withUnsafeBufferPointer { (buf) throws(JSONParseError) in
+      try parse(bytes, buf, start: start, end: end, canonicalSpanOf: name, known: known, scratch: &scratch)
+    }
+  }
+
+  private static func parse(
+    _ bytes: [UInt8], _ buf: UnsafeBufferPointer<UInt8>, start: Int, end: Int?, canonicalSpanOf name: String?,
+    known: JSONStrings?, scratch: inout Scratch
+  ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
+    var p = JSONParser(bytes: bytes, buf: buf, i: start, end: end ?? bytes.count, known: known)
     p.spanName = name
-    p.known = known
     swap(&p.memberStack, &scratch.members)
     swap(&p.itemStack, &scratch.items)
     defer {
@@ -389,13 +402,19 @@ public struct JSONParser {
     // byte sequence by byte sequence, had cost names in Chinese four times as much).
     var ascii = true
     while i < end {
-      i = Self.plainEnd(bytes, from: i, end: end)
+      i = Self.plainEnd(buf, from: i, end: end)
       guard i < end else { break }
-      let b = bytes[i]
+      let b = buf[i]
       if b == UInt8(ascii: "\"") {
         // Known strings are looked for among names, and the values of the top-level members
         // (an event's type): elsewhere values are ids, amounts and text, which would miss.
-        let s = Self.text(bytes, start, i, known: ascii && (readingName || depth == 1) ? known : nil)
+        let text = UnsafeBufferPointer(rebasing: buf[start..<i])
+        let s: String
+        if ascii && (readingName || depth == 1), let k = known?.string(text, readable: buf.count - start) {
+          s = k
+        } else {
+          s = String(decoding: text, as: UTF8.self)
+        }
         i += 1
         lastStringWasPlain = ascii
         return s
@@ -463,43 +482,29 @@ public struct JSONParser {
     throw error("unterminated string", at: start - 1)
   }
 
-  /// The string of `bytes[from..<to]` (valid UTF-8): one of `known` when it is that text, else
-  /// made from the bytes where they are (through a slice, the array was retained and released
-  /// for each string).
-  @inline(__always)
-  static func text(_ bytes: [UInt8], _ from: Int, _ to: Int, known: JSONStrings?) -> String {
-    bytes.withUnsafeBufferPointer { b in
-      let text = UnsafeBufferPointer(rebasing: b[from..<to])
-      if let known, let s = known.string(text, readable: b.count - from) { return s }
-      return String(decoding: text, as: UTF8.self)
-    }
-  }
-
-  /// The first index from `from` on (`end` if none, `end <= bytes.count`) of a byte that ends a run of plain text in a
+  /// The first index from `from` on (`end` if none, `end <= b.count`) of a byte that ends a run of plain text in a
   /// string: `"`, `\\`, a control character or a non-ASCII byte. Eight bytes at a time (byte by
   /// byte, the loop over a string's bytes was 9 % of the import's reading thread).
   @inline(__always)
-  static func plainEnd(_ bytes: [UInt8], from: Int, end: Int) -> Int {
-    bytes.withUnsafeBufferPointer { b -> Int in
-      guard let start = b.baseAddress else { return from }
-      // (Reads stay within `b`: `k + 8 <= end <= b.count` for every word loaded.)
-      let base = UnsafeRawPointer(start)
-      var k = from
-      while k + 8 <= end {
-        // The first byte that ends the run is the lowest one marked (little-endian: the first
-        // in memory), found by its bit; byte by byte from the word on, the loop had run five
-        // times a string.
-        let marks = Self.plainEnds(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
-        if marks != 0 { return k + marks.trailingZeroBitCount / 8 }
-        k += 8
-      }
-      while k < end {
-        let c = b[k]
-        if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
-        k += 1
-      }
-      return k
+  static func plainEnd(_ b: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int {
+    guard let start = b.baseAddress else { return from }
+    // (Reads stay within `b`: `k + 8 <= end <= b.count` for every word loaded.)
+    let base = UnsafeRawPointer(start)
+    var k = from
+    while k + 8 <= end {
+      // The first byte that ends the run is the lowest one marked (little-endian: the first
+      // in memory), found by its bit; byte by byte from the word on, the loop had run five
+      // times a string.
+      let marks = Self.plainEnds(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: k, as: UInt64.self)))
+      if marks != 0 { return k + marks.trailingZeroBitCount / 8 }
+      k += 8
     }
+    while k < end {
+      let c = b[k]
+      if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+      k += 1
+    }
+    return k
   }
 
   /// The high bit of each of the eight bytes (little-endian) that is below 0x20, `"`, `\\` or
