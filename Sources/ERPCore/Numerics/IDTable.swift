@@ -201,6 +201,18 @@ struct IDTable<Value> {
   }
 }
 
+extension IDTable {
+  /// `body` with `table` lent where it lies. A table that is a stored property of a class is
+  /// copied by a plain read (`object.table.entry(k)`), with a retain and a release of each of
+  /// its three arrays (Swift cannot see that nothing changes the property meanwhile): at the
+  /// dozen lookups an import makes per event, a large part of its appending thread. An `inout`
+  /// access lends it instead. Writes (`object.table[entry: i] = …`) are made in place already.
+  @inline(__always)
+  static func lend<T>(_ table: inout IDTable, _ body: (inout IDTable) throws -> T) rethrows -> T {
+    try body(&table)
+  }
+}
+
 /// The address of the index slot where an `IDTable` starts looking a key up, computed from the
 /// index's address, size and seed as they were when the probe was made: for a thread that only
 /// prefetches (a pipelined replay's reading thread, ahead of the fold). Nothing is ever read

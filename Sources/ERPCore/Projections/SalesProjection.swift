@@ -377,23 +377,14 @@ public final class SalesProjection {
   /// The rep's current team and region.
   public func currentRep(_ id: String) -> RepDims? { reps[StateID(id)] }
   func order(_ id: String) -> OrderInfo? {
-    cached(withOrders { $0[StateID(id)] }, .order, id, Self.decodeOrder) { orders.set(StateID(id), $0) }
+    cached(IDTable.lend(&orders) { $0[StateID(id)] }, .order, id, Self.decodeOrder) { orders.set(StateID(id), $0) }
   }
-
-  /// The orders' table, lent where it lies: a plain read of it (a stored property of this class)
-  /// copied it first, with a retain and a release of each of its three arrays
-  /// (`RecordTable.withTable` in the command-side state is the same).
-  @inline(__always)
-  private func withOrders<T>(_ body: (inout IDTable<OrderInfo>) -> T) -> T { body(&orders) }
-
-  /// The invoices' table, lent where it lies (as `withOrders`).
-  @inline(__always)
-  private func withInvoices<T>(_ body: (inout IDTable<InvoiceInfo>) -> T) -> T { body(&invoices) }
 
   /// The tuple and latest return's item of the order `id`, read in place (an invoice needs no
   /// more, and copying the order out would retain and release its lines).
   func orderHead(_ id: String) -> (tuple: UInt32, lastReturnItem: UInt32)? {
-    let head = withOrders { t -> (tuple: UInt32, lastReturnItem: UInt32)? in
+    // (The tables are read where they lie: `IDTable.lend`.)
+    let head = IDTable.lend(&orders) { t -> (tuple: UInt32, lastReturnItem: UInt32)? in
       t.entry(StateID(id)).map { (t[entry: $0].tuple, t[entry: $0].lastReturnItem) }
     }
     if let head { return head }
@@ -426,7 +417,7 @@ public final class SalesProjection {
   }
 
   func invoice(_ id: String) -> InvoiceInfo? {
-    cached(withInvoices { $0[StateID(id)] }, .invoice, id, Self.decodeInvoice) { invoices.set(StateID(id), $0) }
+    cached(IDTable.lend(&invoices) { $0[StateID(id)] }, .invoice, id, Self.decodeInvoice) { invoices.set(StateID(id), $0) }
   }
 
   func setInvoice(_ id: String, _ i: InvoiceInfo) {
@@ -505,8 +496,8 @@ public final class SalesProjection {
   /// folding thread to prefetch a few events ahead (on that thread: it reads the tables' index).
   @inline(__always)
   public func entryAddresses(of keys: FoldKeys, _ body: (UInt) -> Void) {
-    if keys.order != 0 { withOrders { $0.entryAddresses(preHash: keys.order, body) } }
-    if keys.invoice != 0 { withInvoices { $0.entryAddresses(preHash: keys.invoice, body) } }
+    if keys.order != 0 { IDTable.lend(&orders) { $0.entryAddresses(preHash: keys.order, body) } }
+    if keys.invoice != 0 { IDTable.lend(&invoices) { $0.entryAddresses(preHash: keys.invoice, body) } }
   }
 
   /// Moves the checkpoint over events up to seq `through` that the fold skipped, the latest of
