@@ -19,10 +19,6 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
 /// with integers limited to ±(2^53 − 1) so that every JSON reader sees the same value.
 public struct JSONParser {
   private let bytes: [UInt8]
-  /// `bytes`, lent for the parse (`parse` makes the parser inside `withUnsafeBufferPointer`):
-  /// the string reader hands its text on through it. Passed as an array, `bytes` was retained
-  /// and released around every call, a dozen times a record.
-  private let buf: UnsafeBufferPointer<UInt8>
   private var i: Int
   private let end: Int
   private var depth = 0
@@ -48,7 +44,8 @@ public struct JSONParser {
   /// Where that member's value lies, when its text is canonical.
   private var span: Range<Int>? = nil
   /// Strings returned as they are when read (`JSONStrings`). A constant of the parse, so that
-  /// a lookup lends it: as a variable, it was retained and released at every string.
+  /// a lookup lends it: as a variable passed to a helper, it was retained and released at every
+  /// string.
   private let known: JSONStrings?
   /// Whether the string being read is a member name.
   private var readingName = false
@@ -94,16 +91,7 @@ public struct JSONParser {
     _ bytes: [UInt8], start: Int = 0, end: Int? = nil, canonicalSpanOf name: String?,
     known: JSONStrings? = nil, scratch: inout Scratch
   ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
-    try bytes.withUnsafeBufferPointer { (buf) throws(JSONParseError) in
-      try parse(bytes, buf, start: start, end: end, canonicalSpanOf: name, known: known, scratch: &scratch)
-    }
-  }
-
-  private static func parse(
-    _ bytes: [UInt8], _ buf: UnsafeBufferPointer<UInt8>, start: Int, end: Int?, canonicalSpanOf name: String?,
-    known: JSONStrings?, scratch: inout Scratch
-  ) throws(JSONParseError) -> (value: JSONValue, span: Range<Int>?) {
-    var p = JSONParser(bytes: bytes, buf: buf, i: start, end: end ?? bytes.count, known: known)
+    var p = JSONParser(bytes: bytes, i: start, end: end ?? bytes.count, known: known)
     p.spanName = name
     swap(&p.memberStack, &scratch.members)
     swap(&p.itemStack, &scratch.items)
@@ -402,18 +390,17 @@ public struct JSONParser {
     // byte sequence by byte sequence, had cost names in Chinese four times as much).
     var ascii = true
     while i < end {
-      i = Self.plainEnd(buf, from: i, end: end)
+      i = bytes.withUnsafeBufferPointer { Self.plainEnd($0, from: i, end: end) }
       guard i < end else { break }
-      let b = buf[i]
+      let b = bytes[i]
       if b == UInt8(ascii: "\"") {
         // Known strings are looked for among names, and the values of the top-level members
         // (an event's type): elsewhere values are ids, amounts and text, which would miss.
-        let text = UnsafeBufferPointer(rebasing: buf[start..<i])
-        let s: String
-        if ascii && (readingName || depth == 1), let k = known?.string(text, readable: buf.count - start) {
-          s = k
-        } else {
-          s = String(decoding: text, as: UTF8.self)
+        let lookUp = ascii && (readingName || depth == 1)
+        let s = bytes.withUnsafeBufferPointer { b -> String in
+          let text = UnsafeBufferPointer(rebasing: b[start..<i])
+          if lookUp, let k = known?.string(text, readable: b.count - start) { return k }
+          return String(decoding: text, as: UTF8.self)
         }
         i += 1
         lastStringWasPlain = ascii
