@@ -76,9 +76,10 @@ final class Handoff<Item>: @unchecked Sendable {
   ///
   /// Kept that long, an item is mostly the last reference to what it holds: the consumer may
   /// keep parts of it for a while after giving it back (an import's appender keeps each event
-  /// and its preparation until the encoding thread has stored it, up to 4,096 events later),
-  /// and whichever thread lets go last frees them. Released at once, a reading thread that
-  /// kept ahead left more and more of its records to the appender to free.
+  /// and its preparation until the encoding thread has stored it, up to
+  /// `LogAppender.eventsHeldByEncoding` events later), and whichever thread lets go last frees
+  /// them. Released at once, a reading thread that kept ahead left more and more of its records
+  /// to the appender to free.
   private func put(_ item: Item) throws {
     var released: [Item] = []
     // Released after the lock: the items' memory goes back while the consumer goes on.
