@@ -283,6 +283,8 @@ public enum EventCatalog {
     let options: [[String]]
     /// The rules of the objects of each `.lines` field (nil for the others).
     let lines: [Rules?]
+    /// The UTF-8 of each name, in `byName` order (the fast path compares a record's bytes).
+    let namesByRank: [[UInt8]]
 
     init(_ fields: [Field]) {
       // `checkObject` keeps the fields present in one 64-bit mask.
@@ -295,6 +297,7 @@ public enum EventCatalog {
       self.rank = rank
       options = fields.map { if case .oneOf(let o) = $0.kind { o } else { [] } }
       lines = fields.map { if case .lines(let inner) = $0.kind { Rules(inner) } else { nil } }
+      namesByRank = byName.map { Array(fields[$0].name.utf8) }
     }
   }
 
@@ -387,6 +390,60 @@ public enum EventCatalog {
       }
     }
     return out
+  }
+
+  /// Whether the object of a record's tape passes `rules` as it is: what `checkChanged` says of
+  /// the object read from the same text when it returns nil without throwing (every member a
+  /// known field of its kind, the required ones present, no null, nothing to normalise, nothing
+  /// the store writes). False for anything else, and the record then goes through the general
+  /// path, which says what is wrong or normalises it: the scalars are checked by the same
+  /// `checkValue`, so the two paths cannot disagree about a value.
+  static func unchanged(_ t: TapeObject, _ rules: Rules, digits: Int) -> Bool {
+    var present: UInt64 = 0
+    var r = 0
+    var k = t.index + 1
+    let end = t.entries[t.index].next
+    while k < end {
+      let e = t.entries[k]
+      // The field of this member: names and `byName` are both in byte order.
+      while r < rules.namesByRank.count
+        && !rules.namesByRank[r].withUnsafeBufferPointer({ RecordTape.named(t.bytes, e, $0) })
+      {
+        r += 1
+      }
+      guard r < rules.namesByRank.count else { return false }
+      let index = rules.byName[r]
+      let rule = rules.rules[index]
+      guard !rule.storeWritten else { return false }
+      switch e.kind {
+      case .null: return false
+      case .object: return false
+      case .array:
+        guard rule.tag == .lines, e.value > 0, let inner = rules.lines[index] else { return false }
+        var c = k + 1
+        while c < e.next {
+          guard t.entries[c].kind == .object,
+            unchanged(TapeObject(entries: t.entries, bytes: t.bytes, index: c), inner, digits: digits)
+          else { return false }
+          c = t.entries[c].next
+        }
+      case .string, .int, .bool:
+        let value: JSONValue =
+          e.kind == .string ? .string(RecordTape.string(t.bytes, e)) : e.kind == .int ? .int(e.value) : .bool(e.value != 0)
+        do throws(EventInputError) {
+          guard try checkValue(value, rules, index, path: "", digits: digits, store: false) == nil else { return false }
+        } catch {
+          return false
+        }
+      }
+      present |= 1 << UInt64(r)
+      r += 1
+      k = e.kind == .array ? e.next : k + 1
+    }
+    for index in rules.rules.indices where rules.rules[index].required {
+      guard present & (1 << UInt64(rules.rank[index])) != 0 else { return false }
+    }
+    return true
   }
 
   /// Checks `value` against the field at `index` of `rules`; returns it normalised, or nil when

@@ -32,14 +32,51 @@ public struct NewEvent: Sendable, Equatable {
   public var at: BusinessTime
   public var key: String?
   public var v: Int
-  public var data: JSONObject
+  /// The event's data. An event read by the import's fast path holds the data's canonical text
+  /// instead of the object (`EventRecordReader.fastEvent`): its preparation has everything the
+  /// appender stores, so the object is parsed from the text only when asked for (comparing with
+  /// an event already under the key, a re-import), not built and freed for every record.
+  public var data: JSONObject {
+    get {
+      switch storage {
+      case .object(let o): return o
+      case .text(let t):
+        // The text was checked as a JSON object when it was read.
+        guard let o = (try? JSONParser.parse(t))?.objectValue else {
+          preconditionFailure("NewEvent: the data text is not an object")
+        }
+        return o
+      }
+    }
+    set { storage = .object(newValue) }
+  }
+  private var storage: DataStorage
+
+  private enum DataStorage: Sendable {
+    case object(JSONObject)
+    /// RFC 8785 text of an object.
+    case text([UInt8])
+  }
 
   public init(type: String, at: BusinessTime, key: String? = nil, v: Int = 1, data: JSONObject) {
     self.type = type
     self.at = at
     self.key = key
     self.v = v
-    self.data = data
+    self.storage = .object(data)
+  }
+
+  /// An event whose data is `dataText`, the RFC 8785 text of an object.
+  package init(type: String, at: BusinessTime, key: String?, v: Int, dataText: [UInt8]) {
+    self.type = type
+    self.at = at
+    self.key = key
+    self.v = v
+    self.storage = .text(dataText)
+  }
+
+  public static func == (a: NewEvent, b: NewEvent) -> Bool {
+    a.type == b.type && a.at == b.at && a.key == b.key && a.v == b.v && a.data == b.data
   }
 
   /// Whether a stored event says the same thing (the idempotency rule of SPEC 2). Fields the

@@ -84,6 +84,101 @@ public struct EventRecordReader: Sendable {
     return NewEvent(type: type, at: at, key: key, v: v, data: data)
   }
 
+  /// A record read by the import's fast path (`fastEvent`).
+  package struct FastEvent {
+    /// The event, its data held as its canonical text.
+    package var event: NewEvent
+    /// `SalesEvent(primary: event, digits:)`.
+    package var typed: SalesEvent
+    /// The entry of `data` in the tape it was read through.
+    package var data: Int
+  }
+
+  /// The event of the JSON Lines record in `line[start..<end]`, read through `tape` without
+  /// building a tree (`RecordTape`), when the record is in the form the tape reads (RFC 8785
+  /// without escapes) and checking it changes nothing; nil otherwise, and the caller
+  /// reads it with `newEvent(_:start:end:canonicalData:scratch:)`, which normalises it or says
+  /// what is wrong with it. When it is not nil, it is that function's event (with the data's
+  /// canonical text, which that function reports as `canonicalData`), and its typed decoding.
+  /// The tape keeps the record's values for the preparation (`PreparedEvent(fast:…)`).
+  package func fastEvent(_ line: [UInt8], start: Int, end: Int, tape: inout RecordTape) -> FastEvent? {
+    // Records of older versions are upcast on the general path.
+    guard upcaster.steps.isEmpty else { return nil }
+    return line.withUnsafeBufferPointer { b -> FastEvent? in
+      guard tape.read(b, start: start, end: end) else { return nil }
+      return tape.entries.withUnsafeBufferPointer { entries -> FastEvent? in
+        fastEvent(b, entries)
+      }
+    }
+  }
+
+  private func fastEvent(_ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>)
+    -> FastEvent?
+  {
+    guard let top = entries.first, top.kind == .object else { return nil }
+    // The members by their place in `recordNames` (both in byte order).
+    var found: InlineArray<5, Int> = .init(repeating: -1)
+    var slot = 0
+    var k = 1
+    while k < top.next {
+      let e = entries[k]
+      while slot < Self.recordNameBytes.count
+        && !Self.recordNameBytes[slot].withUnsafeBufferPointer({ RecordTape.named(b, e, $0) })
+      {
+        slot += 1
+      }
+      guard slot < Self.recordNameBytes.count else { return nil }
+      found[slot] = k
+      slot += 1
+      k = e.kind == .object || e.kind == .array ? e.next : k + 1
+    }
+    // at, data, key, type, v
+    guard found[0] >= 0, found[1] >= 0, found[3] >= 0 else { return nil }
+    let typeEntry = entries[found[3]]
+    guard typeEntry.kind == .string else { return nil }
+    let typeText = UnsafeBufferPointer(rebasing: b[typeEntry.text])
+    let type = Self.knownStrings.string(typeText, readable: b.count - typeEntry.text.lowerBound)
+      ?? String(decoding: typeText, as: UTF8.self)
+    // Of the types the store writes into, shipments are prepared with their `cogs` slots;
+    // returns go the general way.
+    guard let rules = EventCatalog.rules(for: type),
+      !EventCatalog.hasStoreWrittenFields(type) || type == Shipped.type
+    else { return nil }
+    var v = rules.version
+    if found[4] >= 0 {
+      let e = entries[found[4]]
+      guard e.kind == .int else { return nil }
+      v = Int(e.value)
+    }
+    guard v == rules.version, upcaster.isIdentity(at: v) else { return nil }
+    var key: String? = nil
+    if found[2] >= 0 {
+      let e = entries[found[2]]
+      switch e.kind {
+      case .null: break
+      case .string:
+        guard !e.text.isEmpty, e.text.count <= Self.maxKeyBytes else { return nil }
+        key = RecordTape.string(b, e)
+      default: return nil
+      }
+    }
+    let atEntry = entries[found[0]]
+    guard atEntry.kind == .string, let at = BusinessTime.parse(UnsafeBufferPointer(rebasing: b[atEntry.text])) else {
+      return nil
+    }
+    let dataEntry = entries[found[1]]
+    guard dataEntry.kind == .object else { return nil }
+    let data = TapeObject(entries: entries, bytes: b, index: found[1])
+    guard EventCatalog.unchanged(data, rules.rules, digits: moneyDigits),
+      let typed = try? SalesEvent(type: type, reader: DataReader(data, digits: moneyDigits))
+    else { return nil }
+    let text = Array(UnsafeBufferPointer(rebasing: b[dataEntry.text]))
+    return FastEvent(event: NewEvent(type: type, at: at, key: key, v: v, dataText: text), typed: typed, data: found[1])
+  }
+
+  /// `recordNames` as bytes.
+  private static let recordNameBytes = recordNames.map { Array($0.utf8) }
+
   /// The names and values every record repeats (`EventCatalog.recordStrings`), which the parser
   /// returns as they are.
   static let knownStrings = JSONStrings(EventCatalog.recordStrings)

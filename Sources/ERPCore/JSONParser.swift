@@ -520,9 +520,18 @@ public struct JSONParser {
 
   /// Length of the valid UTF-8 sequence starting at `i` (RFC 3629: no overlongs, no surrogates).
   private func utf8Sequence() throws(JSONParseError) -> Int {
-    let b0 = bytes[i]
+    let n = bytes.withUnsafeBufferPointer { Self.utf8Sequence($0, at: i, end: end) }
+    guard let n else { throw error("invalid UTF-8") }
+    return n
+  }
+
+  /// Length of the valid UTF-8 sequence starting at `i` in `b[..<end]` (RFC 3629: no
+  /// overlongs, no surrogates); nil when there is none.
+  @inline(__always)
+  static func utf8Sequence(_ b: UnsafeBufferPointer<UInt8>, at i: Int, end: Int) -> Int? {
+    let b0 = b[i]
     func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
-      i + k < end && bytes[i + k] >= lo && bytes[i + k] <= hi
+      i + k < end && b[i + k] >= lo && b[i + k] <= hi
     }
     switch b0 {
     case 0xC2...0xDF: if cont(1) { return 2 }
@@ -534,7 +543,7 @@ public struct JSONParser {
     case 0xF4: if cont(1, 0x80, 0x8F) && cont(2) && cont(3) { return 4 }
     default: break
     }
-    throw error("invalid UTF-8")
+    return nil
   }
 }
 

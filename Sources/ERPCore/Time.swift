@@ -158,12 +158,20 @@ public enum BusinessTime: Sendable, Hashable, CustomStringConvertible {
   /// A date (`CivilDate.parse`), else a time (`Instant.parseRFC3339`); both start with the
   /// date, read once.
   public static func parse(_ text: String) -> BusinessTime? {
-    TextScanner.scan(text) { s in
-      guard let date = s.date() else { return nil }
-      if s.atEnd { return .date(date) }
-      guard let (t, off) = Instant.parseRFC3339(after: date, &s) else { return nil }
-      return .instant(t, offsetSeconds: off)
-    }
+    TextScanner.scan(text) { parse(&$0) }
+  }
+
+  /// `parse` of the text whose UTF-8 is `bytes`.
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> BusinessTime? {
+    var s = TextScanner(bytes: bytes)
+    return parse(&s)
+  }
+
+  private static func parse(_ s: inout TextScanner) -> BusinessTime? {
+    guard let date = s.date() else { return nil }
+    if s.atEnd { return .date(date) }
+    guard let (t, off) = Instant.parseRFC3339(after: date, &s) else { return nil }
+    return .instant(t, offsetSeconds: off)
   }
 }
 
@@ -191,7 +199,8 @@ struct TextScanner {
     }
   }
 
-  private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+  /// A scanner over `bytes`, which must stay valid while it is used.
+  init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
   var atEnd: Bool { i == bytes.count }
 
   mutating func digits(_ n: Int) -> Int? {

@@ -391,6 +391,52 @@ public final class PreparedEvent: Sendable {
     (bytes, self.ends, cogs) = (out, ends, CogsSlots(canonical: canonical, binary: binary))
   }
 
+  /// The preparation of an event read by the import's fast path (`EventRecordReader.fastEvent`,
+  /// its key set as it will be appended), from the record's tape in `line`: the same pieces as
+  /// `init(_:canonicalData:digits:)` makes of the event and its data's canonical text, written
+  /// without the data's object (`TapeWriting`).
+  package init(fast f: EventRecordReader.FastEvent, line: [UInt8], tape: RecordTape, digits: Int) {
+    let e = f.event
+    typed = f.typed
+    lookups = StateLookups(of: f.typed)
+    self.digits = digits
+    let shipment = e.type == Shipped.type
+    var ends = (0, 0, 0)
+    var lines = 0
+    let out = line.withUnsafeBufferPointer { b in
+      tape.entries.withUnsafeBufferPointer { entries in
+        ByteWriter.bytes { w in
+          CanonicalPieces.atDataName(e.at, &w)
+          if shipment {
+            TapeWriting.canonical(b, entries, object: f.data, emptyCogsInLines: true, &w)
+          } else {
+            w.bytes(UnsafeBufferPointer(rebasing: b[entries[f.data].text]))
+          }
+          CanonicalPieces.keyThenRecordedName(e.key, &w)
+          ends.0 = w.count
+          CanonicalPieces.tail(type: e.type, v: e.v, &w)
+          ends.1 = w.count
+          EventCodec.putAt(e.at, &w)
+          ends.2 = w.count
+          EventCodec.putRestHead(v: e.v, type: e.type, key: e.key, &w)
+          TapeWriting.binary(b, entries, object: f.data, emptyCogsInLines: shipment, &w)
+        }
+      }
+    }
+    if case .shipped(let s) = f.typed { lines = s.lines.count }
+    guard lines > 0 else {
+      (bytes, self.ends, cogs) = (out, ends, nil)
+      return
+    }
+    let canonical = Self.offsets(of: Self.canonicalSlot, in: out, 0..<ends.0, valueAt: 8)
+    let binary = Self.offsets(of: Self.binarySlot, in: out, ends.2..<out.count, valueAt: 6)
+    guard canonical.count == lines, binary.count == lines else {
+      (bytes, self.ends, cogs) = ([], (0, 0, 0), nil)
+      return
+    }
+    (bytes, self.ends, cogs) = (out, ends, CogsSlots(canonical: canonical, binary: binary))
+  }
+
   /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).
   public var address: UInt { UInt(bitPattern: Unmanaged.passUnretained(self).toOpaque()) }
 

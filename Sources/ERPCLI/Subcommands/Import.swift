@@ -276,10 +276,10 @@ struct ImportSource {
     // copy of every field, 3 % of the reading thread).
     func add(
       file: String, line: Int, raw: ArraySlice<UInt8>, event: consuming Result<NewEvent, EventInputError>,
-      canonicalData: ArraySlice<UInt8>? = nil
+      canonicalData: ArraySlice<UInt8>? = nil, prepared made: PreparedEvent? = nil
     ) throws {
-      var prepared: PreparedEvent? = nil
-      if case .success(let e) = event {
+      var prepared = made
+      if prepared == nil, case .success(let e) = event {
         prepared = PreparedEvent(e, canonicalData: canonicalData, digits: reader.moneyDigits)
       }
       batch.append(
@@ -308,8 +308,20 @@ struct ImportSource {
       case .jsonl:
         // The parser's stacks, allocated once for the file.
         var scratch = JSONParser.Scratch()
+        // The fast path's list of values, kept from line to line.
+        var tape = RecordTape()
         try LineStream(path: input.path).forEach { number, buffer, range in
           guard !Self.isBlank(buffer, range) else { return }
+          // Records as erpctl writes them (RFC 8785, ASCII) are read without a tree; the
+          // others, and every record with something to say about it, the general way.
+          if var fast = reader.fastEvent(buffer, start: range.lowerBound, end: range.upperBound, tape: &tape) {
+            if fast.event.key == nil { fast.event.key = try prefix() + String(number) }
+            let prepared = PreparedEvent(fast: fast, line: buffer, tape: tape, digits: reader.moneyDigits)
+            try add(
+              file: input.name, line: number, raw: keepText ? ArraySlice(Array(buffer[range])) : [],
+              event: .success(fast.event), prepared: prepared)
+            return
+          }
           var event: Result<NewEvent, EventInputError>
           // Where the line's `data` is already the text the store hashes.
           var canonicalData: Range<Int>? = nil

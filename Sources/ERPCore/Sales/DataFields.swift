@@ -1,21 +1,32 @@
 /// Typed access to the fields of an event's `data` (already shape-checked by `EventCatalog`),
 /// and the inverse: building `data` from typed values.
 struct DataReader {
-  let object: JSONObject
+  /// The data's members: an object, or (the import's fast path) an object of a `RecordTape`.
+  private let source: Source
   let digits: Int
-  /// Where `object` is, for messages: `path`, or the line `lineIndex` of the member `lineName`
+  /// Where the object is, for messages: `path`, or the line `lineIndex` of the member `lineName`
   /// of the object at `path` (built only for a message: an eagerly interpolated path per line
   /// cost more than reading the line).
   private let parentPath: String
   private let lineName: String?
   private let lineIndex: Int
 
-  init(_ object: JSONObject, path: String = "data", digits: Int) {
-    self.init(object, parentPath: path, lineName: nil, lineIndex: 0, digits: digits)
+  private enum Source {
+    case object(JSONObject)
+    case tape(TapeObject)
   }
 
-  private init(_ object: JSONObject, parentPath: String, lineName: String?, lineIndex: Int, digits: Int) {
-    self.object = object
+  init(_ object: JSONObject, path: String = "data", digits: Int) {
+    self.init(.object(object), parentPath: path, lineName: nil, lineIndex: 0, digits: digits)
+  }
+
+  /// Reads the object of a tape (valid while the tape is lent: `TapeObject`).
+  init(_ object: TapeObject, path: String = "data", digits: Int) {
+    self.init(.tape(object), parentPath: path, lineName: nil, lineIndex: 0, digits: digits)
+  }
+
+  private init(_ source: Source, parentPath: String, lineName: String?, lineIndex: Int, digits: Int) {
+    self.source = source
     self.parentPath = parentPath
     self.lineName = lineName
     self.lineIndex = lineIndex
@@ -31,6 +42,14 @@ struct DataReader {
     EventInputError(field: "\(path).\(name)", what)
   }
 
+  /// The value of member `name` as it is (nil when absent).
+  func raw(_ name: String) -> JSONValue? {
+    switch source {
+    case .object(let o): return Self.value(name, in: o)
+    case .tape(let t): return t.member(name).map(t.value)
+    }
+  }
+
   /// The value of member `name`: a scan comparing lengths first, then bytes (a few members,
   /// mostly the same small string as the literal asked for), not a binary search of `String`
   /// comparisons.
@@ -38,7 +57,7 @@ struct DataReader {
   /// The members are read where they lie (a `for member in` loop copied each, retaining its
   /// name and value), and a name read from a record is mostly the very string asked for
   /// (`JSONStrings`), whose bits settle it before any length or byte is compared.
-  private func value(_ name: String) -> JSONValue? {
+  private static func value(_ name: String, in object: JSONObject) -> JSONValue? {
     object.members.withUnsafeBufferPointer { members -> JSONValue? in
       for k in members.indices where Self.sameBits(members[k].key, name) { return members[k].value }
       let count = name.utf8.count
@@ -46,6 +65,23 @@ struct DataReader {
         return members[k].value
       }
       return nil
+    }
+  }
+
+  /// `raw(name)` for the scalar accessors: on a tape, a string, integer or boolean member is
+  /// read without going through `JSONValue`'s other cases.
+  @inline(__always)
+  private func value(_ name: String) -> JSONValue? {
+    switch source {
+    case .object(let o): return Self.value(name, in: o)
+    case .tape(let t):
+      guard let e = t.member(name) else { return nil }
+      switch e.kind {
+      case .string: return .string(RecordTape.string(t.bytes, e))
+      case .int: return .int(e.value)
+      case .bool: return .bool(e.value != 0)
+      default: return t.value(e)
+      }
     }
   }
 
@@ -103,11 +139,26 @@ struct DataReader {
   }
 
   func lines<T>(_ name: String, _ each: (DataReader) throws(EventInputError) -> T) throws(EventInputError) -> [T] {
+    if case .tape(let t) = source {
+      guard let k = t.memberIndex(name), t.entries[k].kind == .array else { throw fail(name, "is required") }
+      var out: [T] = []
+      out.reserveCapacity(Int(t.entries[k].value))
+      var c = k + 1
+      var i = 0
+      while c < t.entries[k].next {
+        guard t.entries[c].kind == .object else { throw fail("\(name)[\(i)]", "expected an object") }
+        let line = TapeObject(entries: t.entries, bytes: t.bytes, index: c)
+        out.append(try each(DataReader(.tape(line), parentPath: path, lineName: name, lineIndex: i, digits: digits)))
+        c = t.entries[c].next
+        i += 1
+      }
+      return out
+    }
     guard let items = value(name)?.arrayValue else { throw fail(name, "is required") }
     var out: [T] = []
     for (i, item) in items.enumerated() {
       guard let o = item.objectValue else { throw fail("\(name)[\(i)]", "expected an object") }
-      out.append(try each(DataReader(o, parentPath: path, lineName: name, lineIndex: i, digits: digits)))
+      out.append(try each(DataReader(.object(o), parentPath: path, lineName: name, lineIndex: i, digits: digits)))
     }
     return out
   }

@@ -41,7 +41,13 @@ public enum SalesEvent: Sendable, Equatable {
 
   /// Decodes shape-checked `data` of `type` (current version).
   public init(type: String, data: JSONObject, digits: Int) throws(EventInputError) {
-    func p<P: EventPayload>(_: P.Type) throws(EventInputError) -> P { try P(data: data, digits: digits) }
+    try self.init(type: type, reader: DataReader(data, digits: digits))
+  }
+
+  /// Decodes shape-checked data of `type` (current version) through `reader`: an object, or a
+  /// record's tape (`EventRecordReader.fastEvent`).
+  init(type: String, reader: DataReader) throws(EventInputError) {
+    func p<P: EventPayload>(_: P.Type) throws(EventInputError) -> P { try P(reading: DataReaderBox(r: reader)) }
     switch type {
     case CustomerRegistered.type: self = .customerRegistered(try p(CustomerRegistered.self))
     case ProductDefined.type: self = .productDefined(try p(ProductDefined.self))
