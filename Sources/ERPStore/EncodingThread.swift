@@ -9,6 +9,8 @@ final class EncodedRun: @unchecked Sendable {
     /// A decided primary event (with its preparation, if any) and the events derived from it,
     /// the primary first, as `EventEncoder.encode` takes them.
     case decided(NewEvent, PreparedEvent?, [SalesEvent])
+    /// The same, with the event in its preparation (`PreparedEvent.event`).
+    case prepared(PreparedEvent, [SalesEvent])
     /// An event stored as given (`AppendMode.trusted`).
     case asGiven(NewEvent)
   }
@@ -39,6 +41,8 @@ final class EncodedRun: @unchecked Sendable {
       switch entries[i] {
       case .decided(let e, let prepared, let decided):
         _ = encoder.encode(e, prepared, decided) { _, record in keep(record) }
+      case .prepared(let prepared, let decided):
+        _ = encoder.encode(prepared.event, prepared, decided) { _, record in keep(record) }
       case .asGiven(let e):
         _ = encoder.encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
         keep(encoder.record)

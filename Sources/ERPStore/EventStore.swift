@@ -320,6 +320,9 @@ public final class EventStore {
 /// and a struct of 300 bytes was copied, with a retain of each of its arrays and strings, at
 /// every step.
 public final class PreparedEvent: Sendable {
+  /// The event prepared, keyed as it will be appended (`LogAppender.append(prepared:index:)`
+  /// reads it here, and the encoding thread gets it from here).
+  public let event: NewEvent
   /// `SalesEvent(primary:digits:)`; nil when the event does not decode (`append` says why).
   let typed: SalesEvent?
   /// The state records deciding it looks up first, for the appender to prefetch ahead.
@@ -345,6 +348,7 @@ public final class PreparedEvent: Sendable {
   ///   copied instead of writing the object out again.
   /// - Parameter digits: the store's money digits (`append` ignores a preparation for others).
   public init(_ e: NewEvent, canonicalData: ArraySlice<UInt8>? = nil, digits: Int) {
+    event = e
     let typed = try? SalesEvent(primary: e, digits: digits)
     self.typed = typed
     lookups = typed.map(StateLookups.init(of:)) ?? StateLookups()
@@ -397,6 +401,7 @@ public final class PreparedEvent: Sendable {
   /// without the data's object (`TapeWriting`).
   package init(fast f: EventRecordReader.FastEvent, line: [UInt8], tape: RecordTape, digits: Int) {
     let e = f.event
+    event = e
     typed = f.typed
     lookups = StateLookups(of: f.typed)
     self.digits = digits
@@ -709,7 +714,25 @@ public struct LogAppender {
     -> AppendOutcome
   {
     let prepared = prepared?.digits == digits ? prepared : nil
-    if let key = e.key {
+    return try append(key: e.key, at: e.at, event: { e }, prepared: prepared, index: index)
+  }
+
+  /// `append(prepared.event, prepared: prepared, index:)`, reading the event where it is in its
+  /// preparation: the import's path. The event's strings and data were made on the reading
+  /// thread, and each copy of it here (one to append, one for the encoding thread) retained
+  /// them, a cache miss apiece; the encoding thread now takes the event from the preparation.
+  public mutating func append(prepared: PreparedEvent, index: Int = 0) throws -> AppendOutcome {
+    guard prepared.digits == digits else { return try append(prepared.event, index: index) }
+    return try append(
+      key: prepared.event.key, at: prepared.event.at, event: { prepared.event }, prepared: prepared, index: index)
+  }
+
+  /// `append` of the event `event()` gives, whose key and business time are `key` and `at`
+  /// (asked for only where the event itself is needed: a key already taken, no preparation).
+  private mutating func append(
+    key: String?, at: BusinessTime, event: () -> NewEvent, prepared: PreparedEvent?, index: Int
+  ) throws -> AppendOutcome {
+    if let key {
       // The key is indexed under the seq the event will get, in the same search that finds it
       // already there; a refusal below takes it out again.
       keyBytes.removeAll(keepingCapacity: true)
@@ -722,14 +745,14 @@ public struct LogAppender {
         let there = try txn.withValue(store.events, SeqKey.encode(seq)) { buf in
           try? EventCodec.decode(buf, seq: seq)
         }
-        if let there, let there, e.samePayload(as: there) { return .existing(seq) }
+        if let there, let there, event().samePayload(as: there) { return .existing(seq) }
         throw StoreError.keyConflict(index: index, key: key, existingSeq: seq)
       }
     }
     do {
-      return try appendNew(e, prepared: prepared, index: index)
+      return try appendNew(at: at, event: event, prepared: prepared, index: index)
     } catch let error as StoreError {
-      guard e.key != nil else { throw error }
+      guard key != nil else { throw error }
       switch error {
       case .refused, .rejected:
         // The transaction goes on (an import skipping invalid records): the key must go.
@@ -743,8 +766,11 @@ public struct LogAppender {
   }
 
   /// `append` of an event whose key (if any) is indexed already.
-  private mutating func appendNew(_ e: NewEvent, prepared: PreparedEvent?, index: Int) throws -> AppendOutcome {
+  private mutating func appendNew(
+    at: BusinessTime, event: () -> NewEvent, prepared: PreparedEvent?, index: Int
+  ) throws -> AppendOutcome {
     guard mode == .decide else {
+      let e = event()
       if foldsState { try store.fold(type: e.type, v: e.v, data: e.data, into: sales) }
       if let encoding {
         head.seq += 1
@@ -755,9 +781,9 @@ public struct LogAppender {
     }
     let decided: [SalesEvent]
     do {
-      let typed = try prepared?.typed ?? SalesEvent(primary: e, digits: digits)
+      let typed = try prepared?.typed ?? SalesEvent(primary: event(), digits: digits)
       let ctx = DecideContext(
-        at: e.at, date: store.zone.date(of: e.at), digits: digits, defaultTermsDays: termsDays)
+        at: at, date: store.zone.date(of: at), digits: digits, defaultTermsDays: termsDays)
       decided = try SalesDecider.decide(typed, ctx, sales)
     } catch let error as EventInputError {
       throw StoreError.rejected(index: index, error)
@@ -771,7 +797,8 @@ public struct LogAppender {
     if let encoding {
       let seq = head.seq + 1
       head.seq += UInt64(decided.count)
-      if encoding.add(.decided(e, prepared, decided)) {
+      let entry: EncodedRun.Entry = prepared.map { .prepared($0, decided) } ?? .decided(event(), nil, decided)
+      if encoding.add(entry) {
         try encoding.cycle { try put($0) }
       }
       return .appended(seq)
@@ -781,7 +808,7 @@ public struct LogAppender {
     var seqKey: [UInt8] = []
     swap(&seqKey, &self.seqKey)
     defer { swap(&seqKey, &self.seqKey) }
-    let seq = try encoder.encode(e, prepared, decided) { seq, record in
+    let seq = try encoder.encode(prepared?.event ?? event(), prepared, decided) { seq, record in
       SeqKey.set(seq, in: &seqKey)
       try txn.put(events, seqKey, record, append: true)
     }

@@ -462,13 +462,22 @@ final class ImportRun {
     records += 1
     progress.tick(records)
     if tally.first == nil { tally.first = (r.pointee.file, r.pointee.line) }
-    guard case .success(let e) = r.pointee.event else {
-      if case .failure(let error) = r.pointee.event { reject(r.pointee, "\(error)", &tally) }
+    // A record with a preparation is appended from it (its event is in it: not copied here).
+    let prepared = r.pointee.prepared
+    if prepared == nil, case .failure(let error) = r.pointee.event {
+      reject(r.pointee, "\(error)", &tally)
       return
     }
     let before = log.head.seq
     do {
-      switch try log.append(e, prepared: r.pointee.prepared, index: r.pointee.line) {
+      let outcome: AppendOutcome
+      if let prepared {
+        outcome = try log.append(prepared: prepared, index: r.pointee.line)
+      } else {
+        guard case .success(let e) = r.pointee.event else { return }
+        outcome = try log.append(e, index: r.pointee.line)
+      }
+      switch outcome {
       case .appended:
         tally.appended += 1
         tally.derived += Int(log.head.seq - before) - 1

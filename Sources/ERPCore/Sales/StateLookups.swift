@@ -30,7 +30,8 @@ public struct StateLookups: Sendable {
       add(.order, e.order); add(.customer, e.customer); add(.rep, e.rep)
       for l in e.lines { add(.product, l.sku); add(.stock, l.sku) }
     case .shipped(let e):
-      add(.order, e.order); add(.shipment, e.shipment)
+      // (The invoice it issues is new: where its slot is, for the insertion.)
+      add(.order, e.order); add(.shipment, e.shipment); add(.invoice, SalesDecider.invoiceID(shipment: e.shipment))
       for l in e.lines { add(.product, l.sku); add(.stock, l.sku) }
     case .orderCancelled(let e): add(.order, e.order)
     case .returnReceived(let e): add(.order, e.order); add(.stock, e.sku)
