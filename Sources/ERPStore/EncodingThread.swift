@@ -149,7 +149,12 @@ final class EncodingPipeline {
   deinit { thread.stop() }
 
   /// Adds a primary event to the run being filled; true when the run is full (`cycle`).
-  func add(_ entry: EncodedRun.Entry) -> Bool {
+  ///
+  /// The entry is consumed, moved into the run: taken as borrowed, it was copied in, which
+  /// retained its preparation and decided events (and destroyed by the caller, which released
+  /// them): 2.6 % of the appending thread's samples, each a cache miss on memory the other
+  /// threads had touched.
+  func add(_ entry: consuming EncodedRun.Entry) -> Bool {
     filling.entries.append(entry)
     return filling.entries.count >= runLength
   }

@@ -797,8 +797,8 @@ public struct LogAppender {
     if let encoding {
       let seq = head.seq + 1
       head.seq += UInt64(decided.count)
-      let entry: EncodedRun.Entry = prepared.map { .prepared($0, decided) } ?? .decided(event(), nil, decided)
-      if encoding.add(entry) {
+      // (Made in the call: a local entry was copied into the run, and destroyed here.)
+      if encoding.add(prepared.map { .prepared($0, decided) } ?? .decided(event(), nil, decided)) {
         try encoding.cycle { try put($0) }
       }
       return .appended(seq)
