@@ -5,13 +5,13 @@ import Foundation
 /// decoding and freeing the tree of every record was about three quarters of the import's
 /// reading thread (BENCHMARKS.md, issue 4, run 11).
 ///
-/// It takes only text that is already what erpctl stores and hashes: RFC 8785 as `export` and
-/// `generate` write it (no white space, members in byte order, integers as plain digits), with
-/// strings in valid UTF-8 without escapes, and member names in ASCII. Anything else (a space, an
-/// escape, a non-ASCII name, members out of order, a number with a fraction) is not read here: `read` says false
-/// and the record goes through `JSONParser` and the catalogue, which normalise it or say what is
-/// wrong with it. So the fast path never has to produce a message, and what it accepts is a
-/// subset of what the general path accepts, read to the same values.
+/// It takes only text that is already what erpctl stores and hashes: RFC 8785 as `generate`
+/// writes it (no white space, members in byte order, integers as plain digits), with strings in
+/// valid UTF-8 without escapes, and member names in ASCII. Anything else (a space, an escape, a
+/// name not in ASCII, members out of order) is not read here: `read` says false, and the record
+/// goes through `JSONParser` and the catalogue, which normalise it or say what is wrong with it.
+/// So the fast path never has to produce a message, and what it accepts is a subset of what the
+/// general path accepts, read to the same values.
 ///
 /// The list is kept from one line to the next (no allocation per record). Offsets are into the
 /// buffer the line was read from.
