@@ -204,23 +204,8 @@ struct TapeObject {
   /// The object's own entry.
   let index: Int
 
-  /// The entry of member `name`, if present.
-  func member(_ name: String) -> RecordTape.Entry? {
-    var name = name
-    return name.withUTF8 { n -> RecordTape.Entry? in
-      var k = index + 1
-      let end = entries[index].next
-      while k < end {
-        let e = entries[k]
-        if RecordTape.named(bytes, e, n) { return e }
-        k = e.kind == .object || e.kind == .array ? e.next : k + 1
-      }
-      return nil
-    }
-  }
-
   /// The index of member `name`'s entry, if present.
-  func memberIndex(_ name: String) -> Int? {
+  func member(_ name: String) -> Int? {
     var name = name
     return name.withUTF8 { n -> Int? in
       var k = index + 1
@@ -232,19 +217,6 @@ struct TapeObject {
       }
       return nil
     }
-  }
-
-  /// The indexes of the children of the container at `k`.
-  func children(of k: Int) -> [Int] {
-    var out: [Int] = []
-    out.reserveCapacity(Int(entries[k].value))
-    var c = k + 1
-    while c < entries[k].next {
-      out.append(c)
-      let e = entries[c]
-      c = e.kind == .object || e.kind == .array ? e.next : c + 1
-    }
-    return out
   }
 
   /// The value of entry `e` as a `JSONValue` (a container is parsed from its text: only for

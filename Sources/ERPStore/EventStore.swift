@@ -362,37 +362,53 @@ public final class PreparedEvent: Sendable {
       }
       (data, lines) = (withSlots, n)
     }
-    var ends = (0, 0, 0)
-    let out = ByteWriter.bytes { w in
+    let (out, ends) = Self.write(e) { w in
       // (A shipment's data gets its `cogs` slots: not the text read.)
       if let canonicalData, lines == 0 {
-        CanonicalPieces.atDataName(e.at, &w)
         canonicalData.withUnsafeBufferPointer { w.bytes($0) }
       } else {
-        CanonicalPieces.atData(e.at, data, &w)
+        w.jsonObject(data)
       }
+    } binaryData: { w in
+      EventCodec.putObject(data, &w)
+    }
+    (bytes, self.ends, cogs) = Self.pieces(out, ends, lines: lines)
+  }
+
+  /// The pieces of `e` one after the other, and where the first three end: `canonicalData`
+  /// writes its data's canonical text and `binaryData` its binary form.
+  private static func write(
+    _ e: NewEvent, canonicalData: (inout ByteWriter) -> Void, binaryData: (inout ByteWriter) -> Void
+  ) -> (out: [UInt8], ends: (Int, Int, Int)) {
+    var ends = (0, 0, 0)
+    let out = ByteWriter.bytes { w in
+      CanonicalPieces.atDataName(e.at, &w)
+      canonicalData(&w)
       CanonicalPieces.keyThenRecordedName(e.key, &w)
       ends.0 = w.count
       CanonicalPieces.tail(type: e.type, v: e.v, &w)
       ends.1 = w.count
       EventCodec.putAt(e.at, &w)
       ends.2 = w.count
-      EventCodec.putRest(v: e.v, type: e.type, key: e.key, data: data, &w)
+      EventCodec.putRestHead(v: e.v, type: e.type, key: e.key, &w)
+      binaryData(&w)
     }
-    guard lines > 0 else {
-      (bytes, self.ends, cogs) = (out, ends, nil)
-      return
-    }
+    return (out, ends)
+  }
+
+  /// The pieces `out` with their `ends`, and for a shipment of `lines` lines (0 for any other
+  /// event) the `cogs` slots in them.
+  private static func pieces(_ out: [UInt8], _ ends: (Int, Int, Int), lines: Int)
+    -> (bytes: [UInt8], ends: (Int, Int, Int), cogs: CogsSlots?)
+  {
+    guard lines > 0 else { return (out, ends, nil) }
     // The empty strings are found by their member's bytes, each exactly once per line, in order
     // (canonical JSON escapes every quote inside a string, and the binary form has one object per
     // line); anything else and the shipment gets no pieces.
-    let canonical = Self.offsets(of: Self.canonicalSlot, in: out, 0..<ends.0, valueAt: 8)
-    let binary = Self.offsets(of: Self.binarySlot, in: out, ends.2..<out.count, valueAt: 6)
-    guard canonical.count == lines, binary.count == lines else {
-      (bytes, self.ends, cogs) = ([], (0, 0, 0), nil)
-      return
-    }
-    (bytes, self.ends, cogs) = (out, ends, CogsSlots(canonical: canonical, binary: binary))
+    let canonical = offsets(of: canonicalSlot, in: out, 0..<ends.0, valueAt: 8)
+    let binary = offsets(of: binarySlot, in: out, ends.2..<out.count, valueAt: 6)
+    guard canonical.count == lines, binary.count == lines else { return ([], (0, 0, 0), nil) }
+    return (out, ends, CogsSlots(canonical: canonical, binary: binary))
   }
 
   /// The preparation of an event read by the import's fast path (`EventRecordReader.fastEvent`,
@@ -406,40 +422,21 @@ public final class PreparedEvent: Sendable {
     lookups = StateLookups(of: f.typed)
     self.digits = digits
     let shipment = e.type == Shipped.type
-    var ends = (0, 0, 0)
-    var lines = 0
-    let out = line.withUnsafeBufferPointer { b in
+    let (out, ends) = line.withUnsafeBufferPointer { b in
       tape.entries.withUnsafeBufferPointer { entries in
-        ByteWriter.bytes { w in
-          CanonicalPieces.atDataName(e.at, &w)
+        Self.write(e) { w in
           if shipment {
             TapeWriting.canonical(b, entries, object: f.data, emptyCogsInLines: true, &w)
           } else {
             w.bytes(UnsafeBufferPointer(rebasing: b[entries[f.data].text]))
           }
-          CanonicalPieces.keyThenRecordedName(e.key, &w)
-          ends.0 = w.count
-          CanonicalPieces.tail(type: e.type, v: e.v, &w)
-          ends.1 = w.count
-          EventCodec.putAt(e.at, &w)
-          ends.2 = w.count
-          EventCodec.putRestHead(v: e.v, type: e.type, key: e.key, &w)
+        } binaryData: { w in
           TapeWriting.binary(b, entries, object: f.data, emptyCogsInLines: shipment, &w)
         }
       }
     }
-    if case .shipped(let s) = f.typed { lines = s.lines.count }
-    guard lines > 0 else {
-      (bytes, self.ends, cogs) = (out, ends, nil)
-      return
-    }
-    let canonical = Self.offsets(of: Self.canonicalSlot, in: out, 0..<ends.0, valueAt: 8)
-    let binary = Self.offsets(of: Self.binarySlot, in: out, ends.2..<out.count, valueAt: 6)
-    guard canonical.count == lines, binary.count == lines else {
-      (bytes, self.ends, cogs) = ([], (0, 0, 0), nil)
-      return
-    }
-    (bytes, self.ends, cogs) = (out, ends, CogsSlots(canonical: canonical, binary: binary))
+    let lines = if case .shipped(let s) = f.typed { s.lines.count } else { 0 }
+    (bytes, self.ends, cogs) = Self.pieces(out, ends, lines: lines)
   }
 
   /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).
@@ -708,19 +705,15 @@ public struct LogAppender {
   /// Appends one primary event with the events derived from it, or reports the seq of the
   /// identical event already under its key. `index` only labels errors (its position in the
   /// caller's batch). A refused event leaves nothing behind: deciding writes nothing.
-  /// - Parameter prepared: `PreparedEvent(e, digits:)` with the store's money digits, when the
-  ///   caller has made it ahead (the import, on its reading thread); nil to do that work here.
-  public mutating func append(_ e: NewEvent, prepared: PreparedEvent? = nil, index: Int = 0) throws
-    -> AppendOutcome
-  {
-    let prepared = prepared?.digits == digits ? prepared : nil
-    return try append(key: e.key, at: e.at, event: { e }, prepared: prepared, index: index)
+  public mutating func append(_ e: NewEvent, index: Int = 0) throws -> AppendOutcome {
+    try append(key: e.key, at: e.at, event: { e }, prepared: nil, index: index)
   }
 
-  /// `append(prepared.event, prepared: prepared, index:)`, reading the event where it is in its
-  /// preparation: the import's path. The event's strings and data were made on the reading
-  /// thread, and each copy of it here (one to append, one for the encoding thread) retained
-  /// them, a cache miss apiece; the encoding thread now takes the event from the preparation.
+  /// `append(prepared.event)`, with the work its preparation did ahead (the import's, on its
+  /// reading thread); a preparation for other money digits than the store's is not used. The
+  /// event is read where it is in its preparation: its strings and data were made on the
+  /// reading thread, and each copy of it here (one to append, one for the encoding thread) had
+  /// retained them, a cache miss apiece. The encoding thread takes it from the preparation.
   public mutating func append(prepared: PreparedEvent, index: Int = 0) throws -> AppendOutcome {
     guard prepared.digits == digits else { return try append(prepared.event, index: index) }
     return try append(

@@ -237,9 +237,9 @@ func plainLog(_ events: [NewEvent]) throws -> [String] {
 @Suite("Primary events prepared ahead")
 struct PreparedAheadTests {
   /// The import prepares each primary on its reading thread (decoded, data encoded) and hands
-  /// it to `append(_:prepared:)`; the log must be the one `append` writes when it does that work
-  /// itself, shipments whose `cogs` the store writes included. A preparation for other money
-  /// digits is ignored.
+  /// it to `append(prepared:index:)`; the log must be the one `append` writes when it does that
+  /// work itself, shipments whose `cogs` the store writes included. A preparation for other
+  /// money digits is ignored.
   @Test(arguments: [false, true])
   func preparedAheadAppendsTheSameLog(otherDigits: Bool) throws {
     let events = try generatedHistory(months: 2, customers: 30, reps: 3, products: 10, seed: 5)
@@ -249,7 +249,7 @@ struct PreparedAheadTests {
     let digits = s.metadata.moneyDigits
     try s.withAppender(clock: { fixedInstant }) { log in
       for (i, e) in events.enumerated() {
-        _ = try log.append(e, prepared: PreparedEvent(e, digits: otherDigits ? digits + 1 : digits), index: i)
+        _ = try log.append(prepared: PreparedEvent(e, digits: otherDigits ? digits + 1 : digits), index: i)
       }
     }
     #expect(events.contains { $0.type == "Shipped" })
@@ -396,7 +396,7 @@ struct EncodingThreadTests {
       for (i, e) in events.enumerated() {
         do {
           let p = prepared && i % 2 == 0 ? PreparedEvent(e, digits: digits) : nil
-          out.append("\(try log.append(e, prepared: p, index: i))")
+          out.append("\(try p.map { try log.append(prepared: $0, index: i) } ?? log.append(e, index: i))")
         } catch let error as StoreError {
           out.append("\(error)")
         }

@@ -249,10 +249,9 @@ struct ImportRecord {
   var line: Int
   /// The record's text, for `--rejects`.
   var raw: ArraySlice<UInt8>
-  var event: Result<NewEvent, EventInputError>
-  /// What the appender can work out from the event alone, made on the reading thread so that
-  /// the appending thread does not (nil for an invalid record).
-  var prepared: PreparedEvent? = nil
+  /// The record's event with what the appender can work out from it alone, made on the reading
+  /// thread so that the appending thread does not (`PreparedEvent`); or why it is invalid.
+  var prepared: Result<PreparedEvent, EventInputError>
   /// `prepared`'s lookups, kept in the record: the appender reads them 16 and 8 records ahead
   /// to prefetch, and through the preparation (an object of its own) each read was a cache miss.
   var lookups = StateLookups()
@@ -276,16 +275,20 @@ struct ImportSource {
     // copy of every field, 3 % of the reading thread).
     func add(
       file: String, line: Int, raw: ArraySlice<UInt8>, event: consuming Result<NewEvent, EventInputError>,
-      canonicalData: ArraySlice<UInt8>? = nil, prepared made: PreparedEvent? = nil
+      canonicalData: ArraySlice<UInt8>? = nil
     ) throws {
-      var prepared = made
-      if prepared == nil, case .success(let e) = event {
-        prepared = PreparedEvent(e, canonicalData: canonicalData, digits: reader.moneyDigits)
-      }
+      try add(
+        file: file, line: line, raw: raw,
+        prepared: event.map { PreparedEvent($0, canonicalData: canonicalData, digits: reader.moneyDigits) })
+    }
+    func add(
+      file: String, line: Int, raw: ArraySlice<UInt8>, prepared: Result<PreparedEvent, EventInputError>
+    ) throws {
+      let made = try? prepared.get()
       batch.append(
         ImportRecord(
-          file: file, line: line, raw: raw, event: event, prepared: prepared,
-          lookups: prepared?.lookups ?? StateLookups(), preparedAddress: prepared?.address ?? 0))
+          file: file, line: line, raw: raw, prepared: prepared,
+          lookups: made?.lookups ?? StateLookups(), preparedAddress: made?.address ?? 0))
       if batch.count >= size {
         try body(batch)
         batch.removeAll(keepingCapacity: true)
@@ -319,7 +322,7 @@ struct ImportSource {
             let prepared = PreparedEvent(fast: fast, line: buffer, tape: tape, digits: reader.moneyDigits)
             try add(
               file: input.name, line: number, raw: keepText ? ArraySlice(Array(buffer[range])) : [],
-              event: .success(fast.event), prepared: prepared)
+              prepared: .success(prepared))
             return
           }
           var event: Result<NewEvent, EventInputError>
@@ -462,22 +465,17 @@ final class ImportRun {
     records += 1
     progress.tick(records)
     if tally.first == nil { tally.first = (r.pointee.file, r.pointee.line) }
-    // A record with a preparation is appended from it (its event is in it: not copied here).
-    let prepared = r.pointee.prepared
-    if prepared == nil, case .failure(let error) = r.pointee.event {
+    // Appended from its preparation, which holds the event (not copied out here).
+    let prepared: PreparedEvent
+    switch r.pointee.prepared {
+    case .success(let p): prepared = p
+    case .failure(let error):
       reject(r.pointee, "\(error)", &tally)
       return
     }
     let before = log.head.seq
     do {
-      let outcome: AppendOutcome
-      if let prepared {
-        outcome = try log.append(prepared: prepared, index: r.pointee.line)
-      } else {
-        guard case .success(let e) = r.pointee.event else { return }
-        outcome = try log.append(e, index: r.pointee.line)
-      }
-      switch outcome {
+      switch try log.append(prepared: prepared, index: r.pointee.line) {
       case .appended:
         tally.appended += 1
         tally.derived += Int(log.head.seq - before) - 1

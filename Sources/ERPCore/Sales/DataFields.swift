@@ -43,16 +43,16 @@ struct DataReader {
   }
 
   /// The value of member `name` as it is (nil when absent).
-  func raw(_ name: String) -> JSONValue? {
+  func value(_ name: String) -> JSONValue? {
     switch source {
     case .object(let o): return Self.value(name, in: o)
-    case .tape(let t): return t.member(name).map(t.value)
+    case .tape(let t): return t.member(name).map { t.value(t.entries[$0]) }
     }
   }
 
-  /// The value of member `name`: a scan comparing lengths first, then bytes (a few members,
-  /// mostly the same small string as the literal asked for), not a binary search of `String`
-  /// comparisons.
+  /// The member of `object` named `name`: a scan comparing lengths first, then bytes (a few
+  /// members, mostly the same small string as the literal asked for), not a binary search of
+  /// `String` comparisons.
   ///
   /// The members are read where they lie (a `for member in` loop copied each, retaining its
   /// name and value), and a name read from a record is mostly the very string asked for
@@ -65,23 +65,6 @@ struct DataReader {
         return members[k].value
       }
       return nil
-    }
-  }
-
-  /// `raw(name)` for the scalar accessors: on a tape, a string, integer or boolean member is
-  /// read without going through `JSONValue`'s other cases.
-  @inline(__always)
-  private func value(_ name: String) -> JSONValue? {
-    switch source {
-    case .object(let o): return Self.value(name, in: o)
-    case .tape(let t):
-      guard let e = t.member(name) else { return nil }
-      switch e.kind {
-      case .string: return .string(RecordTape.string(t.bytes, e))
-      case .int: return .int(e.value)
-      case .bool: return .bool(e.value != 0)
-      default: return t.value(e)
-      }
     }
   }
 
@@ -140,7 +123,7 @@ struct DataReader {
 
   func lines<T>(_ name: String, _ each: (DataReader) throws(EventInputError) -> T) throws(EventInputError) -> [T] {
     if case .tape(let t) = source {
-      guard let k = t.memberIndex(name), t.entries[k].kind == .array else { throw fail(name, "is required") }
+      guard let k = t.member(name), t.entries[k].kind == .array else { throw fail(name, "is required") }
       var out: [T] = []
       out.reserveCapacity(Int(t.entries[k].value))
       var c = k + 1

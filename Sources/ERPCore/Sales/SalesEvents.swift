@@ -168,7 +168,7 @@ public struct TargetSet: EventPayload {
     let r = b.r
     self.init(
       scope: try r.string("scope"), id: r.optString("id"), metric: try r.string("metric"),
-      period: try r.string("period"), value: r.raw("value") ?? .null)
+      period: try r.string("period"), value: r.value("value") ?? .null)
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("scope", scope); b.w.set("id", id); b.w.set("metric", metric); b.w.set("period", period)
@@ -201,7 +201,7 @@ public struct AlertRuleSet: EventPayload {
   public init(reading b: DataReaderBox) throws(EventInputError) {
     let r = b.r
     var enabled: Bool?
-    if case .bool(let v)? = r.raw("enabled") { enabled = v }
+    if case .bool(let v)? = r.value("enabled") { enabled = v }
     self.init(
       rule: try r.string("rule"), enabled: enabled, checkpoint: try r.optRate("checkpoint"),
       threshold: try r.optRate("threshold"), floor: try r.optRate("floor"), days: r.optInt("days"),
