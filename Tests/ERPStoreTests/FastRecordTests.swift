@@ -180,6 +180,9 @@ struct FastRecordTests {
     #"{"at":"2026-01-05","data":{"amount":"5.00","customer":"C-1","payment":"P-1"},"type":"PaymentReceived"} x"#,
     #"{"at":"2026-01-05","data":{"amount":"5.00","customer":"C-1","payment":"P-1"},"type":"PaymentReceived""#,
     #"{"at":"2026-01-05","data":{"amount":"5.00","customer":"C-1","payment":"P-1"},"type":"PaymentReceived","é":1}"#,
+    #"{"at":"2026-01-05","data":{"amount":"5.00","amount":"6.00","customer":"C-1","payment":"P-1"},"type":"PaymentReceived"}"#,
+    #"{"at":"2026-01-05","data":{"lines":[{"qty":1e3,"sku":"A"}],"order":"SO-1","shipment":"SH-1"},"type":"Shipped"}"#,
+    #"{"at":"2026-01-05","data":{"lines":[{"qty":9007199254740993,"sku":"A"}],"order":"SO-1","shipment":"SH-1"},"type":"Shipped"}"#,
   ])
   func invalidRecordsAreLeftToTheGeneralPath(_ text: String) {
     let (buffer, range) = Self.embedded(Self.line(text))
