@@ -776,7 +776,7 @@ public struct LogAppender {
       }
       return .appended(try put(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data)))
     }
-    let decided: [SalesEvent]
+    var decided: [SalesEvent]
     do {
       let typed = try prepared?.typed ?? SalesEvent(primary: event(), digits: digits)
       let ctx = DecideContext(
@@ -788,9 +788,7 @@ public struct LogAppender {
       throw StoreError.refused(index: index, error)
     }
     // (Folded before the events are stored: neither reads what the other writes.)
-    for i in decided.indices {
-      try SalesDecider.evolve(sales, decided[i], defaultTermsDays: termsDays)
-    }
+    try SalesDecider.evolve(sales, each: &decided, defaultTermsDays: termsDays)
     if let encoding {
       let seq = head.seq + 1
       head.seq += UInt64(decided.count)

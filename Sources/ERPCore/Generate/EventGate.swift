@@ -55,14 +55,14 @@ final class EventGate {
   func submit(_ event: SalesEvent, dated: Bool = false) -> [SalesEvent]? {
     let at = time(dated: dated)
     let type = event.type
-    let decided: [SalesEvent]
+    var decided: [SalesEvent]
     let data: JSONObject
     do {
       data = try EventCatalog.check(type: type, data: event.data(digits: Self.digits), moneyDigits: Self.digits)
       let typed = try SalesEvent(type: type, data: data, digits: Self.digits)
       let ctx = DecideContext(at: at, date: day, digits: Self.digits, defaultTermsDays: Self.defaultTermsDays)
       decided = try SalesDecider.decide(typed, ctx, state)
-      for d in decided { try SalesDecider.evolve(state, d, defaultTermsDays: Self.defaultTermsDays) }
+      try SalesDecider.evolve(state, each: &decided, defaultTermsDays: Self.defaultTermsDays)
     } catch {
       refused += 1
       if refusals.count < 10 { refusals.append("\(day) \(type): \(error)") }
