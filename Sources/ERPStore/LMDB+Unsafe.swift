@@ -283,6 +283,12 @@ struct WriteTransaction {
   /// returns the value it has (`MDB_NOOVERWRITE`: one search, where a `get` before a `put` took
   /// two).
   func insertNew(_ db: Database, _ key: [UInt8], _ value: [UInt8]) throws(StoreError) -> [UInt8]? {
+    let result = key.withUnsafeBytes { k in Result { () throws(StoreError) in try insertNew(db, key: k, value) } }
+    return try result.get()
+  }
+
+  /// `insertNew` of a key lying elsewhere (a string's UTF-8).
+  func insertNew(_ db: Database, key: UnsafeRawBufferPointer, _ value: [UInt8]) throws(StoreError) -> [UInt8]? {
     var existing: [UInt8]?
     let rc = value.withUnsafeBytes { v in
       rawPut(db, key, v, flags: UInt32(MDB_NOOVERWRITE)) { existing = Array($0) }
@@ -298,16 +304,21 @@ struct WriteTransaction {
     _ db: Database, _ key: [UInt8], _ v: UnsafeRawBufferPointer, flags: UInt32,
     existing: (UnsafeRawBufferPointer) -> Void
   ) -> Int32 {
-    key.withUnsafeBytes { k in
-      // The MDB_vals point into `key` and `v`, alive for this call; LMDB copies them.
-      var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
-      var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
-      let (cursor, opened) = cursors.cursor(db.dbi)
-      guard let cursor else { return opened }
-      let rc = mdb_cursor_put(cursor, &mk, &mv, flags)
-      if rc == MDB_KEYEXIST { existing(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
-      return rc
-    }
+    key.withUnsafeBytes { k in rawPut(db, k, v, flags: flags, existing: existing) }
+  }
+
+  private func rawPut(
+    _ db: Database, _ k: UnsafeRawBufferPointer, _ v: UnsafeRawBufferPointer, flags: UInt32,
+    existing: (UnsafeRawBufferPointer) -> Void
+  ) -> Int32 {
+    // The MDB_vals point into `k` and `v`, alive for this call; LMDB copies them.
+    var mk = MDB_val(mv_size: k.count, mv_data: UnsafeMutableRawPointer(mutating: k.baseAddress))
+    var mv = MDB_val(mv_size: v.count, mv_data: UnsafeMutableRawPointer(mutating: v.baseAddress))
+    let (cursor, opened) = cursors.cursor(db.dbi)
+    guard let cursor else { return opened }
+    let rc = mdb_cursor_put(cursor, &mk, &mv, flags)
+    if rc == MDB_KEYEXIST { existing(UnsafeRawBufferPointer(start: mv.mv_data, count: mv.mv_size)) }
+    return rc
   }
 
   func delete(_ db: Database, _ key: [UInt8]) throws(StoreError) {
