@@ -2,6 +2,8 @@
 /// one record per entity, kept in LMDB and updated in the same transaction as the events.
 /// Records persist as JSON objects (integers in minor units), encoded by the store's binary codec.
 public protocol StateRecord: Sendable, Equatable {
+  /// (Computed in each type, not a `static let`: a stored one is a lazily made global, checked
+  /// at every read, and the state reads it at every lookup.)
   static var kind: StateKind { get }
   init(json: JSONObject) throws(StateDecodingError)
   /// Writes the record's members to `sink` in key order (the one definition of what a record
@@ -95,7 +97,7 @@ struct StateFields {
 }
 
 public struct CustomerState: StateRecord {
-  public static let kind = StateKind.customer
+  public static var kind: StateKind { .customer }
   public var region, channel: String
   public var tier: String?
   /// Invoices with an open balance, oldest first (automatic matching order, SPEC 3).
@@ -126,7 +128,7 @@ public struct CustomerState: StateRecord {
 }
 
 public struct ProductState: StateRecord {
-  public static let kind = StateKind.product
+  public static var kind: StateKind { .product }
   public var line: String
   public var listPrice: Money
   public var unitCost: Money?
@@ -144,7 +146,7 @@ public struct ProductState: StateRecord {
 }
 
 public struct RepState: StateRecord {
-  public static let kind = StateKind.rep
+  public static var kind: StateKind { .rep }
   public var team, region: String
 
   public init(team: String, region: String) { (self.team, self.region) = (team, region) }
@@ -156,7 +158,7 @@ public struct RepState: StateRecord {
 }
 
 public struct LeadState: StateRecord {
-  public static let kind = StateKind.lead
+  public static var kind: StateKind { .lead }
   public var stage: LeadStage
   /// The order that won it.
   public var order: String?
@@ -183,13 +185,13 @@ public struct Exists<Tag: ExistsTag>: StateRecord {
 }
 
 public protocol ExistsTag: Sendable { static var kind: StateKind { get } }
-public enum QuoteTag: ExistsTag { public static let kind = StateKind.quote }
-public enum ShipmentTag: ExistsTag { public static let kind = StateKind.shipment }
+public enum QuoteTag: ExistsTag { public static var kind: StateKind { .quote } }
+public enum ShipmentTag: ExistsTag { public static var kind: StateKind { .shipment } }
 public typealias QuoteState = Exists<QuoteTag>
 public typealias ShipmentState = Exists<ShipmentTag>
 
 public struct OrderState: StateRecord {
-  public static let kind = StateKind.order
+  public static var kind: StateKind { .order }
 
   public struct Line: Sendable, Equatable {
     public var sku: String
@@ -270,7 +272,7 @@ public struct OrderState: StateRecord {
 }
 
 public struct StockState: StateRecord {
-  public static let kind = StateKind.stock
+  public static var kind: StateKind { .stock }
 
   public struct Backorder: Sendable, Equatable {
     public var order: String
@@ -305,7 +307,7 @@ public struct StockState: StateRecord {
 }
 
 public struct InvoiceState: StateRecord {
-  public static let kind = StateKind.invoice
+  public static var kind: StateKind { .invoice }
   public var order, customer: String
   public var amount: Money
   public var open: Money
@@ -324,7 +326,7 @@ public struct InvoiceState: StateRecord {
 }
 
 public struct PaymentState: StateRecord {
-  public static let kind = StateKind.payment
+  public static var kind: StateKind { .payment }
   public var customer: String
   public var amount: Money
   public var unapplied: Money
@@ -342,7 +344,7 @@ public struct PaymentState: StateRecord {
 }
 
 public struct ServiceCaseState: StateRecord {
-  public static let kind = StateKind.serviceCase
+  public static var kind: StateKind { .serviceCase }
   public var customer: String
   public var closed = false
 
@@ -356,7 +358,7 @@ public struct ServiceCaseState: StateRecord {
 }
 
 public struct PurchaseOrderState: StateRecord {
-  public static let kind = StateKind.purchaseOrder
+  public static var kind: StateKind { .purchaseOrder }
   public var sku: String
   public var qty: Int64
   public var received: Int64 = 0
