@@ -38,8 +38,13 @@ enum FastHash {
 
   /// `h` with the UTF-8 bytes of `s` mixed in (`mix(_:bytes:)`).
   @inline(__always)
-  static func mix(_ h: UInt64, _ s: String) -> UInt64 {
-    if let (n, w0, w1) = InlineString.inline(s, holds: InlineString.holds) {
+  static func mix(_ h: UInt64, _ s: String) -> UInt64 { mix(h, s, inline: InlineString.holds) }
+
+  /// `mix(_:_:)` with `InlineString.holds` read once by the caller: a lazily made global, it
+  /// is checked at every read (a table hashing millions of ids keeps it).
+  @inline(__always)
+  static func mix(_ h: UInt64, _ s: String, inline holds: Bool) -> UInt64 {
+    if let (n, w0, w1) = InlineString.inline(s, holds: holds) {
       return mix(mix(mix(h, UInt64(n)), w0), w1)
     }
     if let r = s.utf8.withContiguousStorageIfAvailable({ mix(h, bytes: UnsafeRawBufferPointer($0)) }) { return r }

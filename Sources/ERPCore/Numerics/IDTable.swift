@@ -18,6 +18,8 @@ struct IDTable<Value> {
   /// 0 for an empty slot, else the fingerprint (high 32 bits) and entry number + 1 (low 32 bits).
   private var slots: [UInt64] = []
   private let seed: Int
+  /// `InlineString.holds`, read once (`FastHash.mix(_:_:inline:)`).
+  private let inlineStrings = InlineString.holds
 
   init() { seed = Int.random(in: Int.min...Int.max) }
 
@@ -47,7 +49,9 @@ struct IDTable<Value> {
   }
 
   @inline(__always)
-  private func hash(_ key: StateID) -> UInt64 { Self.hash(preHash: StateID.preHash(key.id), seed: seed) }
+  private func hash(_ key: StateID) -> UInt64 {
+    Self.hash(preHash: StateID.preHash(key.id, inline: inlineStrings), seed: seed)
+  }
 
   /// A key's hash in a table of `seed`, from its `StateID.preHash` (as `_rawHashValue`).
   @inline(__always)

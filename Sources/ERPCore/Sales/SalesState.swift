@@ -45,6 +45,10 @@ struct StateID: Hashable, Sendable {
   @inline(__always)
   static func preHash(_ id: String) -> UInt64 { FastHash.mix(FastHash.start, id) }
 
+  /// `preHash(id)` with `InlineString.holds` given (`FastHash.mix(_:_:inline:)`).
+  @inline(__always)
+  static func preHash(_ id: String, inline: Bool) -> UInt64 { FastHash.mix(FastHash.start, id, inline: inline) }
+
   /// Byte-wise equality over the strings' contiguous UTF-8 (every native or small string).
   @inline(__always)
   static func sameBytes(_ a: String, _ b: String) -> Bool {
