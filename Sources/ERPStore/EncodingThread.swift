@@ -6,9 +6,9 @@ import Foundation
 /// their records, which the appending thread then puts.
 final class EncodedRun: @unchecked Sendable {
   enum Entry {
-    /// A decided primary event (with its preparation, if any) and the events derived from it,
-    /// the primary first, as `EventEncoder.encode` takes them.
-    case decided(NewEvent, PreparedEvent?, [SalesEvent])
+    /// A decided primary event and the events derived from it, the primary first, as
+    /// `EventEncoder.encode` takes them.
+    case decided(NewEvent, [SalesEvent])
     /// The same, with the event in its preparation (`PreparedEvent.event`).
     case prepared(PreparedEvent, [SalesEvent])
     /// An event stored as given (`AppendMode.trusted`).
@@ -39,8 +39,8 @@ final class EncodedRun: @unchecked Sendable {
     }
     for i in entries.indices {
       switch entries[i] {
-      case .decided(let e, let prepared, let decided):
-        _ = encoder.encode(e, prepared, decided) { _, record in keep(record) }
+      case .decided(let e, let decided):
+        _ = encoder.encode(e, nil, decided) { _, record in keep(record) }
       case .prepared(let prepared, let decided):
         _ = encoder.encode(prepared.event, prepared, decided) { _, record in keep(record) }
       case .asGiven(let e):

@@ -315,8 +315,8 @@ struct ImportSource {
         var tape = RecordTape()
         try LineStream(path: input.path).forEach { number, buffer, range in
           guard !Self.isBlank(buffer, range) else { return }
-          // Records as erpctl writes them (RFC 8785, ASCII) are read without a tree; the
-          // others, and every record with something to say about it, the general way.
+          // Records as erpctl writes them (RFC 8785 without escapes) are read without a tree;
+          // the others, and every record with something to say about it, the general way.
           if var fast = reader.fastEvent(buffer, start: range.lowerBound, end: range.upperBound, tape: &tape) {
             if fast.event.key == nil { fast.event.key = try prefix() + String(number) }
             let prepared = PreparedEvent(fast: fast, line: buffer, tape: tape, digits: reader.moneyDigits)
