@@ -9,8 +9,11 @@ import Foundation
 /// A shipment's data gets an empty `cogs` member in each object of its `lines` where it sorts
 /// (`PreparedEvent.withEmptyCogs` does that to the object): the slots the appender writes the
 /// costs it decides into.
+///
+/// One walk of the tape (`object`, `value`) does that for both forms; a `TapeFormat` says how
+/// each part is written in its form.
 enum TapeWriting {
-  /// The name of the member added to each line of a shipment, and its place among names.
+  /// The name of the member added to each line of a shipment.
   static let cogs: [UInt8] = Array("cogs".utf8)
 
   /// The canonical text of the object at entry `k`; with `emptyCogsInLines`, the `cogs` slots
@@ -19,72 +22,7 @@ enum TapeWriting {
     _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>, object k: Int,
     emptyCogsInLines: Bool, _ w: inout ByteWriter
   ) {
-    canonicalObject(b, entries, k, insertCogs: false, cogsInLines: emptyCogsInLines, &w)
-  }
-
-  private static func canonicalObject(
-    _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>, _ k: Int,
-    insertCogs: Bool, cogsInLines: Bool, _ w: inout ByteWriter
-  ) {
-    w.byte(UInt8(ascii: "{"))
-    var first = true
-    var pending = insertCogs
-    var c = k + 1
-    while c < entries[k].next {
-      let e = entries[c]
-      if pending && precedes(b, e.name) {
-        writeCanonicalCogs(first: first, &w)
-        (first, pending) = (false, false)
-      }
-      if !first { w.byte(UInt8(ascii: ",")) }
-      first = false
-      w.byte(UInt8(ascii: "\""))
-      w.bytes(UnsafeBufferPointer(rebasing: b[e.name]))
-      w.literal("\":")
-      let lines = cogsInLines && e.kind == .array && isLines(b, e)
-      canonicalValue(b, entries, c, cogsInItems: lines, &w)
-      c = e.kind == .object || e.kind == .array ? e.next : c + 1
-    }
-    if pending { writeCanonicalCogs(first: first, &w) }
-    w.byte(UInt8(ascii: "}"))
-  }
-
-  private static func canonicalValue(
-    _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>, _ c: Int,
-    cogsInItems: Bool, _ w: inout ByteWriter
-  ) {
-    let e = entries[c]
-    switch e.kind {
-    case .string:
-      w.byte(UInt8(ascii: "\""))
-      w.bytes(UnsafeBufferPointer(rebasing: b[e.text]))
-      w.byte(UInt8(ascii: "\""))
-    case .int, .bool, .null:
-      w.bytes(UnsafeBufferPointer(rebasing: b[e.text]))
-    case .object:
-      canonicalObject(b, entries, c, insertCogs: false, cogsInLines: false, &w)
-    case .array:
-      w.byte(UInt8(ascii: "["))
-      var item = c + 1
-      var first = true
-      while item < e.next {
-        if !first { w.byte(UInt8(ascii: ",")) }
-        first = false
-        let i = entries[item]
-        if cogsInItems && i.kind == .object {
-          canonicalObject(b, entries, item, insertCogs: true, cogsInLines: false, &w)
-        } else {
-          canonicalValue(b, entries, item, cogsInItems: false, &w)
-        }
-        item = i.kind == .object || i.kind == .array ? i.next : item + 1
-      }
-      w.byte(UInt8(ascii: "]"))
-    }
-  }
-
-  private static func writeCanonicalCogs(first: Bool, _ w: inout ByteWriter) {
-    if !first { w.byte(UInt8(ascii: ",")) }
-    w.literal("\"cogs\":\"\"")
+    object(Canonical.self, b, entries, k, insertCogs: false, cogsInLines: emptyCogsInLines, &w)
   }
 
   /// The binary value of the object at entry `k` (`EventCodec.putObject`); with
@@ -93,76 +31,67 @@ enum TapeWriting {
     _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>, object k: Int,
     emptyCogsInLines: Bool, _ w: inout ByteWriter
   ) {
-    binaryObject(b, entries, k, insertCogs: false, cogsInLines: emptyCogsInLines, &w)
+    object(Binary.self, b, entries, k, insertCogs: false, cogsInLines: emptyCogsInLines, &w)
   }
 
-  private static func binaryObject(
-    _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>, _ k: Int,
-    insertCogs: Bool, cogsInLines: Bool, _ w: inout ByteWriter
+  /// The object at entry `k`, with an empty `cogs` member where it sorts when `insertCogs`, and
+  /// with one in each object of its member `lines` when `cogsInLines`.
+  private static func object<F: TapeFormat>(
+    _ format: F.Type, _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>,
+    _ k: Int, insertCogs: Bool, cogsInLines: Bool, _ w: inout ByteWriter
   ) {
-    w.byte(6)
-    EventCodec.putVarint(UInt64(entries[k].value) + (insertCogs ? 1 : 0), &w)
+    F.objectStart(members: Int(entries[k].value) + (insertCogs ? 1 : 0), &w)
+    var first = true
     var pending = insertCogs
     var c = k + 1
     while c < entries[k].next {
       let e = entries[c]
       if pending && precedes(b, e.name) {
-        writeBinaryCogs(&w)
-        pending = false
+        cogs.withUnsafeBufferPointer { F.name($0, first: first, &w) }
+        F.emptyString(&w)
+        (first, pending) = (false, false)
       }
-      putBytes(b, e.name, &w)
+      F.name(UnsafeBufferPointer(rebasing: b[e.name]), first: first, &w)
+      first = false
       let lines = cogsInLines && e.kind == .array && isLines(b, e)
-      binaryValue(b, entries, c, cogsInItems: lines, &w)
+      value(format, b, entries, c, cogsInItems: lines, &w)
       c = e.kind == .object || e.kind == .array ? e.next : c + 1
     }
-    if pending { writeBinaryCogs(&w) }
+    if pending {
+      cogs.withUnsafeBufferPointer { F.name($0, first: first, &w) }
+      F.emptyString(&w)
+    }
+    F.objectEnd(&w)
   }
 
-  private static func binaryValue(
-    _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>, _ c: Int,
-    cogsInItems: Bool, _ w: inout ByteWriter
+  /// The value at entry `c`; with `cogsInItems` (an array), each object item with its `cogs`.
+  private static func value<F: TapeFormat>(
+    _ format: F.Type, _ b: UnsafeBufferPointer<UInt8>, _ entries: UnsafeBufferPointer<RecordTape.Entry>,
+    _ c: Int, cogsInItems: Bool, _ w: inout ByteWriter
   ) {
     let e = entries[c]
     switch e.kind {
-    case .null: w.byte(0)
-    case .bool: w.byte(e.value != 0 ? 2 : 1)
-    case .int:
-      w.byte(3)
-      EventCodec.putVarint(UInt64(bitPattern: (e.value << 1) ^ (e.value >> 63)), &w)
-    case .string:
-      w.byte(4)
-      putBytes(b, e.text, &w)
+    case .string, .int, .bool, .null:
+      F.scalar(b, e, &w)
     case .object:
-      binaryObject(b, entries, c, insertCogs: false, cogsInLines: false, &w)
+      object(format, b, entries, c, insertCogs: false, cogsInLines: false, &w)
     case .array:
-      w.byte(5)
-      EventCodec.putVarint(UInt64(e.value), &w)
+      F.arrayStart(items: Int(e.value), &w)
       var item = c + 1
+      var first = true
       while item < e.next {
+        F.item(first: first, &w)
+        first = false
         let i = entries[item]
         if cogsInItems && i.kind == .object {
-          binaryObject(b, entries, item, insertCogs: true, cogsInLines: false, &w)
+          object(format, b, entries, item, insertCogs: true, cogsInLines: false, &w)
         } else {
-          binaryValue(b, entries, item, cogsInItems: false, &w)
+          value(format, b, entries, item, cogsInItems: false, &w)
         }
         item = i.kind == .object || i.kind == .array ? i.next : item + 1
       }
+      F.arrayEnd(&w)
     }
-  }
-
-  /// `"cogs": ""` in the binary form: the name, then an empty string.
-  private static func writeBinaryCogs(_ w: inout ByteWriter) {
-    EventCodec.putVarint(UInt64(cogs.count), &w)
-    w.bytes(cogs)
-    w.byte(4)
-    w.byte(0)
-  }
-
-  /// A varint byte count, then the bytes (`EventCodec.putString`).
-  @inline(__always)
-  private static func putBytes(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ w: inout ByteWriter) {
-    EventCodec.putVarint(UInt64(r.count), &w)
-    w.bytes(UnsafeBufferPointer(rebasing: b[r]))
   }
 
   /// Whether `cogs` sorts before the name at `name` (names are ASCII: byte order). A name equal
@@ -183,4 +112,84 @@ enum TapeWriting {
   private static func isLines(_ b: UnsafeBufferPointer<UInt8>, _ e: RecordTape.Entry) -> Bool {
     linesName.withUnsafeBufferPointer { RecordTape.named(b, e, $0) }
   }
+}
+
+/// How one stored form writes the parts of a value (`TapeWriting`'s walk).
+private protocol TapeFormat {
+  static func objectStart(members: Int, _ w: inout ByteWriter)
+  static func objectEnd(_ w: inout ByteWriter)
+  /// A member's name (ASCII, as read), before its value.
+  static func name(_ name: UnsafeBufferPointer<UInt8>, first: Bool, _ w: inout ByteWriter)
+  /// A string, integer, boolean or null, from its entry.
+  static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ e: RecordTape.Entry, _ w: inout ByteWriter)
+  static func emptyString(_ w: inout ByteWriter)
+  static func arrayStart(items: Int, _ w: inout ByteWriter)
+  /// Before each item of an array.
+  static func item(first: Bool, _ w: inout ByteWriter)
+  static func arrayEnd(_ w: inout ByteWriter)
+}
+
+/// RFC 8785: the tape's text is already canonical, so scalars are copied as they were read.
+private enum Canonical: TapeFormat {
+  static func objectStart(members: Int, _ w: inout ByteWriter) { w.byte(UInt8(ascii: "{")) }
+  static func objectEnd(_ w: inout ByteWriter) { w.byte(UInt8(ascii: "}")) }
+
+  static func name(_ name: UnsafeBufferPointer<UInt8>, first: Bool, _ w: inout ByteWriter) {
+    if !first { w.byte(UInt8(ascii: ",")) }
+    w.byte(UInt8(ascii: "\""))
+    w.bytes(name)
+    w.literal("\":")
+  }
+
+  static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ e: RecordTape.Entry, _ w: inout ByteWriter) {
+    let text = UnsafeBufferPointer(rebasing: b[e.text])
+    guard e.kind == .string else { return w.bytes(text) }
+    w.byte(UInt8(ascii: "\""))
+    w.bytes(text)
+    w.byte(UInt8(ascii: "\""))
+  }
+
+  static func emptyString(_ w: inout ByteWriter) { w.literal("\"\"") }
+  static func arrayStart(items: Int, _ w: inout ByteWriter) { w.byte(UInt8(ascii: "[")) }
+  static func item(first: Bool, _ w: inout ByteWriter) { if !first { w.byte(UInt8(ascii: ",")) } }
+  static func arrayEnd(_ w: inout ByteWriter) { w.byte(UInt8(ascii: "]")) }
+}
+
+/// The binary value format (`EventCodec.putValue`): tags, varint counts, length-prefixed strings.
+private enum Binary: TapeFormat {
+  static func objectStart(members: Int, _ w: inout ByteWriter) {
+    w.byte(6)
+    EventCodec.putVarint(UInt64(members), &w)
+  }
+  static func objectEnd(_ w: inout ByteWriter) {}
+
+  static func name(_ name: UnsafeBufferPointer<UInt8>, first: Bool, _ w: inout ByteWriter) {
+    EventCodec.putVarint(UInt64(name.count), &w)
+    w.bytes(name)
+  }
+
+  static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ e: RecordTape.Entry, _ w: inout ByteWriter) {
+    switch e.kind {
+    case .null: w.byte(0)
+    case .bool: w.byte(e.value != 0 ? 2 : 1)
+    case .int:
+      w.byte(3)
+      EventCodec.putVarint(UInt64(bitPattern: (e.value << 1) ^ (e.value >> 63)), &w)
+    default:
+      w.byte(4)
+      EventCodec.putVarint(UInt64(e.text.count), &w)
+      w.bytes(UnsafeBufferPointer(rebasing: b[e.text]))
+    }
+  }
+
+  static func emptyString(_ w: inout ByteWriter) {
+    w.byte(4)
+    w.byte(0)
+  }
+  static func arrayStart(items: Int, _ w: inout ByteWriter) {
+    w.byte(5)
+    EventCodec.putVarint(UInt64(items), &w)
+  }
+  static func item(first: Bool, _ w: inout ByteWriter) {}
+  static func arrayEnd(_ w: inout ByteWriter) {}
 }
