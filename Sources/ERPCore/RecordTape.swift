@@ -95,7 +95,7 @@ package struct RecordTape {
             guard i < end, b[i] == UInt8(ascii: "\""), let n = Self.string(b, &i, end, ascii: &ascii), ascii
             else { return false }
             // Strictly in byte order (which for ASCII is RFC 8785's): sorted, no repeats.
-            if let previous, !Self.precedes(b, previous, n) { return false }
+            if let previous, !JSONParser.precedes(b, previous, n) { return false }
             previous = n
             childName = n
             guard i < end, b[i] == UInt8(ascii: ":") else { return false }
@@ -172,14 +172,6 @@ package struct RecordTape {
     guard i + n <= end, memcmp(b.baseAddress! + i, word.utf8Start, n) == 0 else { return false }
     i += n
     return true
-  }
-
-  /// Whether the bytes of `a` come strictly before those of `c`.
-  @inline(__always)
-  package static func precedes(_ b: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ c: Range<Int>) -> Bool {
-    let n = min(a.count, c.count)
-    let r = n == 0 ? 0 : memcmp(b.baseAddress! + a.lowerBound, b.baseAddress! + c.lowerBound, n)
-    return r != 0 ? r < 0 : a.count < c.count
   }
 
   /// Whether entry `e`'s name is `name`'s bytes.
