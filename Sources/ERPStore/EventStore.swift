@@ -421,7 +421,9 @@ public final class PreparedEvent: Sendable {
     typed = f.typed
     lookups = StateLookups(of: f.typed)
     self.digits = digits
-    let shipment = e.type == Shipped.type
+    // (A shipment has lines: the catalogue requires one at least.)
+    let lines = if case .shipped(let s) = f.typed { s.lines.count } else { 0 }
+    let shipment = lines > 0
     let (out, ends) = line.withUnsafeBufferPointer { b in
       tape.entries.withUnsafeBufferPointer { entries in
         Self.write(e) { w in
@@ -435,7 +437,6 @@ public final class PreparedEvent: Sendable {
         }
       }
     }
-    let lines = if case .shipped(let s) = f.typed { s.lines.count } else { 0 }
     (bytes, self.ends, cogs) = Self.pieces(out, ends, lines: lines)
   }
 
