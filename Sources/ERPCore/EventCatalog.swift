@@ -428,6 +428,10 @@ public enum EventCatalog {
           c = t.entries[c].next
         }
       case .string, .int, .bool:
+        if e.kind == .string, let valid = unchanged(UnsafeBufferPointer(rebasing: t.bytes[e.text]), rules, index, digits: digits) {
+          guard valid else { return false }
+          break
+        }
         let value: JSONValue =
           e.kind == .string ? .string(RecordTape.string(t.bytes, e)) : e.kind == .int ? .int(e.value) : .bool(e.value != 0)
         do throws(EventInputError) {
@@ -444,6 +448,33 @@ public enum EventCatalog {
       guard present & (1 << UInt64(rules.rank[index])) != 0 else { return false }
     }
     return true
+  }
+
+  /// `checkValue` of a string given as its UTF-8 (`text`, a tape's string: without escapes),
+  /// without making it a `String` first (each string of a record had been made twice, here and
+  /// for its typed event): whether it is valid and unchanged, or nil for the kinds of field left
+  /// to `checkValue`.
+  private static func unchanged(
+    _ text: UnsafeBufferPointer<UInt8>, _ rules: Rules, _ index: Int, digits: Int
+  ) -> Bool? {
+    switch rules.rules[index].tag {
+    case .id:
+      return !text.isEmpty && text.count <= 200 && !text.contains { $0 < 0x20 || $0 == 0x7F }
+    case .text:
+      return !text.contains { ($0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t")) || $0 == 0x7F }
+    case .money:
+      guard let m = Money.parse(utf8: text, digits: digits), m.minorUnits >= 0 else { return false }
+      return m.isFormatted(utf8: text, digits: digits)
+    case .date:
+      return CivilDate.parse(text) != nil
+    case .oneOf:
+      return rules.options[index].contains { option in
+        var option = option
+        return option.withUTF8 { $0.elementsEqual(text) }
+      }
+    default:
+      return nil
+    }
   }
 
   /// Checks `value` against the field at `index` of `rules`; returns it normalised, or nil when

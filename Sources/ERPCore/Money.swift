@@ -27,6 +27,12 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     return try result.get()
   }
 
+  /// `parse` of UTF-8 `bytes`; nil where `parse` throws (the catalogue's fast path, which only
+  /// asks whether a value is valid and normal: the general path says what is wrong).
+  static func parse(utf8 bytes: UnsafeBufferPointer<UInt8>, digits: Int) -> Money? {
+    try? parse(bytes, "", digits: digits).get()
+  }
+
   /// `parse` of `bytes`, the UTF-8 of `text` (named in errors).
   private static func parse(
     _ bytes: UnsafeBufferPointer<UInt8>, _ text: String, digits: Int
@@ -84,6 +90,11 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
       text.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(formatted) }
         ?? text.utf8.elementsEqual(formatted)
     }
+  }
+
+  /// `isFormatted(as:digits:)` of a text given as its UTF-8.
+  func isFormatted(utf8 text: UnsafeBufferPointer<UInt8>, digits: Int) -> Bool {
+    Self.withDecimal(minorUnits, places: digits) { text.elementsEqual($0) }
   }
 
   /// Appends `format(digits:)`'s bytes to `out` (the CSV renderer writes bytes).

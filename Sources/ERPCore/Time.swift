@@ -53,10 +53,18 @@ public struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
   /// Parses `YYYY-MM-DD` exactly.
   public static func parse(_ text: String) -> CivilDate? {
-    TextScanner.scan(text) { s in
-      guard let date = s.date(), s.atEnd else { return nil }
-      return date
-    }
+    TextScanner.scan(text) { parse(&$0) }
+  }
+
+  /// `parse` of the text whose UTF-8 is `bytes`.
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+    var s = TextScanner(bytes: bytes)
+    return parse(&s)
+  }
+
+  private static func parse(_ s: inout TextScanner) -> CivilDate? {
+    guard let date = s.date(), s.atEnd else { return nil }
+    return date
   }
 }
 
