@@ -93,6 +93,15 @@ struct IDTable<Value> {
     }
   }
 
+  /// Where the index and the entries lie now, for prefetching (`IDTableAddresses`).
+  var addresses: IDTableAddresses {
+    IDTableAddresses(
+      probe: probe,
+      keys: keys.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
+      values: values.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) },
+      keyStride: UInt(MemoryLayout<StateID>.stride), valueStride: UInt(MemoryLayout<Value>.stride))
+  }
+
   /// Passes the addresses of the key and value of the entry that the key of `preHash`
   /// (`StateID.preHash`) most likely has, for the caller to prefetch: the first of its probe
   /// whose fingerprint matches (the key is not compared: that would be the very miss this is
@@ -234,5 +243,43 @@ public struct IDTableProbe: Sendable {
     guard slots != 0, mask > 0 else { return nil }
     let h = IDTable<Void>.hash(preHash: preHash, seed: seed)
     return slots &+ UInt(truncatingIfNeeded: Int(truncatingIfNeeded: h) & mask) &* 8
+  }
+}
+
+/// Where an `IDTable`'s index and its key and value arrays lay when taken (`IDTable.addresses`),
+/// for the thread that owns the table to prefetch from without going through the table: a few
+/// instructions per lookup, where reaching each table through its record type had cost the
+/// import's appending thread more than the misses it saved. The owner takes them again after
+/// every change that can move the index (`IDTable.set`, `remove`, `removeAll`,
+/// `reserveCapacity`); `entryAddresses` reads the index through them and must not be called
+/// on stale ones. The key and value addresses are only prefetched, never read.
+struct IDTableAddresses {
+  var probe = IDTableProbe(slots: 0, mask: 0, seed: 0)
+  var keys: UInt = 0
+  var values: UInt = 0
+  var keyStride: UInt = 0
+  var valueStride: UInt = 0
+
+  /// `IDTable.entryAddresses`: the addresses of the key and value of the first entry of
+  /// `preHash`'s probe whose fingerprint matches, nothing when there is none.
+  @inline(__always)
+  func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {
+    guard let first = probe.slot(preHash: preHash),
+      let index = UnsafePointer<UInt64>(bitPattern: probe.slots)
+    else { return }
+    let h = IDTable<Void>.hash(preHash: preHash, seed: probe.seed)
+    let fingerprint = h >> 32
+    var i = Int(bitPattern: (first &- probe.slots) / 8)
+    while true {
+      let v = index[i]
+      if v == 0 { return }
+      if v >> 32 == fingerprint {
+        let e = UInt(truncatingIfNeeded: v & 0xFFFF_FFFF) &- 1
+        body(keys &+ e &* keyStride)
+        body(values &+ e &* valueStride)
+        return
+      }
+      i = (i + 1) & probe.mask
+    }
   }
 }

@@ -138,6 +138,9 @@ public final class SalesState {
   /// One table per kind (at `StateKind.index`), each holding the records of its one type, so a
   /// lookup hashes the id once and reads the record without an existential cast.
   private var tables: [RecordTableBase?] = Array(repeating: nil, count: StateKind.allCases.count)
+  /// Where each table's index and entries lie (`IDTableAddresses`), taken again after every
+  /// change that can move them (`noteAddresses`): what `lookupAddresses` reads.
+  private var book: InlineArray<16, IDTableAddresses> = .init(repeating: IDTableAddresses())
   private let loader: Loader?
   /// Whether changes are remembered for `takeChanges`.
   private let tracksChanges: Bool
@@ -145,6 +148,7 @@ public final class SalesState {
   /// - Parameter tracksChanges: false for a state nothing is written back from (`generate`'s,
   ///   which forgets finished records to stay flat and must not remember them as changed).
   public init(loader: Loader? = nil, tracksChanges: Bool = true) {
+    precondition(StateKind.allCases.count <= 16, "SalesState.book holds 16 kinds")
     self.loader = loader
     self.tracksChanges = tracksChanges
   }
@@ -160,7 +164,15 @@ public final class SalesState {
     }
     let t = RecordTable<R>()
     tables[i] = t
+    noteAddresses(t)
     return t
+  }
+
+  /// Takes the addresses of `t` again, after a change that may have moved its index or
+  /// entries.
+  @inline(__always)
+  private func noteAddresses<R: StateRecord>(_ t: RecordTable<R>) {
+    book[R.kind.index] = t.withTable { $0.addresses }
   }
 
   public func get<R: StateRecord>(_: R.Type, _ id: String) throws -> R? {
@@ -173,10 +185,12 @@ public final class SalesState {
     if cached { return record }
     guard let loader, let json = try loader(StateKey(R.kind, id)) else {
       t.slots.set(k, RecordTable<R>.Slot(record: nil, changed: false))
+      noteAddresses(t)
       return nil
     }
     let r = try R(json: json)
     t.slots.set(k, RecordTable<R>.Slot(record: r, changed: false))
+    noteAddresses(t)
     return r
   }
 
@@ -236,6 +250,7 @@ public final class SalesState {
       entry = i
     } else {
       entry = t.slots.set(k, RecordTable<R>.Slot(record: record, changed: tracksChanges))
+      noteAddresses(t)
     }
     if tracksChanges { t.changed.append(Int32(entry)) }
   }
@@ -329,43 +344,19 @@ public final class SalesState {
   /// arrived: it reads the index) the entry each most likely finds. Nothing is read otherwise,
   /// and nothing is changed.
   public func lookupAddresses(_ lookups: StateLookups, step: Int, _ body: (UInt) -> Void) {
-    // Gathered into an inline list first: a closure kept in the work value had been boxed on
-    // the heap for every call (an allocation and a release per event and step).
-    var work = LookupAddresses(state: self, preHash: 0, step: step)
+    // Through the address book, which holds plain numbers: reaching each table through its
+    // record type (a retain of the table, a generic call) had cost the appending thread 6 % of
+    // its time, about what the prefetch saved.
     lookups.forEach { kind, preHash in
-      guard tables[kind.index] != nil else { return }
-      work.preHash = preHash
-      // (Nothing here throws.)
-      try? kind.withRecordType(&work)
-    }
-    for i in 0..<work.count { body(work.addresses[i]) }
-  }
-
-  private struct LookupAddresses: RecordTypeWork {
-    let state: SalesState
-    var preHash: UInt64
-    let step: Int
-    /// At most two per lookup (`StateLookups.capacity`).
-    var addresses: InlineArray<16, UInt> = .init(repeating: 0)
-    var count = 0
-
-    init(state: SalesState, preHash: UInt64, step: Int) {
-      (self.state, self.preHash, self.step) = (state, preHash, step)
-    }
-
-    mutating func run<R: StateRecord>(_: R.Type) {
-      let t = state.table(R.self)
+      let a = book[kind.index]
+      #if DEBUG
+        if let t = tables[kind.index] { assert(t.addressesMatch(a), "a stale address book for '\(kind.rawValue)'") }
+      #endif
       if step == 0 {
-        if let a = t.withTable({ $0.probe.slot(preHash: preHash) }) { add(a) }
+        if let slot = a.probe.slot(preHash: preHash) { body(slot) }
       } else {
-        t.withTable { $0.entryAddresses(preHash: preHash) { add($0) } }
+        a.entryAddresses(preHash: preHash, body)
       }
-    }
-
-    private mutating func add(_ a: UInt) {
-      guard count < 16 else { return }
-      addresses[count] = a
-      count += 1
     }
   }
 
@@ -377,6 +368,8 @@ public final class SalesState {
   public func evict() {
     precondition(tables.allSatisfy { !($0?.hasChanges ?? false) }, "evicting unsaved state")
     for t in tables { t?.removeAll() }
+    // (Empty tables: no index to read.)
+    for i in book.indices { book[i] = IDTableAddresses() }
   }
 
   /// Forgets one record for good, as if it had never been read or written (nothing is written
@@ -384,7 +377,9 @@ public final class SalesState {
   /// again: `erpctl generate` drops shipped orders, paid invoices, applied payments, closed
   /// leads and cases, so that its memory stays flat over millions of events.
   public func forget<R: StateRecord>(_: R.Type, _ id: String) {
-    table(R.self).remove(StateID(id))
+    let t = table(R.self)
+    t.remove(StateID(id))
+    noteAddresses(t)
   }
 
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
@@ -404,6 +399,9 @@ class RecordTableBase {
   var hasChanges: Bool { false }
   func removeAll() {}
   func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {}
+  /// Whether `a` is where the table's index and entries lie now, or is empty and so is the table
+  /// (`SalesState.book`'s check in debug builds).
+  func addressesMatch(_ a: IDTableAddresses) -> Bool { true }
 }
 
 /// The records of one type by id: a record, or nil once the loader said there is none.
@@ -480,6 +478,13 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
   }
 
   override func removeAll() { slots.removeAll() }
+
+  override func addressesMatch(_ a: IDTableAddresses) -> Bool {
+    let now = slots.addresses
+    if a.probe.slots == 0 { return slots.isEmpty }
+    return a.probe.slots == now.probe.slots && a.probe.mask == now.probe.mask && a.keys == now.keys
+      && a.values == now.values
+  }
 
   override func snapshot(_ kind: StateKind, into out: inout [StateKey: JSONObject]) {
     for (k, slot) in zip(slots.keys, slots.values) {
