@@ -95,13 +95,24 @@ struct DataReader {
   }
 
   func money(_ name: String) throws(EventInputError) -> Money {
+    if let m = tapeMoney(name) { return m }
     let s = try string(name)
     do { return try Money.parse(s, digits: digits) } catch { throw fail(name, error.description) }
   }
 
   func optMoney(_ name: String) throws(EventInputError) -> Money? {
+    if let m = tapeMoney(name) { return m }
     guard value(name) != nil else { return nil }
     return try money(name)
+  }
+
+  /// On a tape, a money member parsed from its bytes (made a `String` first, and looked up
+  /// twice by `optMoney`, it had cost more than the parse); nil when absent, not a string or
+  /// not valid, for the general path to decide (and to say what is wrong).
+  @inline(__always)
+  private func tapeMoney(_ name: String) -> Money? {
+    guard case .tape(let t) = source, let k = t.member(name), t.entries[k].kind == .string else { return nil }
+    return Money.parse(utf8: UnsafeBufferPointer(rebasing: t.bytes[t.entries[k].text]), digits: digits)
   }
 
   func optRate(_ name: String) throws(EventInputError) -> Rate? {
@@ -111,14 +122,23 @@ struct DataReader {
   }
 
   func date(_ name: String) throws(EventInputError) -> CivilDate {
+    if let d = tapeDate(name) { return d }
     let s = try string(name)
     guard let d = CivilDate.parse(s) else { throw fail(name, "expected a date YYYY-MM-DD") }
     return d
   }
 
   func optDate(_ name: String) throws(EventInputError) -> CivilDate? {
+    if let d = tapeDate(name) { return d }
     guard value(name) != nil else { return nil }
     return try date(name)
+  }
+
+  /// `tapeMoney` for a date.
+  @inline(__always)
+  private func tapeDate(_ name: String) -> CivilDate? {
+    guard case .tape(let t) = source, let k = t.member(name), t.entries[k].kind == .string else { return nil }
+    return CivilDate.parse(UnsafeBufferPointer(rebasing: t.bytes[t.entries[k].text]))
   }
 
   func lines<T>(_ name: String, _ each: (DataReader) throws(EventInputError) -> T) throws(EventInputError) -> [T] {
