@@ -177,7 +177,12 @@ package struct RecordTape {
   /// Whether entry `e`'s name is `name`'s bytes.
   @inline(__always)
   package static func named(_ b: UnsafeBufferPointer<UInt8>, _ e: Entry, _ name: UnsafeBufferPointer<UInt8>) -> Bool {
-    e.name.count == name.count && (name.isEmpty || memcmp(b.baseAddress! + e.name.lowerBound, name.baseAddress!, name.count) == 0)
+    // The first bytes settle most mismatches without a call to `memcmp` (a scan for a member
+    // compares its name with every member before it, mostly of the same few lengths).
+    guard e.name.count == name.count else { return false }
+    guard !name.isEmpty else { return true }
+    return b[e.name.lowerBound] == name[0]
+      && memcmp(b.baseAddress! + e.name.lowerBound, name.baseAddress!, name.count) == 0
   }
 
   /// The text of a string entry as a `String` (its bytes are valid UTF-8).
