@@ -47,36 +47,48 @@ public enum SalesEvent: Sendable, Equatable {
   /// Decodes shape-checked data of `type` (current version) through `reader`: an object, or a
   /// record's tape (`EventRecordReader.fastEvent`).
   init(type: String, reader: DataReader) throws(EventInputError) {
-    func p<P: EventPayload>(_: P.Type) throws(EventInputError) -> P { try P(reading: DataReaderBox(r: reader)) }
-    switch type {
-    case CustomerRegistered.type: self = .customerRegistered(try p(CustomerRegistered.self))
-    case ProductDefined.type: self = .productDefined(try p(ProductDefined.self))
-    case RepRegistered.type: self = .repRegistered(try p(RepRegistered.self))
-    case TargetSet.type: self = .targetSet(try p(TargetSet.self))
-    case AlertRuleSet.type: self = .alertRuleSet(try p(AlertRuleSet.self))
-    case CampaignCostRecorded.type: self = .campaignCostRecorded(try p(CampaignCostRecorded.self))
-    case LeadCreated.type: self = .leadCreated(try p(LeadCreated.self))
-    case LeadStageChanged.type: self = .leadStageChanged(try p(LeadStageChanged.self))
-    case ActivityLogged.type: self = .activityLogged(try p(ActivityLogged.self))
-    case QuoteIssued.type: self = .quoteIssued(try p(QuoteIssued.self))
-    case OrderConfirmed.type: self = .orderConfirmed(try p(OrderConfirmed.self))
-    case StockReserved.type: self = .stockReserved(try p(StockReserved.self))
-    case OrderCancelled.type: self = .orderCancelled(try p(OrderCancelled.self))
-    case ReservationReleased.type: self = .reservationReleased(try p(ReservationReleased.self))
-    case Shipped.type: self = .shipped(try p(Shipped.self))
-    case StockReceived.type: self = .stockReceived(try p(StockReceived.self))
-    case StockAdjusted.type: self = .stockAdjusted(try p(StockAdjusted.self))
-    case PurchaseOrderPlaced.type: self = .purchaseOrderPlaced(try p(PurchaseOrderPlaced.self))
-    case ReturnReceived.type: self = .returnReceived(try p(ReturnReceived.self))
-    case InvoiceIssued.type: self = .invoiceIssued(try p(InvoiceIssued.self))
-    case PaymentReceived.type: self = .paymentReceived(try p(PaymentReceived.self))
-    case PaymentMatched.type: self = .paymentMatched(try p(PaymentMatched.self))
-    case CreditNoteIssued.type: self = .creditNoteIssued(try p(CreditNoteIssued.self))
-    case OrderCostRecorded.type: self = .orderCostRecorded(try p(OrderCostRecorded.self))
-    case ServiceCaseOpened.type: self = .serviceCaseOpened(try p(ServiceCaseOpened.self))
-    case ServiceCaseClosed.type: self = .serviceCaseClosed(try p(ServiceCaseClosed.self))
-    default: throw EventInputError(field: "type", "unknown event type '\(type)'")
+    guard let decode = Self.decoders[type] else {
+      throw EventInputError(field: "type", "unknown event type '\(type)'")
     }
+    self = try decode(reader)
+  }
+
+  /// Each type's decoder, by name: one hash of the name, where a `switch` over the names
+  /// compared it with each type before its own (a dozen `String` comparisons for the common
+  /// types, 2.7 % of the import's reading thread).
+  private static let decoders: [String: @Sendable (DataReader) throws(EventInputError) -> SalesEvent] = {
+    [
+      CustomerRegistered.type: { (r: DataReader) throws(EventInputError) in .customerRegistered(try p(CustomerRegistered.self, r)) },
+      ProductDefined.type: { (r: DataReader) throws(EventInputError) in .productDefined(try p(ProductDefined.self, r)) },
+      RepRegistered.type: { (r: DataReader) throws(EventInputError) in .repRegistered(try p(RepRegistered.self, r)) },
+      TargetSet.type: { (r: DataReader) throws(EventInputError) in .targetSet(try p(TargetSet.self, r)) },
+      AlertRuleSet.type: { (r: DataReader) throws(EventInputError) in .alertRuleSet(try p(AlertRuleSet.self, r)) },
+      CampaignCostRecorded.type: { (r: DataReader) throws(EventInputError) in .campaignCostRecorded(try p(CampaignCostRecorded.self, r)) },
+      LeadCreated.type: { (r: DataReader) throws(EventInputError) in .leadCreated(try p(LeadCreated.self, r)) },
+      LeadStageChanged.type: { (r: DataReader) throws(EventInputError) in .leadStageChanged(try p(LeadStageChanged.self, r)) },
+      ActivityLogged.type: { (r: DataReader) throws(EventInputError) in .activityLogged(try p(ActivityLogged.self, r)) },
+      QuoteIssued.type: { (r: DataReader) throws(EventInputError) in .quoteIssued(try p(QuoteIssued.self, r)) },
+      OrderConfirmed.type: { (r: DataReader) throws(EventInputError) in .orderConfirmed(try p(OrderConfirmed.self, r)) },
+      StockReserved.type: { (r: DataReader) throws(EventInputError) in .stockReserved(try p(StockReserved.self, r)) },
+      OrderCancelled.type: { (r: DataReader) throws(EventInputError) in .orderCancelled(try p(OrderCancelled.self, r)) },
+      ReservationReleased.type: { (r: DataReader) throws(EventInputError) in .reservationReleased(try p(ReservationReleased.self, r)) },
+      Shipped.type: { (r: DataReader) throws(EventInputError) in .shipped(try p(Shipped.self, r)) },
+      StockReceived.type: { (r: DataReader) throws(EventInputError) in .stockReceived(try p(StockReceived.self, r)) },
+      StockAdjusted.type: { (r: DataReader) throws(EventInputError) in .stockAdjusted(try p(StockAdjusted.self, r)) },
+      PurchaseOrderPlaced.type: { (r: DataReader) throws(EventInputError) in .purchaseOrderPlaced(try p(PurchaseOrderPlaced.self, r)) },
+      ReturnReceived.type: { (r: DataReader) throws(EventInputError) in .returnReceived(try p(ReturnReceived.self, r)) },
+      InvoiceIssued.type: { (r: DataReader) throws(EventInputError) in .invoiceIssued(try p(InvoiceIssued.self, r)) },
+      PaymentReceived.type: { (r: DataReader) throws(EventInputError) in .paymentReceived(try p(PaymentReceived.self, r)) },
+      PaymentMatched.type: { (r: DataReader) throws(EventInputError) in .paymentMatched(try p(PaymentMatched.self, r)) },
+      CreditNoteIssued.type: { (r: DataReader) throws(EventInputError) in .creditNoteIssued(try p(CreditNoteIssued.self, r)) },
+      OrderCostRecorded.type: { (r: DataReader) throws(EventInputError) in .orderCostRecorded(try p(OrderCostRecorded.self, r)) },
+      ServiceCaseOpened.type: { (r: DataReader) throws(EventInputError) in .serviceCaseOpened(try p(ServiceCaseOpened.self, r)) },
+      ServiceCaseClosed.type: { (r: DataReader) throws(EventInputError) in .serviceCaseClosed(try p(ServiceCaseClosed.self, r)) },
+    ]
+  }()
+
+  private static func p<P: EventPayload>(_: P.Type, _ r: DataReader) throws(EventInputError) -> P {
+    try P(reading: DataReaderBox(r: r))
   }
 
   public var payload: any EventPayload {
