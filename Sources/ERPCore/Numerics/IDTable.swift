@@ -108,10 +108,8 @@ struct IDTable<Value> {
   /// for); nothing when there is none.
   @inline(__always)
   func entryAddresses(preHash: UInt64, _ body: (UInt) -> Void) {
-    guard let e = search(Self.hash(preHash: preHash, seed: seed), accept: { _ in true }).entry
-    else { return }
-    keys.withUnsafeBufferPointer { body(UInt(bitPattern: $0.baseAddress! + e)) }
-    values.withUnsafeBufferPointer { body(UInt(bitPattern: $0.baseAddress! + e)) }
+    // (The addresses taken now are current: the index is read while the table is lent.)
+    addresses.entryAddresses(preHash: preHash, body)
   }
 
   /// The entry number of `key` (for `subscript(entry:)`), nil when it has none.

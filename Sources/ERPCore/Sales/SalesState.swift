@@ -341,8 +341,8 @@ public final class SalesState {
 
   /// The addresses the lookups of `lookups` will read, for the caller to prefetch: with step 0
   /// where each lookup starts in its table's index; with step 1 (later, once those have
-  /// arrived: it reads the index) the entry each most likely finds. Nothing is read otherwise,
-  /// and nothing is changed.
+  /// arrived: it reads the index, through the address book) the entry each most likely finds.
+  /// Nothing else is read, and nothing is changed.
   public func lookupAddresses(_ lookups: StateLookups, step: Int, _ body: (UInt) -> Void) {
     // Through the address book, which holds plain numbers: reaching each table through its
     // record type (a retain of the table, a generic call) had cost the appending thread 6 % of
