@@ -424,20 +424,31 @@ public final class PreparedEvent: Sendable {
     // (A shipment has lines: the catalogue requires one at least.)
     let lines = if case .shipped(let s) = f.typed { s.lines.count } else { 0 }
     let shipment = lines > 0
+    var slots = CogsSlots(canonical: [], binary: [])
     let (out, ends) = line.withUnsafeBufferPointer { b in
       tape.entries.withUnsafeBufferPointer { entries in
         Self.write(e) { w in
           if shipment {
-            TapeWriting.canonical(b, entries, object: f.data, emptyCogsInLines: true, &w)
+            TapeWriting.canonical(b, entries, object: f.data, emptyCogsInLines: true, slots: &slots.canonical, &w)
           } else {
             w.bytes(UnsafeBufferPointer(rebasing: b[entries[f.data].text]))
           }
         } binaryData: { w in
-          TapeWriting.binary(b, entries, object: f.data, emptyCogsInLines: shipment, &w)
+          TapeWriting.binary(b, entries, object: f.data, emptyCogsInLines: shipment, slots: &slots.binary, &w)
         }
       }
     }
-    (bytes, self.ends, cogs) = Self.pieces(out, ends, lines: lines)
+    // (Each line an object with its slot in both forms, as `pieces` requires of the slots it
+    // finds.)
+    guard shipment else {
+      (bytes, self.ends, cogs) = (out, ends, nil)
+      return
+    }
+    if slots.canonical.count == lines && slots.binary.count == lines {
+      (bytes, self.ends, cogs) = (out, ends, slots)
+    } else {
+      (bytes, self.ends, cogs) = ([], (0, 0, 0), nil)
+    }
   }
 
   /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).
