@@ -1,3 +1,5 @@
+import Foundation
+
 /// The events of SPEC 3 and the shape of their `data`: which fields exist, which are required,
 /// and what each must hold. Checking against it refuses unknown fields by name and normalises
 /// money to the currency's digits (so `"5"` and `"5.00"` are stored alike).
@@ -458,13 +460,15 @@ public enum EventCatalog {
     _ text: UnsafeBufferPointer<UInt8>, _ rules: Rules, _ index: Int, digits: Int
   ) -> Bool? {
     switch rules.rules[index].tag {
+    // A tape's strings hold no byte below 0x20 (JSON has none raw, and the tape reads no
+    // escapes): of the control characters only DEL is left to look for, by `memchr`.
     case .id:
-      return !text.isEmpty && text.count <= 200 && !text.contains { $0 < 0x20 || $0 == 0x7F }
+      return !text.isEmpty && text.count <= 200 && !Self.hasDelete(text)
     case .text:
-      return !text.contains { ($0 < 0x20 && $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\t")) || $0 == 0x7F }
+      return !Self.hasDelete(text)
     case .money:
       guard let m = Money.parse(utf8: text, digits: digits), m.minorUnits >= 0 else { return false }
-      return m.isFormatted(utf8: text, digits: digits)
+      return Money.isCanonical(utf8: text, digits: digits)
     case .date:
       return CivilDate.parse(text) != nil
     case .oneOf:
@@ -475,6 +479,12 @@ public enum EventCatalog {
     default:
       return nil
     }
+  }
+
+  @inline(__always)
+  private static func hasDelete(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = text.baseAddress, !text.isEmpty else { return false }
+    return memchr(base, 0x7F, text.count) != nil
   }
 
   /// Checks `value` against the field at `index` of `rules`; returns it normalised, or nil when

@@ -92,9 +92,16 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
   }
 
-  /// `isFormatted(as:digits:)` of a text given as its UTF-8.
-  func isFormatted(utf8 text: UnsafeBufferPointer<UInt8>, digits: Int) -> Bool {
-    Self.withDecimal(minorUnits, places: digits) { text.elementsEqual($0) }
+  /// Whether `text`, which `parse(utf8:digits:)` read as a non-negative amount, is written as
+  /// `format(digits:)` writes it, told from its shape without writing that: no sign, no
+  /// leading zero, and exactly `digits` fraction digits (none and no point for 0).
+  static func isCanonical(utf8 text: UnsafeBufferPointer<UInt8>, digits: Int) -> Bool {
+    guard let first = text.first, first != UInt8(ascii: "-") else { return false }
+    let point = text.firstIndex(of: UInt8(ascii: "."))
+    let whole = point ?? text.count
+    guard whole == 1 || first != UInt8(ascii: "0") else { return false }
+    guard let point else { return digits == 0 }
+    return text.count - point - 1 == digits
   }
 
   /// Appends `format(digits:)`'s bytes to `out` (the CSV renderer writes bytes).
