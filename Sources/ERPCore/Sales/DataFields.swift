@@ -76,18 +76,31 @@ struct DataReader {
   }
 
   func string(_ name: String) throws(EventInputError) -> String {
-    guard let s = value(name)?.stringValue else { throw fail(name, "is required") }
+    guard let s = optString(name) else { throw fail(name, "is required") }
     return s
   }
 
-  func optString(_ name: String) -> String? { value(name)?.stringValue }
+  func optString(_ name: String) -> String? {
+    // On a tape, read from the member's entry (not through a `JSONValue` made of it).
+    if case .tape(let t) = source {
+      guard let k = t.member(name), t.entries[k].kind == .string else { return nil }
+      return RecordTape.string(t.bytes, t.entries[k])
+    }
+    return value(name)?.stringValue
+  }
 
   func int(_ name: String) throws(EventInputError) -> Int64 {
-    guard let i = value(name)?.intValue else { throw fail(name, "is required") }
+    guard let i = optInt(name) else { throw fail(name, "is required") }
     return i
   }
 
-  func optInt(_ name: String) -> Int64? { value(name)?.intValue }
+  func optInt(_ name: String) -> Int64? {
+    if case .tape(let t) = source {
+      guard let k = t.member(name), t.entries[k].kind == .int else { return nil }
+      return t.entries[k].value
+    }
+    return value(name)?.intValue
+  }
 
   func bool(_ name: String) -> Bool {
     if case .bool(let b)? = value(name) { return b }
