@@ -71,6 +71,15 @@ public enum SalesDecider {
 
   static func invoiceID(shipment: String) -> String { "INV-\(shipment)" }
 
+  /// The decided events' array, `first` in it and room for `more` (growing it from one event as
+  /// each derived one was appended had reallocated it about once per event decided).
+  static func decided(_ first: SalesEvent, more: Int) -> [SalesEvent] {
+    var out: [SalesEvent] = []
+    out.reserveCapacity(1 + more)
+    out.append(first)
+    return out
+  }
+
   // MARK: Rules
 
   static func checkAmount(_ v: Int128, _ what: String) throws {

@@ -109,7 +109,7 @@ public enum InventoryDecider: SalesAggregate {
     try SalesDecider.checkAmount(
       Int128(e.qty) * Int128(e.unitCost.minorUnits) + Int128(stock.value.minorUnits), "stock value of '\(e.sku)'")
     // Backordered quantities are reserved for the oldest orders first (SPEC 3).
-    var out: [SalesEvent] = [event]
+    var out = SalesDecider.decided(event, more: min(stock.backorders.count, 8))
     var available = stock.available + e.qty
     for b in stock.backorders where available > 0 {
       let r = min(b.qty, available)

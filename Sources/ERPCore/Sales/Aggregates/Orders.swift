@@ -89,7 +89,7 @@ public enum OrderDecider: SalesAggregate {
       lead = ls
     }
     try SalesDecider.checkLines(e.lines, s)
-    var out: [SalesEvent] = [event]
+    var out = SalesDecider.decided(event, more: e.lines.count + 1)
     for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
       let stock = try SalesDecider.stockLevel(sku, s)
       let available = max(stock.available, 0)
@@ -109,7 +109,7 @@ public enum OrderDecider: SalesAggregate {
     let order = try s.require(OrderState.self, e.order, "order")
     if order.cancelled { throw DomainError.orderClosed(order: e.order, state: "already cancelled") }
     if order.fullyShipped { throw DomainError.orderClosed(order: e.order, state: "fully shipped") }
-    var out: [SalesEvent] = [event]
+    var out = SalesDecider.decided(event, more: order.lines.count)
     for (sku, qty) in SalesDecider.bySKU(order.lines.map { ($0.sku, $0.reserved) }) where qty > 0 {
       out.append(.reservationReleased(ReservationReleased(order: e.order, sku: sku, qty: qty)))
     }
@@ -136,6 +136,7 @@ public enum OrderDecider: SalesAggregate {
     // COGS at the moving-average cost, line by line (SPEC 7), and the invoice for what shipped.
     // A shipment's few SKUs are found by a scan (a dictionary hashed each with SipHash).
     var stocks: [(sku: String, level: SalesDecider.StockLevel)] = []
+    stocks.reserveCapacity(e.lines.count)
     var stored = e
     var amount = Money.zero
     for i in stored.lines.indices {
@@ -150,7 +151,8 @@ public enum OrderDecider: SalesAggregate {
       amount = amount + SalesDecider.allocate(line.qty, sku: line.sku, in: &order, field: \.reserved, to: \.shipped)
     }
     let invoice = SalesDecider.invoiceID(shipment: e.shipment)
-    var out: [SalesEvent] = [.shipped(stored)]
+    // (Room for the invoice and a few payments of credit matched to it.)
+    var out = SalesDecider.decided(.shipped(stored), more: 3)
     out.append(.invoiceIssued(InvoiceIssued(
       invoice: invoice, order: e.order, customer: order.customer, amount: amount,
       due: ctx.date.adding(days: Int(order.termsDays)))))

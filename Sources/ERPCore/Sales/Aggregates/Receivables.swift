@@ -69,7 +69,7 @@ public enum ReceivablesDecider: SalesAggregate {
     guard let openInvoices = try s.read(CustomerState.self, e.customer, { $0.openInvoices }) else {
       throw DomainError.unknown("customer", id: e.customer)
     }
-    var out: [SalesEvent] = [event]
+    var out = SalesDecider.decided(event, more: min(openInvoices.count, 4))
     var left = e.amount
     for inv in openInvoices where left > .zero {
       guard let invoiceOpen = try s.read(InvoiceState.self, inv, \.open) else { continue }
