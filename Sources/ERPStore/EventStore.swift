@@ -404,11 +404,20 @@ public final class PreparedEvent: Sendable {
     guard lines > 0 else { return (out, ends, nil) }
     // The empty strings are found by their member's bytes, each exactly once per line, in order
     // (canonical JSON escapes every quote inside a string, and the binary form has one object per
-    // line); anything else and the shipment gets no pieces.
-    let canonical = offsets(of: canonicalSlot, in: out, 0..<ends.0, valueAt: 8)
-    let binary = offsets(of: binarySlot, in: out, ends.2..<out.count, valueAt: 6)
-    guard canonical.count == lines, binary.count == lines else { return ([], (0, 0, 0), nil) }
-    return (out, ends, CogsSlots(canonical: canonical, binary: binary))
+    // line).
+    let slots = CogsSlots(
+      canonical: offsets(of: canonicalSlot, in: out, 0..<ends.0, valueAt: 8),
+      binary: offsets(of: binarySlot, in: out, ends.2..<out.count, valueAt: 6))
+    return pieces(out, ends, slots: slots, lines: lines)
+  }
+
+  /// A shipment's pieces with their `cogs` slots: one per line in both forms, or else no pieces
+  /// (the appender then writes the event from its data).
+  private static func pieces(_ out: [UInt8], _ ends: (Int, Int, Int), slots: CogsSlots, lines: Int)
+    -> (bytes: [UInt8], ends: (Int, Int, Int), cogs: CogsSlots?)
+  {
+    guard slots.canonical.count == lines, slots.binary.count == lines else { return ([], (0, 0, 0), nil) }
+    return (out, ends, slots)
   }
 
   /// The preparation of an event read by the import's fast path (`EventRecordReader.fastEvent`,
@@ -438,17 +447,7 @@ public final class PreparedEvent: Sendable {
         }
       }
     }
-    // (Each line an object with its slot in both forms, as `pieces` requires of the slots it
-    // finds.)
-    guard shipment else {
-      (bytes, self.ends, cogs) = (out, ends, nil)
-      return
-    }
-    if slots.canonical.count == lines && slots.binary.count == lines {
-      (bytes, self.ends, cogs) = (out, ends, slots)
-    } else {
-      (bytes, self.ends, cogs) = ([], (0, 0, 0), nil)
-    }
+    (bytes, self.ends, cogs) = shipment ? Self.pieces(out, ends, slots: slots, lines: lines) : (out, ends, nil)
   }
 
   /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).

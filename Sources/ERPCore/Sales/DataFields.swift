@@ -82,11 +82,16 @@ struct DataReader {
 
   func optString(_ name: String) -> String? {
     // On a tape, read from the member's entry (not through a `JSONValue` made of it).
-    if case .tape(let t) = source {
-      guard let k = t.member(name), t.entries[k].kind == .string else { return nil }
-      return RecordTape.string(t.bytes, t.entries[k])
-    }
+    if case .tape = source { return tapeString(name).map { String(decoding: $0, as: UTF8.self) } }
     return value(name)?.stringValue
+  }
+
+  /// On a tape, the UTF-8 of the string member `name` (valid while the tape is lent); nil when
+  /// it is absent or not a string, or when this reads an object.
+  @inline(__always)
+  private func tapeString(_ name: String) -> UnsafeBufferPointer<UInt8>? {
+    guard case .tape(let t) = source, let k = t.member(name), t.entries[k].kind == .string else { return nil }
+    return UnsafeBufferPointer(rebasing: t.bytes[t.entries[k].text])
   }
 
   func int(_ name: String) throws(EventInputError) -> Int64 {
@@ -124,8 +129,7 @@ struct DataReader {
   /// not valid, for the general path to decide (and to say what is wrong).
   @inline(__always)
   private func tapeMoney(_ name: String) -> Money? {
-    guard case .tape(let t) = source, let k = t.member(name), t.entries[k].kind == .string else { return nil }
-    return Money.parse(utf8: UnsafeBufferPointer(rebasing: t.bytes[t.entries[k].text]), digits: digits)
+    tapeString(name).flatMap { Money.parse(utf8: $0, digits: digits) }
   }
 
   func optRate(_ name: String) throws(EventInputError) -> Rate? {
@@ -150,8 +154,7 @@ struct DataReader {
   /// `tapeMoney` for a date.
   @inline(__always)
   private func tapeDate(_ name: String) -> CivilDate? {
-    guard case .tape(let t) = source, let k = t.member(name), t.entries[k].kind == .string else { return nil }
-    return CivilDate.parse(UnsafeBufferPointer(rebasing: t.bytes[t.entries[k].text]))
+    tapeString(name).flatMap { CivilDate.parse($0) }
   }
 
   func lines<T>(_ name: String, _ each: (DataReader) throws(EventInputError) -> T) throws(EventInputError) -> [T] {
