@@ -444,7 +444,7 @@ public enum EventCatalog {
       }
       present |= 1 << UInt64(r)
       r += 1
-      k = e.kind == .array ? e.next : k + 1
+      k = e.next
     }
     for index in rules.rules.indices where rules.rules[index].required {
       guard present & (1 << UInt64(rules.rank[index])) != 0 else { return false }

@@ -130,7 +130,7 @@ public struct EventRecordReader: Sendable {
       guard slot < Self.recordNameBytes.count else { return nil }
       found[slot] = k
       slot += 1
-      k = e.kind == .object || e.kind == .array ? e.next : k + 1
+      k = e.next
     }
     // at, data, key, type, v
     guard found[0] >= 0, found[1] >= 0, found[3] >= 0 else { return nil }

@@ -27,7 +27,8 @@ package struct RecordTape {
     package var text: Range<Int>
     /// An integer's value, a boolean's (0 or 1), or a container's number of children.
     package var value: Int64
-    /// For a container, the index of the entry after its last descendant.
+    /// The index of the entry after this one and its descendants (a scalar's own index + 1): its
+    /// next sibling, so that every walk over members steps by it.
     package var next: Int
   }
 
@@ -55,24 +56,24 @@ package struct RecordTape {
     case UInt8(ascii: "\""):
       var ascii = true
       guard let text = Self.string(b, &i, end, ascii: &ascii) else { return false }
-      entries.append(Entry(name: name, kind: .string, text: text, value: 0, next: 0))
+      entries.append(Entry(name: name, kind: .string, text: text, value: 0, next: entries.count + 1))
       return true
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
       let from = i
       guard let n = Self.integer(b, &i, end) else { return false }
-      entries.append(Entry(name: name, kind: .int, text: from..<i, value: n, next: 0))
+      entries.append(Entry(name: name, kind: .int, text: from..<i, value: n, next: entries.count + 1))
       return true
     case UInt8(ascii: "t"):
       guard Self.literal(b, &i, end, "true") else { return false }
-      entries.append(Entry(name: name, kind: .bool, text: i - 4..<i, value: 1, next: 0))
+      entries.append(Entry(name: name, kind: .bool, text: i - 4..<i, value: 1, next: entries.count + 1))
       return true
     case UInt8(ascii: "f"):
       guard Self.literal(b, &i, end, "false") else { return false }
-      entries.append(Entry(name: name, kind: .bool, text: i - 5..<i, value: 0, next: 0))
+      entries.append(Entry(name: name, kind: .bool, text: i - 5..<i, value: 0, next: entries.count + 1))
       return true
     case UInt8(ascii: "n"):
       guard Self.literal(b, &i, end, "null") else { return false }
-      entries.append(Entry(name: name, kind: .null, text: i - 4..<i, value: 0, next: 0))
+      entries.append(Entry(name: name, kind: .null, text: i - 4..<i, value: 0, next: entries.count + 1))
       return true
     case UInt8(ascii: "{"), UInt8(ascii: "["):
       guard depth < Self.maxDepth else { return false }
@@ -210,7 +211,7 @@ struct TapeObject {
       while k < end {
         let e = entries[k]
         if RecordTape.named(bytes, e, n) { return k }
-        k = e.kind == .object || e.kind == .array ? e.next : k + 1
+        k = e.next
       }
       return nil
     }

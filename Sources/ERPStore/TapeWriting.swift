@@ -57,7 +57,7 @@ enum TapeWriting {
       first = false
       let lines = cogsInLines && e.kind == .array && isLines(b, e)
       value(format, b, entries, c, cogsInItems: lines, &slots, &w)
-      c = e.kind == .object || e.kind == .array ? e.next : c + 1
+      c = e.next
     }
     if pending {
       cogs.withUnsafeBufferPointer { F.name($0, first: first, &w) }
@@ -99,7 +99,7 @@ enum TapeWriting {
         } else {
           value(format, b, entries, item, cogsInItems: false, &slots, &w)
         }
-        item = i.kind == .object || i.kind == .array ? i.next : item + 1
+        item = i.next
       }
       F.arrayEnd(&w)
     }
