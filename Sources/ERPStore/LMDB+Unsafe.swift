@@ -279,6 +279,11 @@ struct WriteTransaction {
     try check(rawPut(db, key, value, flags: append ? UInt32(MDB_APPEND) : 0) { _ in }, "mdb_put")
   }
 
+  /// `put` of a key and a value lying elsewhere (a chunk of the state's write-back).
+  func put(_ db: Database, key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws(StoreError) {
+    try check(rawPut(db, key, value, flags: 0) { _ in }, "mdb_put")
+  }
+
   /// Stores `value` under `key` unless the key is there already; then stores nothing and
   /// returns the value it has (`MDB_NOOVERWRITE`: one search, where a `get` before a `put` took
   /// two).

@@ -224,3 +224,99 @@ struct CogsPiecesTests {
     #expect(EventEncoder.cogsPieces(Self.decided([Money(minorUnits: 1)]), prepared, digits: 2) == nil)
   }
 }
+
+/// A large write-back sorts and encodes on a second thread while the calling one puts
+/// (`StateEncoder`); it must write exactly what writing back on one thread writes, and a put
+/// that fails must stop that thread before the error comes out.
+@Suite("state write-back on a second thread")
+struct StateEncoderTests {
+  /// A state with `n` changed records of five kinds, ids not in key order (C-1 < C-10 < C-2),
+  /// some with arrays, one kind changed twice (written once).
+  static func state(_ n: Int) -> SalesState {
+    let s = SalesState()
+    for i in stride(from: n - 1, through: 0, by: -1) {
+      switch i % 5 {
+      case 0:
+        var c = CustomerState(region: "华东-\(i % 3)", channel: "web", tier: i % 2 == 0 ? "A" : nil)
+        c.openInvoices = (0..<(i % 4)).map { "INV-\(i)-\($0)" }
+        s.put("C-\(i)", c)
+      case 1:
+        let lines = (0..<(1 + i % 3)).map {
+          OrderState.Line(sku: "SKU-\($0)", qty: Int64(i), unitPrice: Money(minorUnits: Int64(i * 7)), discount: nil)
+        }
+        s.put("O-\(i)", OrderState(customer: "C-\(i - 1)", rep: "R-1", termsDays: 30, lines: lines))
+      case 2:
+        var st = StockState()
+        (st.onHand, st.value) = (Int64(i), Money(minorUnits: Int64(-i)))
+        st.backorders = [.init(order: "O-\(i)", qty: 2)]
+        s.put("SKU-\(i)", st)
+        st.reserved = 1
+        s.put("SKU-\(i)", st)
+      case 3:
+        s.put("INV-\(i)", InvoiceState(order: "O-\(i)", customer: "C-1", amount: Money(minorUnits: 100), open: .zero))
+      default:
+        s.put("P-\(i)", PaymentState(customer: "C-1", amount: Money(minorUnits: 5), unapplied: Money(minorUnits: 5)))
+      }
+    }
+    return s
+  }
+
+  /// Every key and value of the state table, in key order.
+  static func table(_ s: EventStore, _ txn: WriteTransaction) throws -> [([UInt8], [UInt8])] {
+    var out: [([UInt8], [UInt8])] = []
+    try txn.scan(s.state, from: nil) { k, v in
+      out.append((Array(k), Array(v)))
+      return true
+    }
+    return out
+  }
+
+  @Test(arguments: [(chunkLength: 7, chunksAhead: 2), (chunkLength: 1024, chunksAhead: 16), (chunkLength: 1, chunksAhead: 1)])
+  func writesWhatOneThreadWrites(chunkLength: Int, chunksAhead: Int) throws {
+    let dir = try TemporaryDirectory("erpctl-stateenc")
+    defer { dir.remove() }
+    let n = 2_003
+    var written: [[([UInt8], [UInt8])]] = []
+    for (name, from) in [("one", Int.max), ("two", 0)] {
+      let s = try makeStore(dir, name: name)
+      try s.env.write { txn in
+        let reader = StateReader(txn)
+        let state = Self.state(n)
+        try StateTable.flush(state, reader, s.state, secondThreadFrom: from, chunkLength: chunkLength, chunksAhead: chunksAhead)
+        #expect(state.takeChangeList().count == 0, "the marks are cleared")
+        written.append(try Self.table(s, txn))
+      }
+    }
+    #expect(written[0].count == n)
+    #expect(written[0].map(\.0) == written[1].map(\.0))
+    #expect(written[0].map(\.1) == written[1].map(\.1))
+    // And both are each record's JSON as the codec stores it, under its key.
+    let state = Self.state(n)
+    let expected = state.takeChanges().map { (StateTable.key($0.0), StateTable.encode($0.1)) }
+    #expect(written[1].map(\.0) == expected.map(\.0))
+    #expect(written[1].map(\.1) == expected.map(\.1))
+  }
+
+  struct PutFailed: Error {}
+
+  @Test func aFailedPutStopsTheThreadAndComesOut() throws {
+    let state = Self.state(500)
+    let encoder = StateEncoder(state, state.takeChangeList(), chunkLength: 10, chunksAhead: 2)
+    var puts = 0
+    #expect(throws: PutFailed.self) {
+      try encoder.encodeOnSecondThread { _ in
+        puts += 1
+        if puts == 3 { throw PutFailed() }
+      }
+    }
+    #expect(puts == 3)
+  }
+
+  @Test func nothingChangedWritesNothing() throws {
+    let state = SalesState()
+    var chunks = 0
+    try StateEncoder(state, state.takeChangeList()).encodeOnSecondThread { _ in chunks += 1 }
+    try StateEncoder(state, state.takeChangeList()).encodeAll { _ in chunks += 1 }
+    #expect(chunks == 0)
+  }
+}

@@ -128,6 +128,16 @@ extension StateKind {
   static let byName: [StateKind] = allCases.sorted { $0.rawValue < $1.rawValue }
 }
 
+/// The records a `SalesState` changed since its last write-back (`takeChangeList`): by kind, in
+/// the order of the kinds' names, each kind's entries in the state's tables (sorted by id once
+/// `sortChanges` has run).
+public struct StateChanges: Sendable {
+  public var kinds: [(kind: StateKind, entries: [Int32])] = []
+  public init() {}
+  /// The number of records.
+  public var count: Int { kinds.reduce(0) { $0 + $1.entries.count } }
+}
+
 /// The records the deciders read and `evolve` writes. In tests it is wholly in memory; the store
 /// gives it a `loader` that reads missing records from LMDB inside the write transaction and
 /// writes the changed ones back (`takeChanges`) before committing. Reading through the loader
@@ -305,37 +315,102 @@ public final class SalesState {
   /// Writes the records changed since the last call into `sink` one at a time, in key order,
   /// and passes each one's key to `body`, which takes the record out of the sink (writing back a
   /// whole import's state at once must not hold all of it twice).
-  public func takeChanges<S: StateSink>(into sink: inout S, _ body: (StateKey, inout S) throws -> Void) throws {
-    try withoutActuallyEscaping(body) { body in
-      var work = TakeChanges(state: self, kind: .customer, sink: sink, body: body)
-      for kind in StateKind.byName {
-        work.kind = kind
-        try kind.withRecordType(&work)
+  func takeChanges<S: StateSink>(into sink: inout S, _ body: (StateKey, inout S) throws -> Void) throws {
+    var changes = takeChangeList()
+    for i in changes.kinds.indices {
+      let kind = changes.kinds[i].kind
+      sortChanges(&changes.kinds[i])
+      try writeChanges(kind, changes.kinds[i].entries[...], into: &sink) { id, sink in
+        try body(StateKey(kind, id), &sink)
       }
+    }
+  }
+
+  /// The records changed since the last write-back, to be written back in three steps:
+  /// this one, on the thread that owns the state, clears their change marks (as `takeChanges`
+  /// does); `sortChanges` and `writeChanges` only read the state, so another thread may run
+  /// them while the owner leaves the state alone (the store's write-back encodes on a second
+  /// thread while it puts).
+  public func takeChangeList() -> StateChanges {
+    var out = StateChanges()
+    for kind in StateKind.byName {
+      guard let t = tables[kind.index], t.hasChanges else { continue }
+      var work = TakeEntries(state: self)
+      try! kind.withRecordType(&work)
+      if !work.entries.isEmpty { out.kinds.append((kind, work.entries)) }
+    }
+    return out
+  }
+
+  /// Sorts one kind's entries of a `takeChangeList` by id, the order of the keys they are
+  /// written under. Reads the state only.
+  public func sortChanges(_ changes: inout (kind: StateKind, entries: [Int32])) {
+    var work = SortChanges(state: self, entries: changes.entries)
+    changes.entries = []
+    try! changes.kind.withRecordType(&work)
+    changes.entries = work.entries
+  }
+
+  /// `writeChanges` with the store's value format (`StoredRecordSink`): each record's id and
+  /// bytes, valid during the call. (Not generic: a generic function called from another module
+  /// runs unspecialised, each member written through a witness table.)
+  public func encodeChanges(
+    _ kind: StateKind, _ entries: ArraySlice<Int32>, _ body: (String, [UInt8]) throws -> Void
+  ) throws {
+    var sink = StoredRecordSink()
+    try writeChanges(kind, entries, into: &sink) { id, sink in
+      try body(id, sink.finish())
+      sink.reset()
+    }
+  }
+
+  /// Writes the records of `entries` (of `kind`, from `takeChangeList`) into `sink` one at a
+  /// time and passes each one's id to `body`, which takes the record out of the sink. Reads the
+  /// state only.
+  func writeChanges<S: StateSink>(
+    _ kind: StateKind, _ entries: ArraySlice<Int32>, into sink: inout S, _ body: (String, inout S) throws -> Void
+  ) throws {
+    try withoutActuallyEscaping(body) { body in
+      var work = WriteChanges(state: self, entries: entries, sink: sink, body: body)
+      try kind.withRecordType(&work)
       sink = work.sink
     }
   }
 
-  private struct TakeChanges<S: StateSink>: RecordTypeWork {
+  /// The table of `R`'s kind, which a change list names (so it exists), without making one:
+  /// another thread may be reading it.
+  private func existingTable<R: StateRecord>(_: R.Type) -> RecordTable<R> {
+    let t = tables[R.kind.index]!
+    precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
+    return unsafeDowncast(t, to: RecordTable<R>.self)
+  }
+
+  private struct TakeEntries: RecordTypeWork {
     let state: SalesState
-    var kind: StateKind
-    var sink: S
-    let body: (StateKey, inout S) throws -> Void
+    var entries: [Int32] = []
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      precondition(R.kind == kind, "\(R.self) is not the record type of '\(kind.rawValue)'")
-      guard state.tables[kind.index] != nil else { return }
-      try state.table(R.self).takeChanges(kind, into: &sink, body)
+      entries = state.existingTable(R.self).takeChangedEntries()
     }
   }
 
-  /// `takeChanges(into:)` with the store's value format (`StoredRecordSink`): each record's
-  /// bytes, valid during the call.
-  public func takeChangesEncoded(_ body: (StateKey, [UInt8]) throws -> Void) throws {
-    var sink = StoredRecordSink()
-    try takeChanges(into: &sink) { k, sink in
-      try body(k, sink.finish())
-      sink.reset()
+  private struct SortChanges: RecordTypeWork {
+    let state: SalesState
+    var entries: [Int32]
+
+    mutating func run<R: StateRecord>(_: R.Type) throws {
+      state.existingTable(R.self).sortByID(&entries)
+    }
+  }
+
+  private struct WriteChanges<S: StateSink>: RecordTypeWork {
+    let state: SalesState
+    let entries: ArraySlice<Int32>
+    var sink: S
+    let body: (String, inout S) throws -> Void
+
+    mutating func run<R: StateRecord>(_: R.Type) throws {
+      try state.existingTable(R.self).write(entries, into: &sink, body)
     }
   }
 
@@ -439,28 +514,53 @@ final class RecordTable<R: StateRecord>: RecordTableBase {
   override var count: Int { slots.count }
   override var hasChanges: Bool { !changed.isEmpty }
 
-  func takeChanges<S: StateSink>(
-    _ kind: StateKind, into sink: inout S, _ body: (StateKey, inout S) throws -> Void
-  ) rethrows {
-    guard !changed.isEmpty else { return }
-    // Sorted by id through the entries' keys, then read by entry: a hash lookup per changed
-    // record had been a third of the write-back (a cache miss each, at an import's end).
+  /// The entries changed since the last call that hold a record (a record the loader said is
+  /// not there writes nothing), their change marks cleared, in no particular order.
+  func takeChangedEntries() -> [Int32] {
     var entries = changed
     changed.removeAll(keepingCapacity: true)
+    var kept = 0
+    for e in entries {
+      let has: Bool = withSlot(Int(e)) { slot in
+        guard slot.changed else { return false }
+        slot.changed = false
+        if case .none = slot.record { return false }
+        return true
+      }
+      if has {
+        entries[kept] = e
+        kept += 1
+      }
+    }
+    entries.removeLast(entries.count - kept)
+    return entries
+  }
+
+  /// `entries` sorted by their ids' bytes, through the entries' keys (a hash lookup per changed
+  /// record had been a third of the write-back: a cache miss each, at an import's end). Reads
+  /// the table only.
+  func sortByID(_ entries: inout [Int32]) {
     slots.keys.withUnsafeBufferPointer { keys in
       entries.sort { StateID.bytesPrecede(keys[Int($0)].id, keys[Int($1)].id) }
     }
-    for e in entries {
-      let i = Int(e)
-      let wrote: Bool = withSlot(i) { slot in
-        guard slot.changed else { return false }
-        slot.changed = false
-        // Written where it is (`let record = slot.record` copied it, retaining its arrays).
-        if case .none = slot.record { return false }
-        slot.record!.write(to: &sink)
-        return true
+  }
+
+  /// Writes the record of each of `entries` (each holds one: `takeChangedEntries`) into `sink`
+  /// and passes its id to `body`. Reads the table only, through buffer pointers: an `inout`
+  /// access to an element checks that the array is not shared, which another thread reading
+  /// the table at the same time would make a race.
+  func write<S: StateSink>(
+    _ entries: ArraySlice<Int32>, into sink: inout S, _ body: (String, inout S) throws -> Void
+  ) rethrows {
+    try slots.keys.withUnsafeBufferPointer { keys in
+      try slots.values.withUnsafeBufferPointer { values in
+        for e in entries {
+          let i = Int(e)
+          // Written where it lies (`let record = …` copied it, retaining its arrays).
+          values[i].record.unsafelyUnwrapped.write(to: &sink)
+          try body(keys[i].id, &sink)
+        }
       }
-      if wrote { try body(StateKey(kind, withTable { $0.keys[i].id }), &sink) }
     }
   }
 
