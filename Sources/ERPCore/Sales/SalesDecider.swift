@@ -134,11 +134,6 @@ public enum SalesDecider {
     return order.map { ($0, totals[$0] ?? 0) }
   }
 
-
-
-
-
-
   /// Moves `qty` of `sku` from one per-line counter to another across the order's lines, in
   /// line order, and returns the invoiced amount of what moved (rounded per line, SPEC 7).
   @discardableResult
@@ -158,8 +153,6 @@ public enum SalesDecider {
     }
     return amount
   }
-
-
 
   /// Credits returned units at their lines' net prices, earliest lines first.
   @discardableResult

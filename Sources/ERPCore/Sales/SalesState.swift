@@ -146,8 +146,11 @@ public final class SalesState {
   public typealias Loader = (StateKey) throws -> JSONObject?
 
   /// One table per kind (at `StateKind.index`), each holding the records of its one type, so a
-  /// lookup hashes the id once and reads the record without an existential cast.
-  private var tables: [RecordTableBase?] = Array(repeating: nil, count: StateKind.allCases.count)
+  /// lookup hashes the id once and reads the record without an existential cast. Made at the
+  /// start and never replaced: a `let`, so a lookup reads its table without retaining it (one
+  /// taken out of a `var` array was retained and released at each of the dozen lookups an
+  /// import makes per event).
+  private let tables: [RecordTableBase]
   /// Where each table's index and entries lie (`IDTableAddresses`), taken again after every
   /// change that can move them (`noteAddresses`): what `lookupAddresses` reads.
   private var book: InlineArray<16, IDTableAddresses> = .init(repeating: IDTableAddresses())
@@ -161,21 +164,27 @@ public final class SalesState {
     precondition(StateKind.allCases.count <= 16, "SalesState.book holds 16 kinds")
     self.loader = loader
     self.tracksChanges = tracksChanges
+    var made = [RecordTableBase?](repeating: nil, count: StateKind.allCases.count)
+    for kind in StateKind.allCases {
+      var work = MakeTable()
+      try! kind.withRecordType(&work)
+      made[kind.index] = work.table
+    }
+    tables = made.map { $0! }
+  }
+
+  private struct MakeTable: RecordTypeWork {
+    var table: RecordTableBase?
+    mutating func run<R: StateRecord>(_: R.Type) throws { table = RecordTable<R>() }
   }
 
   @inline(__always)
   private func table<R: StateRecord>(_: R.Type) -> RecordTable<R> {
-    let i = R.kind.index
-    if let t = tables[i] {
-      // An identity check and an unchecked cast: `as?` was a runtime cast on every state access
-      // (and every prefetch), 4 % of the appending thread's instructions.
-      precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
-      return unsafeDowncast(t, to: RecordTable<R>.self)
-    }
-    let t = RecordTable<R>()
-    tables[i] = t
-    noteAddresses(t)
-    return t
+    let t = tables[R.kind.index]
+    // An identity check and an unchecked cast: `as?` was a runtime cast on every state access
+    // (and every prefetch), 4 % of the appending thread's instructions.
+    precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
+    return unsafeDowncast(t, to: RecordTable<R>.self)
   }
 
   /// Takes the addresses of `t` again, after a change that may have moved its index or
@@ -334,7 +343,7 @@ public final class SalesState {
   public func takeChangeList() -> StateChanges {
     var out = StateChanges()
     for kind in StateKind.byName {
-      guard let t = tables[kind.index], t.hasChanges else { continue }
+      guard tables[kind.index].hasChanges else { continue }
       var work = TakeEntries(state: self)
       try! kind.withRecordType(&work)
       if !work.entries.isEmpty { out.kinds.append((kind, work.entries)) }
@@ -377,20 +386,12 @@ public final class SalesState {
     }
   }
 
-  /// The table of `R`'s kind, which a change list names (so it exists), without making one:
-  /// another thread may be reading it.
-  private func existingTable<R: StateRecord>(_: R.Type) -> RecordTable<R> {
-    let t = tables[R.kind.index]!
-    precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
-    return unsafeDowncast(t, to: RecordTable<R>.self)
-  }
-
   private struct TakeEntries: RecordTypeWork {
     let state: SalesState
     var entries: [Int32] = []
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      entries = state.existingTable(R.self).takeChangedEntries()
+      entries = state.table(R.self).takeChangedEntries()
     }
   }
 
@@ -399,7 +400,7 @@ public final class SalesState {
     var entries: [Int32]
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      state.existingTable(R.self).sortByID(&entries)
+      state.table(R.self).sortByID(&entries)
     }
   }
 
@@ -410,7 +411,7 @@ public final class SalesState {
     let body: (String, inout S) throws -> Void
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      try state.existingTable(R.self).write(entries, into: &sink, body)
+      try state.table(R.self).write(entries, into: &sink, body)
     }
   }
 
@@ -425,7 +426,7 @@ public final class SalesState {
     lookups.forEach { kind, preHash in
       let a = book[kind.index]
       #if DEBUG
-        if let t = tables[kind.index] { assert(t.addressesMatch(a), "a stale address book for '\(kind.rawValue)'") }
+        assert(tables[kind.index].addressesMatch(a), "a stale address book for '\(kind.rawValue)'")
       #endif
       if step == 0 {
         if let slot = a.probe.slot(preHash: preHash) { body(slot) }
@@ -436,13 +437,13 @@ public final class SalesState {
   }
 
   /// Number of records held in memory.
-  public var cachedCount: Int { tables.reduce(0) { $0 + ($1?.count ?? 0) } }
+  public var cachedCount: Int { tables.reduce(0) { $0 + $1.count } }
 
   /// Forgets every cached record once they have been written back (`takeChanges`), so a long
   /// import keeps its memory flat; later reads go through the loader again.
   public func evict() {
-    precondition(tables.allSatisfy { !($0?.hasChanges ?? false) }, "evicting unsaved state")
-    for t in tables { t?.removeAll() }
+    precondition(tables.allSatisfy { !$0.hasChanges }, "evicting unsaved state")
+    for t in tables { t.removeAll() }
     // (Empty tables: no index to read.)
     for i in book.indices { book[i] = IDTableAddresses() }
   }
@@ -460,7 +461,7 @@ public final class SalesState {
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
   public var snapshot: [StateKey: JSONObject] {
     var out: [StateKey: JSONObject] = [:]
-    for kind in StateKind.allCases { tables[kind.index]?.snapshot(kind, into: &out) }
+    for kind in StateKind.allCases { tables[kind.index].snapshot(kind, into: &out) }
     return out
   }
 }
