@@ -129,8 +129,8 @@ final class EncodedRecords: @unchecked Sendable {
 
 /// Sorts and encodes the records of a write-back (`SalesState.takeChangeList`) in chunks of
 /// `chunkLength`, in key order: on the calling thread (`encodeAll`), or on a thread of its own
-/// while the calling thread puts the chunks (`encodeOnSecondThread`). Sorting and encoding only
-/// read the state; the caller leaves it alone until this returns.
+/// while the calling thread puts the chunks (`encodeOnSecondThread`); one of the two, once.
+/// Sorting and encoding only read the state; the caller leaves it alone until this returns.
 final class StateEncoder: @unchecked Sendable {
   /// Records in a write-back from which a second thread encodes: below it, starting a thread
   /// costs more than it saves.
@@ -190,8 +190,8 @@ final class StateEncoder: @unchecked Sendable {
     thread.stackSize = 1 << 20
     thread.start()
     defer {
-      // (After a failed put: the thread stops at its next chunk; the state is left alone only
-      // once it has.)
+      // (After a failed put the thread stops at its next chunk: the state is left alone only
+      // once it has. After the last chunk it has stopped already.)
       condition.lock()
       cancelled = true
       condition.broadcast()

@@ -146,10 +146,10 @@ public final class SalesState {
   public typealias Loader = (StateKey) throws -> JSONObject?
 
   /// One table per kind (at `StateKind.index`), each holding the records of its one type, so a
-  /// lookup hashes the id once and reads the record without an existential cast. Made at the
-  /// start and never replaced: a `let`, so a lookup reads its table without retaining it (one
-  /// taken out of a `var` array was retained and released at each of the dozen lookups an
-  /// import makes per event).
+  /// lookup hashes the id once and reads the record without an existential cast. Made with the
+  /// state and never replaced: made on first use, every specialised accessor carried the making
+  /// (and the write-back, reading on another thread, needed an accessor that never makes one).
+  /// (A lookup still retains its table: being a `let` did not let the compiler borrow it.)
   private let tables: [RecordTableBase]
   /// Where each table's index and entries lie (`IDTableAddresses`), taken again after every
   /// change that can move them (`noteAddresses`): what `lookupAddresses` reads.
