@@ -151,6 +151,8 @@ public final class SalesState {
   /// (and the write-back, reading on another thread, needed an accessor that never makes one).
   /// (A lookup still retains its table: being a `let` did not let the compiler borrow it.)
   private let tables: [RecordTableBase]
+  /// `tables`, unretained, for `withTable`.
+  private let unretained: [Unmanaged<RecordTableBase>]
   /// Where each table's index and entries lie (`IDTableAddresses`), taken again after every
   /// change that can move them (`noteAddresses`): what `lookupAddresses` reads.
   private var book: InlineArray<16, IDTableAddresses> = .init(repeating: IDTableAddresses())
@@ -171,6 +173,7 @@ public final class SalesState {
       made[kind.index] = work.table
     }
     tables = made.map { $0! }
+    unretained = tables.map { Unmanaged.passUnretained($0) }
   }
 
   private struct MakeTable: RecordTypeWork {
@@ -187,6 +190,17 @@ public final class SalesState {
     return unsafeDowncast(t, to: RecordTable<R>.self)
   }
 
+  /// `body` with the table of `R`'s kind, lent without a retain: `tables` holds it as long as the
+  /// state lives. A strong reference to it, taken at each lookup, was retained and released
+  /// each time, a dozen times an event.
+  @inline(__always)
+  private func withTable<R: StateRecord, T>(_: R.Type, _ body: (RecordTable<R>) throws -> T) rethrows -> T {
+    try unretained[R.kind.index]._withUnsafeGuaranteedRef { t in
+      precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
+      return try body(unsafeDowncast(t, to: RecordTable<R>.self))
+    }
+  }
+
   /// Takes the addresses of `t` again, after a change that may have moved its index or
   /// entries.
   @inline(__always)
@@ -195,7 +209,10 @@ public final class SalesState {
   }
 
   public func get<R: StateRecord>(_: R.Type, _ id: String) throws -> R? {
-    let t = table(R.self)
+    try withTable(R.self) { t in try get(t, id) }
+  }
+
+  private func get<R: StateRecord>(_ t: RecordTable<R>, _ id: String) throws -> R? {
     let k = StateID(id)
     let (cached, record) = t.withTable { tb -> (Bool, R?) in
       guard let i = tb.entry(k) else { return (false, nil) }
@@ -216,7 +233,7 @@ public final class SalesState {
   /// Whether the record exists, without copying it out (`get` returns a copy, which retains
   /// its arrays and strings).
   public func exists<R: StateRecord>(_ type: R.Type, _ id: String) throws -> Bool {
-    try recordSlot(table(R.self), id) != nil
+    try withTable(R.self) { t in try recordSlot(t, id) != nil }
   }
 
   /// The slot holding `id`'s record, read through the loader first when it is not cached; nil
@@ -233,16 +250,17 @@ public final class SalesState {
       return i
     }
     if let cached { return cached }
-    guard try get(R.self, id) != nil else { return nil }
+    guard try get(t, id) != nil else { return nil }
     return t.withTable { $0.entry(k) }
   }
 
   /// `body` applied to the record where it is (nil when there is none): what a rule reads of
   /// it, without copying the whole record out as `get` does.
   public func read<R: StateRecord, T>(_ type: R.Type, _ id: String, _ body: (R) throws -> T) throws -> T? {
-    let t = table(R.self)
-    guard let i = try recordSlot(t, id) else { return nil }
-    return try t.withSlot(i) { slot in try slot.record.map(body) }
+    try withTable(R.self) { t in
+      guard let i = try recordSlot(t, id) else { return nil }
+      return try t.withSlot(i) { slot in try slot.record.map(body) }
+    }
   }
 
   /// Throws `DomainError.unknown` naming what is missing, as `require` does, without copying the
@@ -258,7 +276,10 @@ public final class SalesState {
   }
 
   public func put<R: StateRecord>(_ id: String, _ record: R) {
-    let t = table(R.self)
+    withTable(R.self) { t in put(t, id, record) }
+  }
+
+  private func put<R: StateRecord>(_ t: RecordTable<R>, _ id: String, _ record: R) {
     let k = StateID(id)
     let entry: Int
     // (Changes go through `t.slots` itself: a write is made in place; only reads copied it.)
@@ -278,22 +299,24 @@ public final class SalesState {
   /// change in place, where a `get`, a change and a `put` copied the record and its arrays).
   /// `body` must not read this state.
   public func upsert<R: StateRecord>(_ type: R.Type, _ id: String, _ make: () -> R, _ body: (inout R) -> Void) throws {
-    let t = table(R.self)
-    if let i = try recordSlot(t, id) {
-      change(t, entry: i, id, body)
-    } else {
-      var r = make()
-      body(&r)
-      put(id, r)
+    try withTable(R.self) { t in
+      if let i = try recordSlot(t, id) {
+        change(t, entry: i, id, body)
+      } else {
+        var r = make()
+        body(&r)
+        put(t, id, r)
+      }
     }
   }
 
   /// Applies `body` to an existing record (a no-op when it does not exist). `body` must not read
   /// this state: the record is out of its slot while it runs.
   public func update<R: StateRecord>(_ type: R.Type, _ id: String, _ body: (inout R) -> Void) throws {
-    let t = table(R.self)
-    guard let i = try recordSlot(t, id) else { return }
-    change(t, entry: i, id, body)
+    try withTable(R.self) { t in
+      guard let i = try recordSlot(t, id) else { return }
+      change(t, entry: i, id, body)
+    }
   }
 
   /// `body` applied to the record of entry `i` (a no-op when the slot holds none), marked changed.
