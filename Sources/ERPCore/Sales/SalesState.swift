@@ -149,7 +149,8 @@ public final class SalesState {
   /// lookup hashes the id once and reads the record without an existential cast. Made with the
   /// state and never replaced: made on first use, every specialised accessor carried the making
   /// (and the write-back, reading on another thread, needed an accessor that never makes one).
-  /// (A lookup still retains its table: being a `let` did not let the compiler borrow it.)
+  /// Lookups lend a table through `unretained` (`withTable`): being a `let` did not let the
+  /// compiler borrow it.
   private let tables: [RecordTableBase]
   /// `tables`, unretained, for `withTable`.
   private let unretained: [Unmanaged<RecordTableBase>]
