@@ -42,7 +42,7 @@ public struct NewEvent: Sendable, Equatable {
       case .object(let o): return o
       case .text(let t):
         // The text was checked as a JSON object when it was read.
-        guard let o = (try? JSONParser.parse(t))?.objectValue else {
+        guard let o = (try? JSONParser.parse(Array(t)))?.objectValue else {
           preconditionFailure("NewEvent: the data text is not an object")
         }
         return o
@@ -54,8 +54,9 @@ public struct NewEvent: Sendable, Equatable {
 
   private enum DataStorage: Sendable {
     case object(JSONObject)
-    /// RFC 8785 text of an object.
-    case text([UInt8])
+    /// RFC 8785 text of an object (a slice of the bytes of the event's preparation, which hold
+    /// it: no copy of its own).
+    case text(ArraySlice<UInt8>)
   }
 
   public init(type: String, at: BusinessTime, key: String? = nil, v: Int = 1, data: JSONObject) {
@@ -67,7 +68,7 @@ public struct NewEvent: Sendable, Equatable {
   }
 
   /// An event whose data is `dataText`, the RFC 8785 text of an object.
-  package init(type: String, at: BusinessTime, key: String?, v: Int, dataText: [UInt8]) {
+  package init(type: String, at: BusinessTime, key: String?, v: Int, dataText: ArraySlice<UInt8>) {
     self.type = type
     self.at = at
     self.key = key

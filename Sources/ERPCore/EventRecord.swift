@@ -86,8 +86,13 @@ public struct EventRecordReader: Sendable {
 
   /// A record read by the import's fast path (`fastEvent`).
   package struct FastEvent {
-    /// The event, its data held as its canonical text.
-    package var event: NewEvent
+    /// The event's fields but its data, which its preparation holds (`PreparedEvent(fast:…)`
+    /// makes the event, its data the canonical text it writes: a copy of its own had been an
+    /// allocation per record, freed with it).
+    package var type: String
+    package var at: BusinessTime
+    package var key: String?
+    package var v: Int
     /// `SalesEvent(primary: event, digits:)`.
     package var typed: SalesEvent
     /// The entry of `data` in the tape it was read through.
@@ -98,9 +103,10 @@ public struct EventRecordReader: Sendable {
   /// building a tree (`RecordTape`), when the record is in the form the tape reads (RFC 8785
   /// without escapes) and checking it changes nothing; nil otherwise, and the caller
   /// reads it with `newEvent(_:start:end:canonicalData:scratch:)`, which normalises it or says
-  /// what is wrong with it. When it is not nil, it is that function's event (with the data's
-  /// canonical text, which that function reports as `canonicalData`), and its typed decoding.
-  /// The tape keeps the record's values for the preparation (`PreparedEvent(fast:…)`).
+  /// what is wrong with it. When it is not nil, it is that function's event but its data (the
+  /// data's canonical text, which that function reports as `canonicalData`, is in the tape), and
+  /// its typed decoding. The tape keeps the record's values for the preparation
+  /// (`PreparedEvent(fast:…)`, which makes the event).
   package func fastEvent(_ line: [UInt8], start: Int, end: Int, tape: inout RecordTape) -> FastEvent? {
     // Records of older versions are upcast on the general path.
     guard upcaster.steps.isEmpty else { return nil }
@@ -172,8 +178,7 @@ public struct EventRecordReader: Sendable {
     guard EventCatalog.unchanged(data, rules.rules, digits: moneyDigits),
       let typed = try? SalesEvent(type: type, reader: DataReader(data, digits: moneyDigits))
     else { return nil }
-    let text = Array(UnsafeBufferPointer(rebasing: b[dataEntry.text]))
-    return FastEvent(event: NewEvent(type: type, at: at, key: key, v: v, dataText: text), typed: typed, data: found[1])
+    return FastEvent(type: type, at: at, key: key, v: v, typed: typed, data: found[1])
   }
 
   /// `recordNames` as bytes.

@@ -362,7 +362,7 @@ public final class PreparedEvent: Sendable {
       }
       (data, lines) = (withSlots, n)
     }
-    let (out, ends) = Self.write(e) { w in
+    let (out, ends) = Self.write(type: e.type, at: e.at, key: e.key, v: e.v) { w in
       // (A shipment's data gets its `cogs` slots: not the text read.)
       if let canonicalData, lines == 0 {
         canonicalData.withUnsafeBufferPointer { w.bytes($0) }
@@ -375,22 +375,23 @@ public final class PreparedEvent: Sendable {
     (bytes, self.ends, cogs) = Self.pieces(out, ends, lines: lines)
   }
 
-  /// The pieces of `e` one after the other, and where the first three end: `canonicalData`
-  /// writes its data's canonical text and `binaryData` its binary form.
+  /// The pieces of an event of these fields one after the other, and where the first three end:
+  /// `canonicalData` writes its data's canonical text and `binaryData` its binary form.
   private static func write(
-    _ e: NewEvent, canonicalData: (inout ByteWriter) -> Void, binaryData: (inout ByteWriter) -> Void
+    type: String, at: BusinessTime, key: String?, v: Int, canonicalData: (inout ByteWriter) -> Void,
+    binaryData: (inout ByteWriter) -> Void
   ) -> (out: [UInt8], ends: (Int, Int, Int)) {
     var ends = (0, 0, 0)
     let out = ByteWriter.bytes { w in
-      CanonicalPieces.atDataName(e.at, &w)
+      CanonicalPieces.atDataName(at, &w)
       canonicalData(&w)
-      CanonicalPieces.keyThenRecordedName(e.key, &w)
+      CanonicalPieces.keyThenRecordedName(key, &w)
       ends.0 = w.count
-      CanonicalPieces.tail(type: e.type, v: e.v, &w)
+      CanonicalPieces.tail(type: type, v: v, &w)
       ends.1 = w.count
-      EventCodec.putAt(e.at, &w)
+      EventCodec.putAt(at, &w)
       ends.2 = w.count
-      EventCodec.putRestHead(v: e.v, type: e.type, key: e.key, &w)
+      EventCodec.putRestHead(v: v, type: type, key: key, &w)
       binaryData(&w)
     }
     return (out, ends)
@@ -425,8 +426,6 @@ public final class PreparedEvent: Sendable {
   /// `init(_:canonicalData:digits:)` makes of the event and its data's canonical text, written
   /// without the data's object (`TapeWriting`).
   package init(fast f: EventRecordReader.FastEvent, line: [UInt8], tape: RecordTape, digits: Int) {
-    let e = f.event
-    event = e
     typed = f.typed
     lookups = StateLookups(of: f.typed)
     self.digits = digits
@@ -434,13 +433,17 @@ public final class PreparedEvent: Sendable {
     let lines = if case .shipped(let s) = f.typed { s.lines.count } else { 0 }
     let shipment = lines > 0
     var slots = CogsSlots(canonical: [], binary: [])
+    // Where the data's canonical text lies in the pieces (not a shipment's: its slots are in).
+    var dataText = 0..<0
     let (out, ends) = line.withUnsafeBufferPointer { b in
       tape.entries.withUnsafeBufferPointer { entries in
-        Self.write(e) { w in
+        Self.write(type: f.type, at: f.at, key: f.key, v: f.v) { w in
           if shipment {
             TapeWriting.canonical(b, entries, object: f.data, emptyCogsInLines: true, slots: &slots.canonical, &w)
           } else {
+            let start = w.count
             w.bytes(UnsafeBufferPointer(rebasing: b[entries[f.data].text]))
+            dataText = start..<w.count
           }
         } binaryData: { w in
           TapeWriting.binary(b, entries, object: f.data, emptyCogsInLines: shipment, slots: &slots.binary, &w)
@@ -448,6 +451,9 @@ public final class PreparedEvent: Sendable {
       }
     }
     (bytes, self.ends, cogs) = shipment ? Self.pieces(out, ends, slots: slots, lines: lines) : (out, ends, nil)
+    // The event's data is its canonical text where the pieces hold it (a slice: no copy).
+    let data = shipment ? ArraySlice(Array(line[tape.entries[f.data].text])) : out[dataText]
+    event = NewEvent(type: f.type, at: f.at, key: f.key, v: f.v, dataText: data)
   }
 
   /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).

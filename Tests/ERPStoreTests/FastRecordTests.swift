@@ -55,8 +55,9 @@ struct FastRecordTests {
     guard var f = reader.fastEvent(buffer, start: range.lowerBound, end: range.upperBound, tape: &tape) else {
       return nil
     }
-    if f.event.key == nil { f.event.key = key }
-    return Read(f.event, PreparedEvent(fast: f, line: buffer, tape: tape, digits: 2))
+    if f.key == nil { f.key = key }
+    let prepared = PreparedEvent(fast: f, line: buffer, tape: tape, digits: 2)
+    return Read(prepared.event, prepared)
   }
 
   /// The line inside a buffer with other bytes around it, as the import's read buffer has it.

@@ -318,7 +318,7 @@ struct ImportSource {
           // Records as erpctl writes them (RFC 8785 without escapes) are read without a tree;
           // the others, and every record with something to say about it, the general way.
           if var fast = reader.fastEvent(buffer, start: range.lowerBound, end: range.upperBound, tape: &tape) {
-            if fast.event.key == nil { fast.event.key = try prefix() + String(number) }
+            if fast.key == nil { fast.key = try prefix() + String(number) }
             let prepared = PreparedEvent(fast: fast, line: buffer, tape: tape, digits: reader.moneyDigits)
             try add(
               file: input.name, line: number, raw: keepText ? ArraySlice(Array(buffer[range])) : [],
