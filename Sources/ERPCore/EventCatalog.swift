@@ -169,12 +169,12 @@ public enum EventCatalog {
     uniqueKeysWithValues: schemas.map { ($0.type, $0) })
 
   /// The rules `check` walks and the schema's version, by type.
-  private static let rulesByType: [String: (rules: Rules, version: Int)] = Dictionary(
-    uniqueKeysWithValues: schemas.map { ($0.type, (Rules($0.fields), $0.version)) })
+  private static let rulesByType = IDTable<(rules: Rules, version: Int)>(
+    schemas.map { ($0.type, (Rules($0.fields), $0.version)) })
 
   /// The rules of `type` and its schema's version (nil for an unknown type): what
   /// `EventRecordReader` needs of the catalogue for a record, in one lookup.
-  static func rules(for type: String) -> (rules: Rules, version: Int)? { rulesByType[type] }
+  static func rules(for type: String) -> (rules: Rules, version: Int)? { rulesByType.value(type) }
 
   public static func schema(for type: String) -> Schema? { byType[type] }
 
@@ -222,7 +222,7 @@ public enum EventCatalog {
   public static func check(
     type: String, data: JSONObject, moneyDigits: Int, storeInput: Bool = false
   ) throws(EventInputError) -> JSONObject {
-    guard let rules = rulesByType[type]?.rules else {
+    guard let rules = rulesByType.value(type)?.rules else {
       throw EventInputError(field: "type", "unknown event type '\(type)'\(suggestion(type))")
     }
     return try check(rules: rules, data: data, moneyDigits: moneyDigits, storeInput: storeInput)

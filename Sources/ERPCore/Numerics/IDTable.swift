@@ -212,6 +212,22 @@ struct IDTable<Value> {
   }
 }
 
+extension IDTable: Sendable where Value: Sendable {}
+
+extension IDTable {
+  /// A table of `pairs`, for a constant table looked up by name many times (an event type's
+  /// rules and decoder, for every imported record): a `Dictionary` hashed the name with SipHash,
+  /// about 370 instructions a lookup.
+  init(_ pairs: [(String, Value)]) {
+    self.init()
+    for (name, value) in pairs { set(StateID(name), value) }
+  }
+
+  /// The value of `name`, nil when it has none.
+  @inline(__always)
+  func value(_ name: String) -> Value? { self[StateID(name)] }
+}
+
 extension IDTable {
   /// `body` with `table` lent where it lies. A table that is a stored property of a class is
   /// copied by a plain read (`object.table.entry(k)`), with a retain and a release of each of
