@@ -182,21 +182,14 @@ public final class SalesState {
     mutating func run<R: StateRecord>(_: R.Type) throws { table = RecordTable<R>() }
   }
 
-  @inline(__always)
-  private func table<R: StateRecord>(_: R.Type) -> RecordTable<R> {
-    let t = tables[R.kind.index]
-    // An identity check and an unchecked cast: `as?` was a runtime cast on every state access
-    // (and every prefetch), 4 % of the appending thread's instructions.
-    precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
-    return unsafeDowncast(t, to: RecordTable<R>.self)
-  }
-
   /// `body` with the table of `R`'s kind, lent without a retain: `tables` holds it as long as the
   /// state lives. A strong reference to it, taken at each lookup, was retained and released
   /// each time, a dozen times an event.
   @inline(__always)
   private func withTable<R: StateRecord, T>(_: R.Type, _ body: (RecordTable<R>) throws -> T) rethrows -> T {
     try unretained[R.kind.index]._withUnsafeGuaranteedRef { t in
+      // An identity check and an unchecked cast: `as?` was a runtime cast on every state access
+      // (and every prefetch), 4 % of the appending thread's instructions.
       precondition(t.recordType == ObjectIdentifier(R.self), "two state record types share the kind '\(R.kind.rawValue)'")
       return try body(unsafeDowncast(t, to: RecordTable<R>.self))
     }
@@ -415,7 +408,7 @@ public final class SalesState {
     var entries: [Int32] = []
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      entries = state.table(R.self).takeChangedEntries()
+      entries = state.withTable(R.self) { $0.takeChangedEntries() }
     }
   }
 
@@ -424,7 +417,7 @@ public final class SalesState {
     var entries: [Int32]
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      state.table(R.self).sortByID(&entries)
+      state.withTable(R.self) { $0.sortByID(&entries) }
     }
   }
 
@@ -435,7 +428,7 @@ public final class SalesState {
     let body: (String, inout S) throws -> Void
 
     mutating func run<R: StateRecord>(_: R.Type) throws {
-      try state.table(R.self).write(entries, into: &sink, body)
+      try state.withTable(R.self) { try $0.write(entries, into: &sink, body) }
     }
   }
 
@@ -477,9 +470,10 @@ public final class SalesState {
   /// again: `erpctl generate` drops shipped orders, paid invoices, applied payments, closed
   /// leads and cases, so that its memory stays flat over millions of events.
   public func forget<R: StateRecord>(_: R.Type, _ id: String) {
-    let t = table(R.self)
-    t.remove(StateID(id))
-    noteAddresses(t)
+    withTable(R.self) { t in
+      t.remove(StateID(id))
+      noteAddresses(t)
+    }
   }
 
   /// Every record held in memory, as JSON (for comparing a replay with the stored state).
