@@ -463,7 +463,7 @@ public enum EventCatalog {
     // A tape's strings hold no byte below 0x20 (JSON has none raw, and the tape reads no
     // escapes): of the control characters only DEL is left to look for, by `memchr`.
     case .id:
-      return !text.isEmpty && text.count <= 200 && !Self.hasDelete(text)
+      return !text.isEmpty && text.count <= Self.maxIDBytes && !Self.hasDelete(text)
     case .text:
       return !Self.hasDelete(text)
     case .money:
@@ -480,6 +480,9 @@ public enum EventCatalog {
       return nil
     }
   }
+
+  /// The most bytes an identifier may have (SPEC 2).
+  static let maxIDBytes = 200
 
   @inline(__always)
   private static func hasDelete(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -500,7 +503,9 @@ public enum EventCatalog {
     switch rule.tag {
     case .id:
       guard case .string(let s) = value, !s.isEmpty else { throw expected("a non-empty identifier") }
-      guard s.utf8.count <= 200 else { throw EventInputError(field: path(), "longer than 200 bytes") }
+      guard s.utf8.count <= Self.maxIDBytes else {
+        throw EventInputError(field: path(), "longer than \(Self.maxIDBytes) bytes")
+      }
       // Control characters are single ASCII bytes in UTF-8: checking the bytes is checking the
       // scalars.
       guard !JSONObject.anyByte(of: s, where: { $0 < 0x20 || $0 == 0x7F }) else {

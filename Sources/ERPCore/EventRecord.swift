@@ -93,7 +93,7 @@ public struct EventRecordReader: Sendable {
     package var at: BusinessTime
     package var key: String?
     package var v: Int
-    /// `SalesEvent(primary: event, digits:)`.
+    /// The record's event decoded, as `SalesEvent(primary:digits:)` decodes it.
     package var typed: SalesEvent
     /// The entry of `data` in the tape it was read through.
     package var data: Int
