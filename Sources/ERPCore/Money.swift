@@ -113,7 +113,7 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// written backwards into a buffer on the stack: reports format hundreds of thousands of
   /// amounts, and a string built digit by digit cost most of a CSV's rendering.
   @inline(__always)
-  static func withDecimal<R>(_ minorUnits: Int64, places digits: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+  package static func withDecimal<R>(_ minorUnits: Int64, places digits: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
     let places = max(0, digits)
     let capacity = 22 + places
     return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buf in

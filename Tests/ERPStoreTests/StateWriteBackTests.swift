@@ -161,6 +161,17 @@ struct DerivedPiecesTests {
         at: at, digits: digits))
       #expect(Self.same(
         PaymentMatched(payment: "PAY-1", invoice: odd, amount: Money(minorUnits: -5)), at: at, digits: digits))
+      // Money and dates are written from their digits, not a String: the extremes, and years
+      // outside 0...9999 (which `description` pads differently).
+      for amount in [Int64.max, Int64.min, 0, 9, -10, 1_000_000] {
+        #expect(Self.same(
+          PaymentMatched(payment: "P", invoice: "I", amount: Money(minorUnits: amount)), at: at, digits: digits))
+      }
+      for days: Int32 in [-800_000, -719_528, -719_529, 0, 2_932_896, 2_932_897, 3_000_000, .max, .min] {
+        #expect(Self.same(
+          InvoiceIssued(invoice: "I", order: "O", customer: "C", amount: Money(minorUnits: 1),
+            due: CivilDate(daysSinceEpoch: days)), at: at, digits: digits))
+      }
       #expect(Self.same(
         CreditNoteIssued(creditNote: "CN-SO-1-1", invoice: nil, order: "SO-1", customer: "C-1", amount: .zero),
         at: at, digits: digits))
