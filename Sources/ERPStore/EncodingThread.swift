@@ -42,7 +42,7 @@ final class EncodedRun: @unchecked Sendable {
       case .decided(let e, let decided):
         _ = encoder.encode(e, nil, decided) { _, record in keep(record) }
       case .prepared(let prepared, let decided):
-        _ = encoder.encode(prepared.event, prepared, decided) { _, record in keep(record) }
+        _ = encoder.encode(prepared, decided) { _, record in keep(record) }
       case .asGiven(let e):
         _ = encoder.encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
         keep(encoder.record)

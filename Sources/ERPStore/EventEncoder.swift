@@ -73,6 +73,23 @@ struct EventEncoder {
     _ e: NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
     store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
   ) rethrows -> UInt64 {
+    try encode(at: e.at, event: { e }, prepared, decided, store: store)
+  }
+
+  /// `encode(prepared.event, prepared, decided, store:)`, reading the event where it lies in its
+  /// preparation: copying it out (as an argument) retained each of its strings, for every event
+  /// the import appends.
+  mutating func encode(
+    _ prepared: PreparedEvent, _ decided: [SalesEvent], store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+  ) rethrows -> UInt64 {
+    try encode(at: prepared.event.at, event: { prepared.event }, prepared, decided, store: store)
+  }
+
+  /// The two above: `event` gives the primary, asked for only when it is written from its data.
+  private mutating func encode(
+    at: BusinessTime, event: () -> NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
+    store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+  ) rethrows -> UInt64 {
     // (The decided events are read by index, not bound by `for … in` or copied out of the array
     // by a pattern match: each such copy retained every string of the event, about four copies
     // per primary.)
@@ -81,13 +98,16 @@ struct EventEncoder {
     case .shipped, .returnReceived:
       if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
         seq = encode(pieces)
-      } else if let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits) {
-        seq = encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written))
       } else {
-        seq = encodePrimary(e, prepared)
+        let e = event()
+        if let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits) {
+          seq = encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written))
+        } else {
+          seq = encodePrimary(event, prepared)
+        }
       }
     default:
-      seq = encodePrimary(e, prepared)
+      seq = encodePrimary(event, prepared)
     }
     try store(seq, record)
     for i in decided.indices.dropFirst() {
@@ -95,14 +115,14 @@ struct EventEncoder {
       switch decided[i] {
       // What the store derives most (an event per reserved line, shipment and matched payment)
       // is written from its payload.
-      case .stockReserved(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .reservationReleased(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .invoiceIssued(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .paymentMatched(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
-      case .creditNoteIssued(let p): derived = encode(DerivedPieces(at: e.at, payload: p, digits: digits))
+      case .stockReserved(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
+      case .reservationReleased(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
+      case .invoiceIssued(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
+      case .paymentMatched(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
+      case .creditNoteIssued(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
       default:
         derived = encode(
-          JSONPieces(type: decided[i].type, at: e.at, key: nil, v: 1, data: decided[i].data(digits: digits)))
+          JSONPieces(type: decided[i].type, at: at, key: nil, v: 1, data: decided[i].data(digits: digits)))
       }
       try store(derived, record)
     }
@@ -110,8 +130,9 @@ struct EventEncoder {
   }
 
   /// A primary stored as written: from its prepared pieces when there are any.
-  private mutating func encodePrimary(_ e: NewEvent, _ prepared: PreparedEvent?) -> UInt64 {
+  private mutating func encodePrimary(_ event: () -> NewEvent, _ prepared: PreparedEvent?) -> UInt64 {
     if let prepared, prepared.hasPieces, prepared.cogs == nil { return encode(prepared) }
+    let e = event()
     return encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
   }
 
@@ -120,15 +141,8 @@ struct EventEncoder {
   /// (nil otherwise, or when nothing was prepared).
   static func cogsPieces(_ s: Shipped, _ prepared: PreparedEvent, digits: Int) -> PreparedEvent.CogsPieces? {
     guard prepared.cogs != nil else { return nil }
-    var texts: [String] = []
-    texts.reserveCapacity(s.lines.count)
-    for l in s.lines {
-      guard let cogs = l.cogs else { return nil }
-      let text = cogs.format(digits: digits)
-      guard text.utf8.count < 0x80 else { return nil }
-      texts.append(text)
-    }
-    return prepared.withCogs(texts)
+    for l in s.lines where l.cogs == nil { return nil }
+    return prepared.withCogs(s.lines, digits: digits)
   }
 
   /// The data a decided primary event was written with, plus the fields the store writes into

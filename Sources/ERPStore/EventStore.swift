@@ -511,23 +511,31 @@ public final class PreparedEvent: Sendable {
     return found
   }
 
-  /// The pieces with `texts` (one per line, each under 128 bytes of plain ASCII: a money
-  /// amount) written into the `cogs` slots: the bytes the general path stores for the shipment
-  /// with those costs written into its lines.
-  func withCogs(_ texts: [String]) -> CogsPieces? {
-    guard let cogs, texts.count == cogs.canonical.count else { return nil }
-    return CogsPieces(prepared: self, texts: texts)
+  /// The pieces with the cost of each of `lines` (every one has one) written into the `cogs`
+  /// slots as `format(digits:)` writes it: the bytes the general path stores for the shipment
+  /// with those costs written into its lines. Nil when the slots are not one per line, or a
+  /// cost's text could be too long for the one length byte the binary slot has room for.
+  func withCogs(_ lines: [ShippedLine], digits: Int) -> CogsPieces? {
+    // (A text is at most a sign, 19 digits or a 0, a point and `digits` digits.)
+    guard let cogs, lines.count == cogs.canonical.count, (0...100).contains(digits) else { return nil }
+    return CogsPieces(prepared: self, lines: lines, digits: digits)
   }
 
+  /// Written from the costs' digits (no String per line).
   struct CogsPieces: StoredPieces {
     let prepared: PreparedEvent
-    let texts: [String]
+    let lines: [ShippedLine]
+    let digits: Int
+
+    private func text<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+      Money.withDecimal(lines[i].cogs!.minorUnits, places: digits, body)
+    }
 
     func writeCanonicalHead(_ w: inout ByteWriter) {
       var from = 0
-      for (at, text) in zip(prepared.cogs!.canonical, texts) {
+      for (i, at) in prepared.cogs!.canonical.enumerated() {
         prepared.write(from, at, &w)
-        w.utf8(text)
+        text(i) { w.bytes($0) }
         from = at
       }
       prepared.write(from, prepared.ends.0, &w)
@@ -536,10 +544,12 @@ public final class PreparedEvent: Sendable {
     func writeBinaryAt(_ w: inout ByteWriter) { prepared.writeBinaryAt(&w) }
     func writeBinaryRest(_ w: inout ByteWriter) {
       var from = prepared.ends.2
-      for (at, text) in zip(prepared.cogs!.binary, texts) {
+      for (i, at) in prepared.cogs!.binary.enumerated() {
         prepared.write(from, at, &w)
-        w.byte(UInt8(text.utf8.count))
-        w.utf8(text)
+        text(i) { t in
+          w.byte(UInt8(t.count))
+          w.bytes(t)
+        }
         from = at + 1  // past the empty string's length byte
       }
       prepared.write(from, prepared.bytes.count, &w)

@@ -210,12 +210,16 @@ struct CogsPiecesTests {
       // Text that looks like an empty cost inside a string (escaped in JSON; other bytes in binary).
       ([["qty": 1, "sku": "\"cogs\":\"\""]], "\u{4}cogs\u{4}"),
     ]
-    let costs: [Money] = [Money(minorUnits: 123_456), .zero, Money(minorUnits: -7)]
-    for (lines, tracking) in shapes {
+    let costs: [Money] = [
+      Money(minorUnits: 123_456), .zero, Money(minorUnits: -7), Money(minorUnits: .max), Money(minorUnits: .min),
+    ]
+    // Every cost in every line position, with one and with three lines.
+    let rotated = shapes + costs.indices.dropFirst().map { _ in shapes[1] }
+    for (n, (lines, tracking)) in rotated.enumerated() {
       let e = Self.shipment(lines: lines, tracking: tracking)
       let prepared = PreparedEvent(e, digits: 2)
       #expect(prepared.cogs != nil)
-      let s = Self.decided(lines.indices.map { costs[$0 % costs.count] })
+      let s = Self.decided(lines.indices.map { costs[($0 + n) % costs.count] })
       let filled = try #require(EventEncoder.cogsPieces(s, prepared, digits: 2))
       let written = try #require(EventEncoder.withStoreWritten(.shipped(s), into: e.data, digits: 2))
       let general = JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written)
@@ -233,6 +237,10 @@ struct CogsPiecesTests {
     #expect(EventEncoder.cogsPieces(Self.decided([Money(minorUnits: 1), nil]), prepared, digits: 2) == nil)
     // A line count that differs from the slots'.
     #expect(EventEncoder.cogsPieces(Self.decided([Money(minorUnits: 1)]), prepared, digits: 2) == nil)
+    // Digits so many that a cost's text might not fit its slot's one length byte.
+    let two = Self.decided([Money(minorUnits: 1), Money(minorUnits: 2)])
+    #expect(EventEncoder.cogsPieces(two, prepared, digits: 100) != nil)
+    #expect(EventEncoder.cogsPieces(two, prepared, digits: 101) == nil)
   }
 }
 
