@@ -4,7 +4,8 @@
 /// (`SalesState.lookupAddresses`). The state's tables are larger than the caches, and almost
 /// every first lookup of a record missed them.
 public struct StateLookups: Sendable {
-  public static let capacity = 8
+  /// (Computed, not a `static let`: a stored one was a `swift_once` check at every `add`.)
+  public static var capacity: Int { 8 }
   private var kinds: InlineArray<8, StateKind> = .init(repeating: .customer)
   private var hashes: InlineArray<8, UInt64> = .init(repeating: 0)
   public private(set) var count = 0
