@@ -110,23 +110,40 @@ struct EventEncoder {
       seq = encodePrimary(event, prepared)
     }
     try store(seq, record)
+    guard decided.count > 1 else { return seq }
+    // The derived events share the primary's `at`: its canonical text is taken from the primary's
+    // pieces when there are some.
+    let written: Void? = try prepared?.withAtDataName { atText in
+      guard let atText else { return nil }
+      return try encodeDerived(decided, at: at, atDataName: atText, store: store)
+    }
+    if written == nil { try encodeDerived(decided, at: at, atDataName: nil, store: store) }
+    return seq
+  }
+
+  /// The events derived from the primary, `decided` after the first, each handed to `store`.
+  private mutating func encodeDerived(
+    _ decided: [SalesEvent], at: BusinessTime, atDataName a: UnsafeBufferPointer<UInt8>?,
+    store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+  ) rethrows {
     for i in decided.indices.dropFirst() {
       let derived: UInt64
       switch decided[i] {
       // What the store derives most (an event per reserved line, shipment and matched payment)
       // is written from its payload.
-      case .stockReserved(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
-      case .reservationReleased(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
-      case .invoiceIssued(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
-      case .paymentMatched(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
-      case .creditNoteIssued(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits))
+      case .stockReserved(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+      case .reservationReleased(let p):
+        derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+      case .invoiceIssued(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+      case .paymentMatched(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+      case .creditNoteIssued(let p):
+        derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
       default:
         derived = encode(
           JSONPieces(type: decided[i].type, at: at, key: nil, v: 1, data: decided[i].data(digits: digits)))
       }
       try store(derived, record)
     }
-    return seq
   }
 
   /// A primary stored as written: from its prepared pieces when there are any.

@@ -338,6 +338,8 @@ public final class PreparedEvent: Sendable {
   /// after the seq, binary `at`, binary after `recorded`. Empty when not made.
   fileprivate let bytes: [UInt8]
   fileprivate let ends: (Int, Int, Int)
+  /// Where the canonical form's `{"at":…,"data":` ends (`CanonicalPieces.atDataName`).
+  private let atEnd: Int
   /// For a shipment: where each line's `cogs` goes in `bytes` (nil for other types).
   let cogs: CogsSlots?
 
@@ -363,12 +365,12 @@ public final class PreparedEvent: Sendable {
     var lines = 0
     if EventCatalog.hasStoreWrittenFields(e.type) {
       guard e.type == Shipped.type, let (withSlots, n) = Self.withEmptyCogs(e.data) else {
-        (bytes, ends, cogs) = ([], (0, 0, 0), nil)
+        (bytes, ends, cogs, atEnd) = ([], (0, 0, 0), nil, 0)
         return
       }
       (data, lines) = (withSlots, n)
     }
-    let (out, ends) = Self.write(type: e.type, at: e.at, key: e.key, v: e.v) { w in
+    let (out, ends, atEnd) = Self.write(type: e.type, at: e.at, key: e.key, v: e.v) { w in
       // (A shipment's data gets its `cogs` slots: not the text read.)
       if let canonicalData, lines == 0 {
         canonicalData.withUnsafeBufferPointer { w.bytes($0) }
@@ -379,6 +381,7 @@ public final class PreparedEvent: Sendable {
       EventCodec.putObject(data, &w)
     }
     (bytes, self.ends, cogs) = Self.pieces(out, ends, lines: lines)
+    self.atEnd = atEnd
   }
 
   /// The pieces of an event of these fields one after the other, and where the first three end:
@@ -386,10 +389,12 @@ public final class PreparedEvent: Sendable {
   private static func write(
     type: String, at: BusinessTime, key: String?, v: Int, canonicalData: (inout ByteWriter) -> Void,
     binaryData: (inout ByteWriter) -> Void
-  ) -> (out: [UInt8], ends: (Int, Int, Int)) {
+  ) -> (out: [UInt8], ends: (Int, Int, Int), atEnd: Int) {
     var ends = (0, 0, 0)
+    var atEnd = 0
     let out = ByteWriter.bytes { w in
       CanonicalPieces.atDataName(at, &w)
+      atEnd = w.count
       canonicalData(&w)
       CanonicalPieces.keyThenRecordedName(key, &w)
       ends.0 = w.count
@@ -400,7 +405,7 @@ public final class PreparedEvent: Sendable {
       EventCodec.putRestHead(v: v, type: type, key: key, &w)
       binaryData(&w)
     }
-    return (out, ends)
+    return (out, ends, atEnd)
   }
 
   /// The pieces `out` with their `ends`, and for a shipment of `lines` lines (0 for any other
@@ -441,7 +446,7 @@ public final class PreparedEvent: Sendable {
     var slots = CogsSlots(canonical: [], binary: [])
     // Where the data's canonical text lies in the pieces (not a shipment's: its slots are in).
     var dataText = 0..<0
-    let (out, ends) = line.withUnsafeBufferPointer { b in
+    let (out, ends, atEnd) = line.withUnsafeBufferPointer { b in
       tape.entries.withUnsafeBufferPointer { entries in
         Self.write(type: f.type, at: f.at, key: f.key, v: f.v) { w in
           if shipment {
@@ -457,6 +462,7 @@ public final class PreparedEvent: Sendable {
       }
     }
     (bytes, self.ends, cogs) = shipment ? Self.pieces(out, ends, slots: slots, lines: lines) : (out, ends, nil)
+    self.atEnd = atEnd
     // The event's data is its canonical text where the pieces hold it (a slice: no copy).
     let data = shipment ? ArraySlice(Array(line[tape.entries[f.data].text])) : out[dataText]
     event = NewEvent(type: f.type, at: f.at, key: f.key, v: f.v, dataText: data)
@@ -558,6 +564,13 @@ public final class PreparedEvent: Sendable {
 
   /// Whether the pieces were made.
   var hasPieces: Bool { !bytes.isEmpty }
+
+  /// `body` with the canonical `{"at":…,"data":` of the event (`CanonicalPieces.atDataName`),
+  /// which the events derived from it share, or with nil when the pieces were not made.
+  func withAtDataName<R>(_ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+    guard hasPieces else { return try body(nil) }
+    return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<atEnd])) }
+  }
 
   /// The canonical form up to `"recorded":`.
   func writeCanonicalHead(_ w: inout ByteWriter) { write(0, ends.0, &w) }

@@ -41,9 +41,13 @@ struct DerivedPieces<P: SortedDataPayload>: StoredPieces {
   var at: BusinessTime
   var payload: P
   var digits: Int
+  /// `CanonicalPieces.atDataName(at)`'s bytes, when the caller has them (lent for the call: the
+  /// primary's preparation holds them, and writing `at` again was about 300 instructions for
+  /// each derived event).
+  var atDataName: UnsafeBufferPointer<UInt8>? = nil
 
   func writeCanonicalHead(_ w: inout ByteWriter) {
-    CanonicalPieces.atDataName(at, &w)
+    if let atDataName { w.bytes(atDataName) } else { CanonicalPieces.atDataName(at, &w) }
     var sink = CanonicalDataSink(w, digits: digits)
     payload.writeSorted(to: &sink)
     w = sink.finish()

@@ -29,6 +29,11 @@ struct FastRecordTests {
         ByteWriter.bytes { p.writeBinaryAt(&$0) }, ByteWriter.bytes { p.writeBinaryRest(&$0) },
       ]
       cogs = p.cogs.map { [$0.canonical, $0.binary] }
+      // The canonical `at` the derived events take from their primary's pieces.
+      let at = p.withAtDataName { $0.map(Array.init) }
+      if let at { #expect(at == ByteWriter.bytes { CanonicalPieces.atDataName(e.at, &$0) }, "\(e.at)") }
+      #expect((at != nil) == p.hasPieces)
+      pieces.append(at ?? [])
     }
 
     var description: String {

@@ -142,7 +142,12 @@ struct DerivedPiecesTests {
   static func same<P: SortedDataPayload>(_ payload: P, at: BusinessTime, digits: Int) -> Bool {
     let typed = pieces(DerivedPieces(at: at, payload: payload, digits: digits))
     let json = pieces(JSONPieces(type: P.type, at: at, key: nil, v: 1, data: payload.data(digits: digits)))
-    return typed == json
+    // The same with `at`'s text lent by the caller (the encoder lends the primary's).
+    let atDataName = ByteWriter.bytes { CanonicalPieces.atDataName(at, &$0) }
+    let lent = atDataName.withUnsafeBufferPointer {
+      pieces(DerivedPieces(at: at, payload: payload, digits: digits, atDataName: $0))
+    }
+    return typed == json && lent == json
   }
 
   @Test(arguments: [0, 2, 3])
