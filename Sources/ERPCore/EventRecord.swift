@@ -91,6 +91,9 @@ public struct EventRecordReader: Sendable {
     /// allocation per record, freed with it).
     package var type: String
     package var at: BusinessTime
+    /// Where `at`'s text lies in the line, when it is what the store writes of `at`
+    /// (`BusinessTime.writesAsItself`): the preparation copies it.
+    package var atText: Range<Int>?
     package var key: String?
     package var v: Int
     /// The record's event decoded, as `SalesEvent(primary:digits:)` decodes it.
@@ -169,16 +172,16 @@ public struct EventRecordReader: Sendable {
       }
     }
     let atEntry = entries[found[0]]
-    guard atEntry.kind == .string, let at = BusinessTime.parse(UnsafeBufferPointer(rebasing: b[atEntry.text])) else {
-      return nil
-    }
+    let atBytes = UnsafeBufferPointer(rebasing: b[atEntry.text])
+    guard atEntry.kind == .string, let at = BusinessTime.parse(atBytes) else { return nil }
+    let atText = BusinessTime.writesAsItself(atBytes) ? atEntry.text : nil
     let dataEntry = entries[found[1]]
     guard dataEntry.kind == .object else { return nil }
     let data = TapeObject(entries: entries, bytes: b, index: found[1])
     guard EventCatalog.unchanged(data, rules.rules, digits: moneyDigits),
       let typed = try? SalesEvent(type: type, reader: DataReader(data, digits: moneyDigits))
     else { return nil }
-    return FastEvent(type: type, at: at, key: key, v: v, typed: typed, data: found[1])
+    return FastEvent(type: type, at: at, atText: atText, key: key, v: v, typed: typed, data: found[1])
   }
 
   /// `recordNames` as bytes.

@@ -57,6 +57,13 @@ enum CanonicalPieces {
     w.literal(#","data":"#)
   }
 
+  /// The same, with `at` written as `text`: the text read, when `BusinessTime.writesAsItself`.
+  static func atDataName(text: UnsafeBufferPointer<UInt8>, _ w: inout ByteWriter) {
+    w.literal(#"{"at":""#)
+    w.bytes(text)
+    w.literal(#"","data":"#)
+  }
+
   /// `,"key":…,"recorded":` (`null` when there is no key).
   static func keyThenRecordedName(_ key: String?, _ w: inout ByteWriter) {
     w.literal(#","key":"#)

@@ -370,7 +370,7 @@ public final class PreparedEvent: Sendable {
       }
       (data, lines) = (withSlots, n)
     }
-    let (out, ends, atEnd) = Self.write(type: e.type, at: e.at, key: e.key, v: e.v) { w in
+    let (out, ends, atEnd) = Self.write(type: e.type, at: e.at, atText: nil, key: e.key, v: e.v) { w in
       // (A shipment's data gets its `cogs` slots: not the text read.)
       if let canonicalData, lines == 0 {
         canonicalData.withUnsafeBufferPointer { w.bytes($0) }
@@ -386,14 +386,16 @@ public final class PreparedEvent: Sendable {
 
   /// The pieces of an event of these fields one after the other, and where the first three end:
   /// `canonicalData` writes its data's canonical text and `binaryData` its binary form.
+  /// `atText`: `at`'s canonical text, when the caller has it.
   private static func write(
-    type: String, at: BusinessTime, key: String?, v: Int, canonicalData: (inout ByteWriter) -> Void,
+    type: String, at: BusinessTime, atText: UnsafeBufferPointer<UInt8>?, key: String?, v: Int,
+    canonicalData: (inout ByteWriter) -> Void,
     binaryData: (inout ByteWriter) -> Void
   ) -> (out: [UInt8], ends: (Int, Int, Int), atEnd: Int) {
     var ends = (0, 0, 0)
     var atEnd = 0
     let out = ByteWriter.bytes { w in
-      CanonicalPieces.atDataName(at, &w)
+      if let atText { CanonicalPieces.atDataName(text: atText, &w) } else { CanonicalPieces.atDataName(at, &w) }
       atEnd = w.count
       canonicalData(&w)
       CanonicalPieces.keyThenRecordedName(key, &w)
@@ -448,7 +450,7 @@ public final class PreparedEvent: Sendable {
     var dataText = 0..<0
     let (out, ends, atEnd) = line.withUnsafeBufferPointer { b in
       tape.entries.withUnsafeBufferPointer { entries in
-        Self.write(type: f.type, at: f.at, key: f.key, v: f.v) { w in
+        Self.write(type: f.type, at: f.at, atText: f.atText.map { UnsafeBufferPointer(rebasing: b[$0]) }, key: f.key, v: f.v) { w in
           if shipment {
             TapeWriting.canonical(b, entries, object: f.data, emptyCogsInLines: true, slots: &slots.canonical, &w)
           } else {
