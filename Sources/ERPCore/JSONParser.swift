@@ -295,6 +295,8 @@ public struct JSONParser {
   /// ASCII; the import's `RecordTape` checks its names with it too).
   @inline(__always)
   static func precedes(_ b: UnsafeBufferPointer<UInt8>, _ a: Range<Int>, _ c: Range<Int>) -> Bool {
+    // Names that follow each other mostly differ in their first byte: no call to `memcmp`.
+    if !a.isEmpty, !c.isEmpty, b[a.lowerBound] != b[c.lowerBound] { return b[a.lowerBound] < b[c.lowerBound] }
     let n = min(a.count, c.count)
     let r = n == 0 ? 0 : memcmp(b.baseAddress! + a.lowerBound, b.baseAddress! + c.lowerBound, n)
     return r != 0 ? r < 0 : a.count < c.count
