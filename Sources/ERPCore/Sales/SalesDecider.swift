@@ -114,6 +114,27 @@ public enum SalesDecider {
   }
 
   /// Quantities per SKU in order of first appearance.
+  /// `body` with each SKU of `lines` and its total quantity, in the order `bySKU` gives them
+  /// (where each SKU first appears), without the two arrays that makes (a map of the lines and
+  /// the totals): a few lines are summed by scans. Every order confirmed and shipment decided
+  /// and folded went through `bySKU` (two allocations apiece on the appending thread).
+  @inline(__always)
+  static func forEachSKU<L>(
+    _ lines: [L], sku: (L) -> String, qty: (L) -> Int64, _ body: (String, Int64) throws -> Void
+  ) rethrows {
+    guard lines.count <= 16 else {
+      for (s, q) in bySKU(lines.map { (sku($0), qty($0)) }) { try body(s, q) }
+      return
+    }
+    outer: for i in lines.indices {
+      let s = sku(lines[i])
+      for j in 0..<i where sku(lines[j]) == s { continue outer }
+      var total = qty(lines[i])
+      for k in (i + 1)..<lines.count where sku(lines[k]) == s { total += qty(lines[k]) }
+      try body(s, total)
+    }
+  }
+
   static func bySKU(_ pairs: [(String, Int64)]) -> [(sku: String, qty: Int64)] {
     // An order's few lines are summed by a scan: a dictionary hashed every SKU with SipHash
     // (2 % of an import's deciding thread). Many lines go through one.

@@ -35,7 +35,7 @@ public enum InventoryDecider: SalesAggregate {
     switch event {
     case .orderConfirmed(let e):
       // Everything starts unreserved; the StockReserved events that follow take it off the queue.
-      for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
+      try SalesDecider.forEachSKU(e.lines, sku: { $0.sku }, qty: { $0.qty }) { sku, qty in
         try s.upsert(StockState.self, sku, StockState.init) { $0.backorders.append(.init(order: e.order, qty: qty)) }
       }
 

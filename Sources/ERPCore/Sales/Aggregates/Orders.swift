@@ -90,7 +90,7 @@ public enum OrderDecider: SalesAggregate {
     }
     try SalesDecider.checkLines(e.lines, s)
     var out = SalesDecider.decided(event, more: e.lines.count + 1)
-    for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
+    try SalesDecider.forEachSKU(e.lines, sku: { $0.sku }, qty: { $0.qty }) { sku, qty in
       let stock = try SalesDecider.stockLevel(sku, s)
       let available = max(stock.available, 0)
       if qty > available && !e.allowBackorder {
@@ -123,7 +123,7 @@ public enum OrderDecider: SalesAggregate {
     }
     if order.cancelled { throw DomainError.orderClosed(order: e.order, state: "cancelled") }
     if order.fullyShipped { throw DomainError.orderClosed(order: e.order, state: "fully shipped") }
-    for (sku, qty) in SalesDecider.bySKU(e.lines.map { ($0.sku, $0.qty) }) {
+    try SalesDecider.forEachSKU(e.lines, sku: { $0.sku }, qty: { $0.qty }) { sku, qty in
       guard order.lines.contains(where: { $0.sku == sku }) else {
         throw DomainError.notOnOrder(order: e.order, sku: sku)
       }
