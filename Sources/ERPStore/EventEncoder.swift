@@ -113,11 +113,11 @@ struct EventEncoder {
     guard decided.count > 1 else { return seq }
     // The derived events share the primary's `at`: its canonical text is taken from the primary's
     // pieces when there are some.
-    let written: Void? = try prepared?.withAtDataName { atText in
-      guard let atText else { return nil }
-      return try encodeDerived(decided, at: at, atDataName: atText, store: store)
+    if let prepared {
+      try prepared.withAtDataName { try encodeDerived(decided, at: at, atDataName: $0, store: store) }
+    } else {
+      try encodeDerived(decided, at: at, atDataName: nil, store: store)
     }
-    if written == nil { try encodeDerived(decided, at: at, atDataName: nil, store: store) }
     return seq
   }
 

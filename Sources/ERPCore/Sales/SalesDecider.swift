@@ -113,7 +113,6 @@ public enum SalesDecider {
     var available: Int64 { onHand - reserved }
   }
 
-  /// Quantities per SKU in order of first appearance.
   /// `body` with each SKU of `lines` and its total quantity, in the order `bySKU` gives them
   /// (where each SKU first appears), without the two arrays that makes (a map of the lines and
   /// the totals): a few lines are summed by scans. Every order confirmed and shipment decided
@@ -135,6 +134,7 @@ public enum SalesDecider {
     }
   }
 
+  /// Quantities per SKU in order of first appearance.
   static func bySKU(_ pairs: [(String, Int64)]) -> [(sku: String, qty: Int64)] {
     // An order's few lines are summed by a scan: a dictionary hashed every SKU with SipHash
     // (2 % of an import's deciding thread). Many lines go through one.
