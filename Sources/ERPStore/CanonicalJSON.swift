@@ -51,6 +51,21 @@ package struct ByteWriter {
     }
   }
 
+  /// Runs `body` with a writer, then `use` with what it wrote, where it lies (no copy into an
+  /// array: the encoder hashes each event's canonical bytes so).
+  @inlinable
+  package static func withWritten<R>(
+    _ body: (inout ByteWriter) -> Void, _ use: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { stack in
+      var w = ByteWriter(base: stack.baseAddress!, count: 0, capacity: stack.count, ownsBase: false)
+      body(&w)
+      let result = use(UnsafeBufferPointer(start: w.base, count: w.count))
+      if w.ownsBase { w.base.deallocate() }
+      return result
+    }
+  }
+
   /// Runs `body` with a writer and returns what it wrote, in an array of exactly that size (one
   /// copy, where appending to an empty array went through the generic growth path: 650
   /// instructions per prepared event).

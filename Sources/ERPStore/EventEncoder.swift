@@ -16,7 +16,6 @@ struct EventEncoder {
   /// The record of the last event encoded.
   private(set) var record: [UInt8] = []
   // Buffers reused for every event (no allocation per event).
-  private var canonical: [UInt8] = []
   /// The hash being computed, then the previous head's storage.
   private var nextHash = [UInt8](repeating: 0, count: 32)
 
@@ -27,7 +26,6 @@ struct EventEncoder {
     recordedJSON = json
     self.digits = digits
     self.head = head
-    canonical.reserveCapacity(512)
     record.reserveCapacity(512)
   }
 
@@ -38,17 +36,20 @@ struct EventEncoder {
     let seq = head.seq + 1
     // The writers' closures capture these locals, not `self`, whose buffers they write.
     let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
-    // The hash's input, the previous hash and then the canonical bytes, in one buffer.
-    canonical.removeAll(keepingCapacity: true)
-    canonical.append(contentsOf: head.hash)
-    ByteWriter.append(to: &canonical) { w in
+    // The hash's input, the previous hash and then the canonical bytes, written on the stack and
+    // hashed there (copied into an array first, it was copied once more per event); the hash goes
+    // into a second buffer, swapped with the head's.
+    let previous = head.hash
+    var next: [UInt8] = []
+    swap(&next, &nextHash)
+    ByteWriter.withWritten { w in
+      w.bytes(previous)
       pieces.writeCanonicalHead(&w)
       w.bytes(recordedJSON)
       CanonicalPieces.seq(seq, &w)
       pieces.writeCanonicalTail(&w)
-    }
-    // Into a second buffer, swapped with the head's.
-    HashChain.link(chained: canonical, into: &nextHash)
+    } _: { HashChain.link(chained: $0, into: &next) }
+    swap(&next, &nextHash)
     let hash = nextHash
     record.removeAll(keepingCapacity: true)
     ByteWriter.append(to: &record) { w in

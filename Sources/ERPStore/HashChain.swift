@@ -16,8 +16,13 @@ public enum HashChain {
   /// canonical bytes after them (one update instead of two), written into `hash` (32 bytes, its
   /// storage reused: no array per event).
   static func link(chained: [UInt8], into hash: inout [UInt8]) {
+    chained.withUnsafeBufferPointer { link(chained: $0, into: &hash) }
+  }
+
+  /// `link(chained:into:)` of bytes where they lie.
+  static func link(chained: UnsafeBufferPointer<UInt8>, into hash: inout [UInt8]) {
     var h = SHA256()
-    chained.withUnsafeBytes { h.update(bufferPointer: $0) }
+    h.update(bufferPointer: UnsafeRawBufferPointer(chained))
     let digest = h.finalize()
     if hash.count != 32 { hash = [UInt8](repeating: 0, count: 32) }
     digest.withUnsafeBytes { d in hash.withUnsafeMutableBytes { $0.copyMemory(from: d) } }
