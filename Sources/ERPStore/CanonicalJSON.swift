@@ -55,14 +55,13 @@ package struct ByteWriter {
   /// array: the encoder hashes each event's canonical bytes so).
   @inlinable
   package static func withWritten<R>(
-    _ body: (inout ByteWriter) -> Void, _ use: (UnsafeBufferPointer<UInt8>) -> R
-  ) -> R {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { stack in
+    _ body: (inout ByteWriter) -> Void, _ use: (UnsafeBufferPointer<UInt8>) throws -> R
+  ) rethrows -> R {
+    try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { stack in
       var w = ByteWriter(base: stack.baseAddress!, count: 0, capacity: stack.count, ownsBase: false)
       body(&w)
-      let result = use(UnsafeBufferPointer(start: w.base, count: w.count))
-      if w.ownsBase { w.base.deallocate() }
-      return result
+      defer { if w.ownsBase { w.base.deallocate() } }
+      return try use(UnsafeBufferPointer(start: w.base, count: w.count))
     }
   }
 

@@ -33,7 +33,7 @@ final class EncodedRun: @unchecked Sendable {
     records.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
     firstSeq = encoder.head.seq + 1
-    func keep(_ record: [UInt8]) {
+    func keep(_ record: UnsafeBufferPointer<UInt8>) {
       records.append(contentsOf: record)
       ends.append(records.count)
     }
@@ -44,8 +44,9 @@ final class EncodedRun: @unchecked Sendable {
       case .prepared(let prepared, let decided):
         _ = encoder.encode(prepared, decided) { _, record in keep(record) }
       case .asGiven(let e):
-        _ = encoder.encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
-        keep(encoder.record)
+        _ = encoder.encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data)) { _, record in
+          keep(record)
+        }
       }
     }
     head = encoder.head

@@ -13,8 +13,6 @@ struct EventEncoder {
   let digits: Int
   /// The last event encoded: its seq and hash.
   private(set) var head: ChainHead
-  /// The record of the last event encoded.
-  private(set) var record: [UInt8] = []
   // Buffers reused for every event (no allocation per event).
   /// The hash being computed, then the previous head's storage.
   private var nextHash = [UInt8](repeating: 0, count: 32)
@@ -26,13 +24,15 @@ struct EventEncoder {
     recordedJSON = json
     self.digits = digits
     self.head = head
-    record.reserveCapacity(512)
   }
 
   /// Encodes and hashes the event after `head` from its pieces (`StoredPieces`: whichever
-  /// source they come from, they are the same bytes) into `record`, and makes it the head.
-  /// Returns its seq.
-  mutating func encode<P: StoredPieces>(_ pieces: P) -> UInt64 {
+  /// source they come from, they are the same bytes), hands its seq and record to `store` (the
+  /// record lent where it was written: copied into an array first, it was copied once more for
+  /// every stored event), and makes it the head. Returns its seq.
+  mutating func encode<P: StoredPieces>(
+    _ pieces: P, record store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+  ) rethrows -> UInt64 {
     let seq = head.seq + 1
     // The writers' closures capture these locals, not `self`, whose buffers they write.
     let (recorded, recordedJSON) = (self.recorded, self.recordedJSON)
@@ -51,14 +51,13 @@ struct EventEncoder {
     } _: { HashChain.link(chained: $0, into: &next) }
     swap(&next, &nextHash)
     let hash = nextHash
-    record.removeAll(keepingCapacity: true)
-    ByteWriter.append(to: &record) { w in
+    try ByteWriter.withWritten { w in
       w.byte(EventCodec.format)
       w.bytes(hash)
       pieces.writeBinaryAt(&w)
       EventCodec.putRecorded(recorded, &w)
       pieces.writeBinaryRest(&w)
-    }
+    } _: { try store(seq, $0) }
     head.seq = seq
     swap(&head.hash, &nextHash)
     return seq
@@ -72,7 +71,7 @@ struct EventEncoder {
   /// - Parameter prepared: `e`'s preparation with the store's money digits, or nil.
   mutating func encode(
     _ e: NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
-    store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+    store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows -> UInt64 {
     try encode(at: e.at, event: { e }, prepared, decided, store: store)
   }
@@ -81,7 +80,7 @@ struct EventEncoder {
   /// preparation: copying it out (as an argument) retained each of its strings, for every event
   /// the import appends.
   mutating func encode(
-    _ prepared: PreparedEvent, _ decided: [SalesEvent], store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+    _ prepared: PreparedEvent, _ decided: [SalesEvent], store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows -> UInt64 {
     try encode(at: prepared.event.at, event: { prepared.event }, prepared, decided, store: store)
   }
@@ -89,7 +88,7 @@ struct EventEncoder {
   /// The two above: `event` gives the primary, asked for only when it is written from its data.
   private mutating func encode(
     at: BusinessTime, event: () -> NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
-    store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+    store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows -> UInt64 {
     // (The decided events are read by index, not bound by `for … in` or copied out of the array
     // by a pattern match: each such copy retained every string of the event, about four copies
@@ -98,19 +97,18 @@ struct EventEncoder {
     switch decided[0] {
     case .shipped, .returnReceived:
       if case .shipped(let s) = decided[0], let pieces = prepared.flatMap({ Self.cogsPieces(s, $0, digits: digits) }) {
-        seq = encode(pieces)
+        seq = try encode(pieces, record: store)
       } else {
         let e = event()
         if let written = Self.withStoreWritten(decided[0], into: e.data, digits: digits) {
-          seq = encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written))
+          seq = try encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: written), record: store)
         } else {
-          seq = encodePrimary(event, prepared)
+          seq = try encodePrimary(event, prepared, store)
         }
       }
     default:
-      seq = encodePrimary(event, prepared)
+      seq = try encodePrimary(event, prepared, store)
     }
-    try store(seq, record)
     guard decided.count > 1 else { return seq }
     // The derived events share the primary's `at`: its canonical text is taken from the primary's
     // pieces when there are some.
@@ -125,33 +123,34 @@ struct EventEncoder {
   /// The events derived from the primary, `decided` after the first, each handed to `store`.
   private mutating func encodeDerived(
     _ decided: [SalesEvent], at: BusinessTime, atDataName a: UnsafeBufferPointer<UInt8>?,
-    store: (_ seq: UInt64, _ record: [UInt8]) throws -> Void
+    store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
   ) rethrows {
     for i in decided.indices.dropFirst() {
-      let derived: UInt64
       switch decided[i] {
       // What the store derives most (an event per reserved line, shipment and matched payment)
       // is written from its payload.
-      case .stockReserved(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+      case .stockReserved(let p): _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
       case .reservationReleased(let p):
-        derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
-      case .invoiceIssued(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
-      case .paymentMatched(let p): derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+        _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
+      case .invoiceIssued(let p): _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
+      case .paymentMatched(let p): _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
       case .creditNoteIssued(let p):
-        derived = encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a))
+        _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
       default:
-        derived = encode(
-          JSONPieces(type: decided[i].type, at: at, key: nil, v: 1, data: decided[i].data(digits: digits)))
+        _ = try encode(
+          JSONPieces(type: decided[i].type, at: at, key: nil, v: 1, data: decided[i].data(digits: digits)), record: store)
       }
-      try store(derived, record)
     }
   }
 
   /// A primary stored as written: from its prepared pieces when there are any.
-  private mutating func encodePrimary(_ event: () -> NewEvent, _ prepared: PreparedEvent?) -> UInt64 {
-    if let prepared, prepared.hasPieces, prepared.cogs == nil { return encode(prepared) }
+  private mutating func encodePrimary(
+    _ event: () -> NewEvent, _ prepared: PreparedEvent?,
+    _ store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+  ) rethrows -> UInt64 {
+    if let prepared, prepared.hasPieces, prepared.cogs == nil { return try encode(prepared, record: store) }
     let e = event()
-    return encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data))
+    return try encode(JSONPieces(type: e.type, at: e.at, key: e.key, v: e.v, data: e.data), record: store)
   }
 
   /// A decided shipment's pieces with its costs written into the prepared `cogs` slots: the

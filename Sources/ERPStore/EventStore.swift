@@ -853,7 +853,7 @@ public struct LogAppender {
     defer { swap(&seqKey, &self.seqKey) }
     let seq = try encoder.encode(prepared?.event ?? event(), prepared, decided) { seq, record in
       SeqKey.set(seq, in: &seqKey)
-      try txn.put(events, seqKey, record, append: true)
+      try txn.put(events, seqKey, UnsafeRawBufferPointer(record), append: true)
     }
     head = encoder.head
     stored = head
@@ -884,9 +884,14 @@ public struct LogAppender {
 
   /// Encodes, hashes and stores one event at the next seq.
   private mutating func put<P: StoredPieces>(_ pieces: P) throws -> UInt64 {
-    let seq = encoder.encode(pieces)
-    SeqKey.set(seq, in: &seqKey)
-    try txn.put(store.events, seqKey, encoder.record, append: true)
+    let (txn, events) = (txn, store.events)
+    var seqKey: [UInt8] = []
+    swap(&seqKey, &self.seqKey)
+    defer { swap(&seqKey, &self.seqKey) }
+    let seq = try encoder.encode(pieces) { seq, record in
+      SeqKey.set(seq, in: &seqKey)
+      try txn.put(events, seqKey, UnsafeRawBufferPointer(record), append: true)
+    }
     head = encoder.head
     stored = head
     return seq
