@@ -13,13 +13,9 @@ public enum HashChain {
   }
 
   /// `link` over `chained`, which holds the previous hash in its first 32 bytes and the
-  /// canonical bytes after them (one update instead of two), written into `hash` (32 bytes, its
-  /// storage reused: no array per event).
-  static func link(chained: [UInt8], into hash: inout [UInt8]) {
-    chained.withUnsafeBufferPointer { link(chained: $0, into: &hash) }
-  }
-
-  /// `link(chained:into:)` of bytes where they lie.
+  /// canonical bytes after them (one update instead of two), read where they lie (the encoder
+  /// lends them from where it wrote them), written into `hash` (32 bytes, its storage reused: no
+  /// array per event).
   static func link(chained: UnsafeBufferPointer<UInt8>, into hash: inout [UInt8]) {
     var h = SHA256()
     h.update(bufferPointer: UnsafeRawBufferPointer(chained))

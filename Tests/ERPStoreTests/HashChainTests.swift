@@ -31,7 +31,7 @@ struct HashChainTests {
     for n in [0, 1, 31, 32, 55, 56, 63, 64, 65, 119, 120, 1_000, 4_099] {
       let canonical = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
       let shared = out, before = out
-      HashChain.link(chained: previous + canonical, into: &out)
+      (previous + canonical).withUnsafeBufferPointer { HashChain.link(chained: $0, into: &out) }
       var h = SHA256()
       h.update(data: previous)
       h.update(data: canonical)
@@ -40,7 +40,7 @@ struct HashChainTests {
       previous = out
     }
     var short: [UInt8] = []
-    HashChain.link(chained: [1, 2, 3], into: &short)
+    [UInt8]([1, 2, 3]).withUnsafeBufferPointer { HashChain.link(chained: $0, into: &short) }
     #expect(short == Array(SHA256.hash(data: [1, 2, 3] as [UInt8])))
   }
 
