@@ -82,7 +82,7 @@ struct DataReader {
 
   func optString(_ name: String) -> String? {
     // On a tape, read from the member's entry (not through a `JSONValue` made of it).
-    if case .tape = source { return tapeString(name).map { String(decoding: $0, as: UTF8.self) } }
+    if case .tape = source { return tapeString(name).map(RecordTape.string) }
     return value(name)?.stringValue
   }
 
