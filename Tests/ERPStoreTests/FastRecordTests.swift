@@ -221,4 +221,34 @@ struct FastRecordTests {
     #expect(f != nil)
     #expect(f == Self.general(buffer, range))
   }
+
+  /// Records with more values than the tape holds at first (64 entries), to the same event as
+  /// the general path; and a tape that grew reads a short record after a long one to the same
+  /// entries as a new tape.
+  @Test func longRecordsGrowTheTape() throws {
+    func order(lines n: Int) -> [UInt8] {
+      let lines = (0..<n).map { #"{"qty":\#($0 + 1),"sku":"SKU-\#($0)","unit_price":"1.00"}"# }
+      return Self.line(
+        #"{"at":"2026-01-05","data":{"customer":"C-1","lines":["# + lines.joined(separator: ",")
+          + #"],"order":"SO-1","rep":"R-1"},"key":"k-1","type":"OrderConfirmed"}"#)
+    }
+    for n in [1, 15, 16, 40, 100, 300] {
+      let (buffer, range) = Self.embedded(order(lines: n))
+      let f = Self.fast(buffer, range)
+      #expect(f != nil, "\(n) lines")
+      #expect(f == Self.general(buffer, range), "\(n) lines")
+    }
+    let long = order(lines: 300)
+    let short = Self.line(#"{"at":"2026-01-05","data":{"qty":-4,"reason":"count","sku":"A-1"},"type":"StockAdjusted"}"#)
+    var grown = RecordTape()
+    var fresh = RecordTape()
+    let readLong = long.withUnsafeBufferPointer { grown.read($0, start: 0, end: long.count) }
+    // The record, at, data, customer, lines, 300 lines of four, order, rep, key, type.
+    #expect(readLong && grown.entries.count == 9 + 300 * 4)
+    let (a, b) = short.withUnsafeBufferPointer { (grown.read($0, start: 0, end: short.count), fresh.read($0, start: 0, end: short.count)) }
+    #expect(a && b)
+    let entries = { (t: RecordTape) in t.entries.map { "\($0.name) \($0.kind) \($0.text) \($0.value) \($0.next)" } }
+    // The record, at, data, its three members, type.
+    #expect(entries(grown) == entries(fresh) && grown.entries.count == fresh.entries.count && fresh.entries.count == 7)
+  }
 }
