@@ -6,6 +6,10 @@ import ERPCore
 /// decided events to an `EncodingThread` with an encoder of its own and puts the records it
 /// gets back.
 struct EventEncoder {
+  /// Where each encoded event goes: its seq and its record, lent where it was written (valid only
+  /// during the call).
+  typealias RecordSink = (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+
   let recorded: Instant
   /// `recorded` as canonical JSON: the same in every event of the transaction.
   let recordedJSON: [UInt8]
@@ -31,7 +35,7 @@ struct EventEncoder {
   /// record lent where it was written: copied into an array first, it was copied once more for
   /// every stored event), and makes it the head. Returns its seq.
   mutating func encode<P: StoredPieces>(
-    _ pieces: P, record store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+    _ pieces: P, record store: RecordSink
   ) rethrows -> UInt64 {
     let seq = head.seq + 1
     // The writers' closures capture these locals, not `self`, whose buffers they write.
@@ -71,7 +75,7 @@ struct EventEncoder {
   /// - Parameter prepared: `e`'s preparation with the store's money digits, or nil.
   mutating func encode(
     _ e: NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
-    store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+    store: RecordSink
   ) rethrows -> UInt64 {
     try encode(at: e.at, event: { e }, prepared, decided, store: store)
   }
@@ -80,7 +84,7 @@ struct EventEncoder {
   /// preparation: copying it out (as an argument) retained each of its strings, for every event
   /// the import appends.
   mutating func encode(
-    _ prepared: PreparedEvent, _ decided: [SalesEvent], store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+    _ prepared: PreparedEvent, _ decided: [SalesEvent], store: RecordSink
   ) rethrows -> UInt64 {
     try encode(at: prepared.event.at, event: { prepared.event }, prepared, decided, store: store)
   }
@@ -88,7 +92,7 @@ struct EventEncoder {
   /// The two above: `event` gives the primary, asked for only when it is written from its data.
   private mutating func encode(
     at: BusinessTime, event: () -> NewEvent, _ prepared: PreparedEvent?, _ decided: [SalesEvent],
-    store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+    store: RecordSink
   ) rethrows -> UInt64 {
     // (The decided events are read by index, not bound by `for … in` or copied out of the array
     // by a pattern match: each such copy retained every string of the event, about four copies
@@ -123,7 +127,7 @@ struct EventEncoder {
   /// The events derived from the primary, `decided` after the first, each handed to `store`.
   private mutating func encodeDerived(
     _ decided: [SalesEvent], at: BusinessTime, atDataName a: UnsafeBufferPointer<UInt8>?,
-    store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+    store: RecordSink
   ) rethrows {
     for i in decided.indices.dropFirst() {
       switch decided[i] {
@@ -146,7 +150,7 @@ struct EventEncoder {
   /// A primary stored as written: from its prepared pieces when there are any.
   private mutating func encodePrimary(
     _ event: () -> NewEvent, _ prepared: PreparedEvent?,
-    _ store: (_ seq: UInt64, _ record: UnsafeBufferPointer<UInt8>) throws -> Void
+    _ store: RecordSink
   ) rethrows -> UInt64 {
     if let prepared, prepared.hasPieces, prepared.cogs == nil { return try encode(prepared, record: store) }
     let e = event()
