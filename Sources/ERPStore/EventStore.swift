@@ -846,15 +846,15 @@ public struct LogAppender {
       }
       return .appended(seq)
     }
-    let (txn, events) = (txn, store.events)
-    // The key buffer, lent to the closure (a copy of it would be a new array per event).
-    var seqKey: [UInt8] = []
-    swap(&seqKey, &self.seqKey)
-    defer { swap(&seqKey, &self.seqKey) }
-    let seq = try encoder.encode(prepared?.event ?? event(), prepared, decided) { seq, record in
-      SeqKey.set(seq, in: &seqKey)
-      try txn.put(events, seqKey, UnsafeRawBufferPointer(record), append: true)
-    }
+    var putter = takePutter()
+    defer { seqKey = putter.seqKey }
+    // (The event read where it lies in its preparation, as the encoding thread reads it.)
+    let seq =
+      if let prepared {
+        try encoder.encode(prepared, decided) { seq, record in try putter.put(seq, UnsafeRawBufferPointer(record)) }
+      } else {
+        try encoder.encode(event(), nil, decided) { seq, record in try putter.put(seq, UnsafeRawBufferPointer(record)) }
+      }
     head = encoder.head
     stored = head
     return .appended(seq)
@@ -884,14 +884,9 @@ public struct LogAppender {
 
   /// Encodes, hashes and stores one event at the next seq.
   private mutating func put<P: StoredPieces>(_ pieces: P) throws -> UInt64 {
-    let (txn, events) = (txn, store.events)
-    var seqKey: [UInt8] = []
-    swap(&seqKey, &self.seqKey)
-    defer { swap(&seqKey, &self.seqKey) }
-    let seq = try encoder.encode(pieces) { seq, record in
-      SeqKey.set(seq, in: &seqKey)
-      try txn.put(events, seqKey, UnsafeRawBufferPointer(record), append: true)
-    }
+    var putter = takePutter()
+    defer { seqKey = putter.seqKey }
+    let seq = try encoder.encode(pieces) { seq, record in try putter.put(seq, UnsafeRawBufferPointer(record)) }
     head = encoder.head
     stored = head
     return seq
@@ -901,19 +896,37 @@ public struct LogAppender {
   private mutating func put(_ run: EncodedRun) throws {
     guard let first = run.firstSeq else { return }
     precondition(first == stored.seq + 1, "LogAppender: an encoded run out of order")
-    let (txn, events) = (txn, store.events)
-    var seqKey: [UInt8] = []
-    swap(&seqKey, &self.seqKey)
-    defer { swap(&seqKey, &self.seqKey) }
+    var putter = takePutter()
+    defer { seqKey = putter.seqKey }
     try run.records.withUnsafeBytes { records in
       var start = 0
       for (i, end) in run.ends.enumerated() {
-        SeqKey.set(first + UInt64(i), in: &seqKey)
-        try txn.put(events, seqKey, UnsafeRawBufferPointer(rebasing: records[start..<end]), append: true)
+        try putter.put(first + UInt64(i), UnsafeRawBufferPointer(rebasing: records[start..<end]))
         start = end
       }
     }
     stored = run.head
+  }
+
+  /// Puts records into the events table at their seqs: the transaction, the table and the
+  /// appender's key buffer, taken out of the appender (`takePutter`; the caller puts `seqKey`
+  /// back) so that a closure can use them while the appender's encoder changes (a copy of the
+  /// buffer would be a new array per event).
+  private struct RecordPutter {
+    let txn: WriteTransaction
+    let events: Database
+    var seqKey: [UInt8]
+
+    mutating func put(_ seq: UInt64, _ record: UnsafeRawBufferPointer) throws {
+      SeqKey.set(seq, in: &seqKey)
+      try txn.put(events, seqKey, record, append: true)
+    }
+  }
+
+  private mutating func takePutter() -> RecordPutter {
+    var key: [UInt8] = []
+    swap(&key, &seqKey)
+    return RecordPutter(txn: txn, events: store.events, seqKey: key)
   }
 
   /// Puts every event decided so far (the encoding thread's runs, if any); then `head` is the

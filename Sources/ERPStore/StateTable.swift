@@ -9,14 +9,8 @@ enum StateTable {
 
   static func key(_ k: StateKey) -> [UInt8] {
     var out: [UInt8] = []
-    key(k, into: &out)
-    return out
-  }
-
-  /// `key(k)` into `out` (emptied first), so that a buffer can be reused.
-  static func key(_ k: StateKey, into out: inout [UInt8]) {
-    out.removeAll(keepingCapacity: true)
     appendKey(k.kind, k.id, to: &out)
+    return out
   }
 
   /// Each kind's name followed by a zero byte, at `StateKind.index`.
