@@ -7,14 +7,19 @@ DEMO_DIR := .build/demo
 
 all: build
 
-# liblmdb-dev provides lmdb.h, liblmdb.so and lmdb.pc (the CLMDB system target uses pkg-config).
+# liblmdb-dev provides lmdb.h, liblmdb.so and lmdb.pc (the CLMDB system target uses pkg-config);
+# libmimalloc-dev provides mimalloc.h and libmimalloc.so (the CMimalloc system target: the
+# executables' malloc, see Package.swift).
 deps:
-	@if ! pkg-config --exists lmdb 2>/dev/null; then \
+	@missing=""; \
+	pkg-config --exists lmdb 2>/dev/null || missing=" liblmdb-dev pkg-config"; \
+	[ -f /usr/include/mimalloc.h ] || missing="$$missing libmimalloc-dev"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" -ne 0 ]; then \
-	    echo "liblmdb-dev is missing: run 'sudo apt-get install liblmdb-dev pkg-config' (or 'make deps' as root)" >&2; exit 1; \
+	    echo "missing:$$missing: run 'sudo apt-get install liblmdb-dev libmimalloc-dev pkg-config' (or 'make deps' as root)" >&2; exit 1; \
 	  fi; \
-	  echo "installing liblmdb-dev…" >&2; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblmdb-dev pkg-config >/dev/null; \
+	  echo "installing$$missing…" >&2; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 build: deps

@@ -5,6 +5,12 @@ import PackageDescription
 // - swift-argument-parser: the CLI (subcommands, --help, usage errors with exit 64).
 // - swift-crypto: SHA-256 for the hash chain (Foundation on Linux has no CryptoKit).
 // - liblmdb (system, Debian liblmdb-dev): the event store, through the CLMDB system target.
+// - mimalloc (system, Debian libmimalloc-dev), linked into the two executables only: the loader
+//   then takes malloc and free from it for the whole process (the Swift runtime, Foundation,
+//   LMDB). An import allocates and frees a few small objects per record on three threads, and
+//   frees most of them on another thread than the one that made them; with glibc's malloc the
+//   import of a million events takes about 9 % longer (BENCHMARKS.md, issue 4, run 15). The
+//   library targets, and so the in-process tests, keep the C library's malloc.
 // Release builds of the domain core and the store check exclusive access at compile time only:
 // the run-time checks of class properties were about 7 % of a replay's instructions (issue 5,
 // BENCHMARKS.md). Debug builds, which the tests run, keep them.
@@ -25,6 +31,8 @@ let package = Package(
     .systemLibrary(
       name: "CLMDB", pkgConfig: "lmdb",
       providers: [.apt(["liblmdb-dev"]), .brew(["lmdb"])]),
+    // (Debian's package has no pkg-config file: its header and library are on the default paths.)
+    .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"]), .brew(["mimalloc"])]),
     .target(name: "ERPCore", swiftSettings: foldSettings),
     .target(
       name: "ERPStore",
@@ -36,11 +44,11 @@ let package = Package(
         "ERPCore", "ERPStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    .executableTarget(name: "erpctl", dependencies: ["ERPCLI"]),
+    .executableTarget(name: "erpctl", dependencies: ["ERPCLI", "CMimalloc"]),
     // The benchmark and its plain-C baseline (raw liblmdb, same machine, same run).
     .target(name: "CLMDBBaseline", dependencies: ["CLMDB"], path: "Benchmarks/CLMDBBaseline"),
     .executableTarget(
-      name: "ERPBench", dependencies: ["ERPCore", "ERPStore", "CLMDBBaseline"],
+      name: "ERPBench", dependencies: ["ERPCore", "ERPStore", "CLMDBBaseline", "CMimalloc"],
       path: "Benchmarks/ERPBench"),
     // Helpers for tests only: temporary stores, the binary runner, fixtures and golden files.
     .target(name: "ERPTestSupport", dependencies: ["ERPCore", "ERPStore"]),

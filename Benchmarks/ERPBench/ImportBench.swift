@@ -1,3 +1,4 @@
+import CMimalloc
 import ERPCore
 import ERPStore
 import Foundation
@@ -84,6 +85,10 @@ enum ImportBench {
     var md = "Input: `erpctl generate --months \(months) --customers \(customers) --reps \(max(4, customers / 233)) "
     md += "--products \(max(20, min(customers / 7, 5000))) --seed 4` → \(lines) primary events, "
     md += String(format: "%.0f MiB, written in %.1f s.\n\n", Double(bytes) / 1_048_576, gen.wall)
+    // (Both executables link mimalloc, which replaces malloc for the whole process: the import
+    // and the in-process append below allocate through the same allocator.)
+    let mi = Int(mi_version())
+    md += "malloc: mimalloc \(mi / 100).\(mi / 10 % 10).\(mi % 10), in `erpctl` and in this process.\n\n"
     md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
     var stored = 0
     var importWall = 0.0
