@@ -95,6 +95,12 @@ final class EncodingThread: @unchecked Sendable {
       let run = pending.removeFirst()
       condition.unlock()
       run.encode(with: &encoder)
+      // The events are encoded: only the records go back. Released here, where this thread's
+      // core has time to spare, not on the appending thread, which bounds the import's speed
+      // (with glibc's malloc, freeing here took the lock of the appending thread's arena for
+      // each free; mimalloc, which the executables link, hands a free of another thread's
+      // memory back without a lock).
+      run.entries.removeAll(keepingCapacity: true)
       condition.lock()
       done.append(run)
       condition.broadcast()
@@ -172,9 +178,6 @@ final class EncodingPipeline {
     while out > 0, let run = thread.take(wait: all || out > runsOut) {
       out -= 1
       try put(run)
-      // Released on this thread, which made them: freed on the encoding thread, each free took
-      // the lock of this thread's malloc arena while this thread was allocating from it.
-      run.entries.removeAll(keepingCapacity: true)
       spare.append(run)
     }
   }
