@@ -20,3 +20,33 @@ struct ForEachSKUTests {
     }
   }
 }
+
+/// `reservedAmount` (a shipment's invoiced amount, the order left unchanged) gives what
+/// `allocate` gives line after line on a copy of the order: random orders with repeated SKUs at
+/// different prices and discounts, partly reserved, and shipments of several lines each.
+@Suite("a shipment's amount without changing the order")
+struct ReservedAmountTests {
+  @Test func sameAsAllocate() {
+    var rng = SplitMix64(seed: 11)
+    for _ in 0..<3_000 {
+      let lines = (0..<Int(rng.next() % 7)).map { _ in
+        var l = OrderState.Line(
+          sku: "SKU-\(rng.next() % 3)", qty: Int64(rng.next() % 9), unitPrice: Money(minorUnits: Int64(rng.next() % 5_000)),
+          discount: rng.next() % 2 == 0 ? nil : Rate("0.\(rng.next() % 100)"))
+        l.reserved = Int64(rng.next() % UInt64(l.qty + 1))
+        return l
+      }
+      var order = OrderState(customer: "C-1", rep: "R-1", termsDays: 30, lines: lines)
+      let shipment = (0..<Int(rng.next() % 5)).map { _ in ("SKU-\(rng.next() % 4)", Int64(rng.next() % 6)) }
+      var want: [Money] = []
+      for (sku, qty) in shipment {
+        want.append(SalesDecider.allocate(qty, sku: sku, in: &order, field: \.reserved, to: \.shipped))
+      }
+      let got = withUnsafeTemporaryAllocation(of: Int64.self, capacity: lines.count) { taken in
+        taken.initialize(repeating: 0)
+        return shipment.map { SalesDecider.reservedAmount($0.1, sku: $0.0, in: lines, taken: taken) }
+      }
+      #expect(got == want, "\(lines) \(shipment)")
+    }
+  }
+}

@@ -47,6 +47,23 @@ struct ShipmentTests {
     #expect(try s.order("SO-1")?.fullyShipped == true)
   }
 
+  /// The invoice's id is `INV-` and the shipment's, whatever the id: short (a small string),
+  /// longer than a small string holds, not ASCII, empty after the prefix.
+  @Test(arguments: ["SH-1", "SH-2026-11-28-000123", "发货-7", "SH-\u{301}e", "S"])
+  func theInvoiceIsNamedAfterTheShipment(_ shipment: String) throws {
+    let s = try stocked()
+    try s.deciding(F.order(F.line(3, "10.00")))
+    let decided = try s.when(F.ship("SO-1", shipment, ("A1", 1)))
+    guard case .invoiceIssued(let inv) = decided.dropFirst().first else {
+      Issue.record("no invoice after the shipment: \(decided)")
+      return
+    }
+    #expect(Array(inv.invoice.utf8) == Array("INV-".utf8) + Array(shipment.utf8))
+    #expect(inv.invoice == "INV-" + shipment)
+    #expect(try s.invoice(inv.invoice)?.amount == F.m("10.00"))
+    #expect(try s.order("SO-1")?.lines.first?.invoice == inv.invoice)
+  }
+
   @Test func aSKUNotOnTheOrderCannotShip() throws {
     let s = try stocked()
     try s.deciding(F.order(F.line(3, "10.00")))

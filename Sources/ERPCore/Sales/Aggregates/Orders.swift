@@ -117,7 +117,7 @@ public enum OrderDecider: SalesAggregate {
   }
 
   static func ship(_ e: Shipped, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent] {
-    var order = try s.require(OrderState.self, e.order, "order")
+    let order = try s.require(OrderState.self, e.order, "order")
     guard try !s.exists(ShipmentState.self, e.shipment) else {
       throw DomainError.duplicate("shipment", id: e.shipment)
     }
@@ -138,17 +138,24 @@ public enum OrderDecider: SalesAggregate {
     var stocks: [(sku: String, level: SalesDecider.StockLevel)] = []
     stocks.reserveCapacity(e.lines.count)
     var stored = e
-    var amount = Money.zero
-    for i in stored.lines.indices {
-      let line = stored.lines[i]
-      let at = stocks.firstIndex { $0.sku == line.sku }
-      var st = try at.map { stocks[$0].level } ?? SalesDecider.stockLevel(line.sku, s)
-      let cogs = Money(minorUnits: LineMath.mulDiv(line.qty, st.value.minorUnits, st.onHand))
-      stored.lines[i].cogs = cogs
-      st.onHand -= line.qty
-      st.value = st.value - cogs
-      if let at { stocks[at].level = st } else { stocks.append((line.sku, st)) }
-      amount = amount + SalesDecider.allocate(line.qty, sku: line.sku, in: &order, field: \.reserved, to: \.shipped)
+    // The invoiced amount, each line's quantity taken from the order's reservations as `evolve`
+    // will take it (`allocate`), counted in `taken` per order line: the order is not changed
+    // here, so its lines are not copied.
+    let amount = try withUnsafeTemporaryAllocation(of: Int64.self, capacity: order.lines.count) { taken in
+      taken.initialize(repeating: 0)
+      var amount = Money.zero
+      for i in stored.lines.indices {
+        let line = stored.lines[i]
+        let at = stocks.firstIndex { $0.sku == line.sku }
+        var st = try at.map { stocks[$0].level } ?? SalesDecider.stockLevel(line.sku, s)
+        let cogs = Money(minorUnits: LineMath.mulDiv(line.qty, st.value.minorUnits, st.onHand))
+        stored.lines[i].cogs = cogs
+        st.onHand -= line.qty
+        st.value = st.value - cogs
+        if let at { stocks[at].level = st } else { stocks.append((line.sku, st)) }
+        amount = amount + SalesDecider.reservedAmount(line.qty, sku: line.sku, in: order.lines, taken: taken)
+      }
+      return amount
     }
     let invoice = SalesDecider.invoiceID(shipment: e.shipment)
     // (Room for the invoice and a few payments of credit matched to it.)
