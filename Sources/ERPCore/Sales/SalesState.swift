@@ -213,15 +213,23 @@ public final class SalesState {
       return (true, tb[entry: i].record)
     }
     if cached { return record }
+    guard let i = try load(t, k, id) else { return nil }
+    return t.withTable { $0[entry: i].record }
+  }
+
+  /// Reads a record that is not cached through the loader and caches it, or caches that there
+  /// is none (nil); returns its entry. One probe of the table, where `get` and then `entry`
+  /// after it probed three times (most lookups of an import that miss the cache are new ids).
+  private func load<R: StateRecord>(_ t: RecordTable<R>, _ k: StateID, _ id: String) throws -> Int? {
     guard let loader, let json = try loader(StateKey(R.kind, id)) else {
       t.slots.set(k, RecordTable<R>.Slot(record: nil, changed: false))
       noteAddresses(t)
       return nil
     }
     let r = try R(json: json)
-    t.slots.set(k, RecordTable<R>.Slot(record: r, changed: false))
+    let i = t.slots.set(k, RecordTable<R>.Slot(record: r, changed: false))
     noteAddresses(t)
-    return r
+    return i
   }
 
   /// Whether the record exists, without copying it out (`get` returns a copy, which retains
@@ -244,8 +252,7 @@ public final class SalesState {
       return i
     }
     if let cached { return cached }
-    guard try get(t, id) != nil else { return nil }
-    return t.withTable { $0.entry(k) }
+    return try load(t, k, id)
   }
 
   /// `body` applied to the record where it is (nil when there is none): what a rule reads of
