@@ -327,7 +327,9 @@ public final class SalesState {
     // order).
     guard var r = t.slots[entry: i].record.take() else { return }
     body(&r)
-    t.slots[entry: i].record = r
+    // (Consumed: put back as it was, `r` was copied into the slot, retaining each of its
+    // arrays and strings, and then destroyed, releasing them.)
+    t.slots[entry: i].record = consume r
     guard tracksChanges, !t.slots[entry: i].changed else { return }
     t.slots[entry: i].changed = true
     t.changed.append(Int32(i))
