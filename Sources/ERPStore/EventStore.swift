@@ -328,8 +328,8 @@ public final class PreparedEvent: Sendable {
   /// `typed` when the event decodes, else a placeholder. Not a `SalesEvent?`: freeing one went
   /// through `Optional`'s generic value witness, about 370 instructions per preparation on the
   /// import's reading thread.
-  private let decoded: SalesEvent
-  private let decodes: Bool
+  fileprivate let decoded: SalesEvent
+  fileprivate let decodes: Bool
   private static let undecoded = SalesEvent.orderCancelled(OrderCancelled(order: "", reason: ""))
   /// The state records deciding it looks up first, for the appender to prefetch ahead.
   public let lookups: StateLookups
@@ -468,6 +468,12 @@ public final class PreparedEvent: Sendable {
     // The event's data is its canonical text where the pieces hold it (a slice: no copy).
     let data = shipment ? ArraySlice(Array(line[tape.entries[f.data].text])) : out[dataText]
     event = NewEvent(type: f.type, at: f.at, key: f.key, v: f.v, dataText: data)
+  }
+
+  /// `SalesDecider.decide` of the decoded event where it lies (a method, so that the event is
+  /// lent from `self` rather than copied out of it). Only when it `decodes`.
+  fileprivate func decide(_ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent] {
+    try SalesDecider.decide(decoded, ctx, s)
   }
 
   /// Where the object lies, for `LogAppender.prefetchPrepared` (taken without retaining it).
@@ -826,10 +832,15 @@ public struct LogAppender {
     }
     var decided: [SalesEvent]
     do {
-      let typed = try prepared?.typed ?? SalesEvent(primary: event(), digits: digits)
       let ctx = DecideContext(
         at: at, date: dates.date(of: at), digits: digits, defaultTermsDays: termsDays)
-      decided = try SalesDecider.decide(typed, ctx, sales)
+      // Decided where it lies in its preparation (borrowed: copying it out retained each of its
+      // strings and arrays, and destroying the copy released them).
+      if let prepared, prepared.decodes {
+        decided = try prepared.decide(ctx, sales)
+      } else {
+        decided = try SalesDecider.decide(SalesEvent(primary: event(), digits: digits), ctx, sales)
+      }
     } catch let error as EventInputError {
       throw StoreError.rejected(index: index, error)
     } catch let error as DomainError {

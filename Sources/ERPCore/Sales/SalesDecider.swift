@@ -14,9 +14,11 @@ public struct DecideContext: Sendable {
 }
 
 /// One aggregate of the sales cycle: `decide` returns nil for a primary event it does not own;
-/// `evolve` folds the events that change its records and ignores the rest.
+/// `evolve` folds the events that change its records and ignores the rest. `decide` borrows its
+/// event (the import decides it where it lies in its preparation) and copies it, explicitly,
+/// only into the events it returns.
 public protocol SalesAggregate {
-  static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]?
+  static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]?
   static func evolve(_ s: SalesState, _ event: SalesEvent, defaultTermsDays: Int64) throws
 }
 
@@ -28,7 +30,7 @@ public protocol SalesAggregate {
 /// lead), so the owning aggregate reads the others' records from the same state. `evolve` lets
 /// every aggregate fold the event; folding a log rebuilds exactly the state deciding it produced.
 public enum SalesDecider {
-  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent] {
+  public static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent] {
     switch event {
     case .stockReserved, .reservationReleased, .invoiceIssued, .creditNoteIssued:
       throw DomainError.derived(type: event.type)
@@ -42,7 +44,7 @@ public enum SalesDecider {
       if let out = try InventoryDecider.decide(event, ctx, s) { return out }
       if let out = try ReceivablesDecider.decide(event, ctx, s) { return out }
       if let out = try ServiceCaseDecider.decide(event, ctx, s) { return out }
-      return [event]
+      return [copy event]
     }
   }
 

@@ -2,7 +2,7 @@
 /// receipts (filling backorders oldest first), adjustments and purchase orders.
 /// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
 public enum InventoryDecider: SalesAggregate {
-  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+  public static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
     switch event {
     case .stockReceived(let e): return try receive(e, event, s)
     case .stockAdjusted(let e):
@@ -20,12 +20,12 @@ public enum InventoryDecider: SalesAggregate {
         let added = LineMath.divideRounded(Int128(e.qty) * Int128(stock.value.minorUnits), Int128(stock.onHand))
         try SalesDecider.checkAmount(added + Int128(stock.value.minorUnits), "stock value of '\(e.sku)'")
       }
-      return [event]
+      return [copy event]
 
     case .purchaseOrderPlaced(let e):
       guard try !s.exists(PurchaseOrderState.self, e.po) else { throw DomainError.duplicate("purchase order", id: e.po) }
       try s.requireExists(ProductState.self, e.sku, "product")
-      return [event]
+      return [copy event]
 
     default: return nil
     }

@@ -1,20 +1,20 @@
 /// Master data: customers, products, reps (upserted), campaign costs, targets and alert rules.
 /// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
 public enum MasterDataDecider: SalesAggregate {
-  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+  public static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
     switch event {
     case .customerRegistered, .productDefined, .repRegistered, .campaignCostRecorded:
       // Master data is upserted: registering an id again changes it from then on; history keeps
       // what each event said at its time.
-      return [event]
+      return [copy event]
 
     case .targetSet(let e):
       try checkTarget(e, ctx, s)
-      return [event]
+      return [copy event]
 
     case .alertRuleSet(let e):
       try checkAlertRule(e)
-      return [event]
+      return [copy event]
 
     default: return nil
     }

@@ -2,7 +2,7 @@
 /// the invoice, with customer credit applied) and returns (restock cost and the credit note).
 /// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
 public enum OrderDecider: SalesAggregate {
-  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+  public static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
     switch event {
     case .orderConfirmed(let e): return try confirm(e, event, s)
     case .orderCancelled(let e): return try cancel(e, event, s)
@@ -10,7 +10,7 @@ public enum OrderDecider: SalesAggregate {
     case .returnReceived(let e): return try takeBack(e, ctx, s)
     case .orderCostRecorded(let e):
       try s.requireExists(OrderState.self, e.order, "order")
-      return [event]
+      return [copy event]
 
     default: return nil
     }

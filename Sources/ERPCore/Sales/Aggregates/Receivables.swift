@@ -1,7 +1,7 @@
 /// Receivables: invoices, payments, matching (oldest open invoice first) and customer credit.
 /// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
 public enum ReceivablesDecider: SalesAggregate {
-  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+  public static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
     switch event {
     case .paymentReceived(let e): return try receivePayment(e, event, s)
     case .paymentMatched(let e):
@@ -17,7 +17,7 @@ public enum ReceivablesDecider: SalesAggregate {
       guard e.amount <= payment.unapplied else {
         throw DomainError.overMatchPayment(payment: e.payment, amount: e.amount, unapplied: payment.unapplied)
       }
-      return [event]
+      return [copy event]
 
     default: return nil
     }

@@ -1,7 +1,7 @@
 /// After-sales service cases.
 /// Its `decide` takes the primary events it owns; its `evolve` folds what changes its records.
 public enum ServiceCaseDecider: SalesAggregate {
-  public static func decide(_ event: SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
+  public static func decide(_ event: borrowing SalesEvent, _ ctx: DecideContext, _ s: SalesState) throws -> [SalesEvent]? {
     switch event {
     case .serviceCaseOpened(let e):
       guard try !s.exists(ServiceCaseState.self, e.caseID) else {
@@ -9,12 +9,12 @@ public enum ServiceCaseDecider: SalesAggregate {
       }
       try s.requireExists(CustomerState.self, e.customer, "customer")
       if let o = e.order { try s.requireExists(OrderState.self, o, "order") }
-      return [event]
+      return [copy event]
 
     case .serviceCaseClosed(let e):
       let c = try s.require(ServiceCaseState.self, e.caseID, "service case")
       if c.closed { throw DomainError.caseClosed(e.caseID) }
-      return [event]
+      return [copy event]
 
     default: return nil
     }
