@@ -95,11 +95,10 @@ final class EncodingThread: @unchecked Sendable {
       let run = pending.removeFirst()
       condition.unlock()
       run.encode(with: &encoder)
-      // The events are encoded: only the records go back. Released here, where this thread's
-      // core has time to spare, not on the appending thread, which bounds the import's speed
-      // (with glibc's malloc, freeing here took the lock of the appending thread's arena for
-      // each free; mimalloc, which the executables link, hands a free of another thread's
-      // memory back without a lock).
+      // The events are encoded: only the records go back. Released here, not on the appending
+      // thread, the busiest of an import's three (with glibc's malloc, freeing here took the
+      // lock of the appending thread's arena for each free; mimalloc, which the executables
+      // link, hands a free of another thread's memory back without a lock).
       run.entries.removeAll(keepingCapacity: true)
       condition.lock()
       done.append(run)

@@ -328,7 +328,7 @@ public final class PreparedEvent: Sendable {
   /// `typed` when the event decodes, else a placeholder. Not a `SalesEvent?`: freeing one went
   /// through `Optional`'s generic value witness, about 370 instructions per preparation on the
   /// import's reading thread.
-  fileprivate let decoded: SalesEvent
+  private let decoded: SalesEvent
   fileprivate let decodes: Bool
   private static let undecoded = SalesEvent.orderCancelled(OrderCancelled(order: "", reason: ""))
   /// The state records deciding it looks up first, for the appender to prefetch ahead.

@@ -218,8 +218,9 @@ public final class SalesState {
   }
 
   /// Reads a record that is not cached through the loader and caches it, or caches that there
-  /// is none (nil); returns its entry. One probe of the table, where `get` and then `entry`
-  /// after it probed three times (most lookups of an import that miss the cache are new ids).
+  /// is none (nil); returns its entry, which the caller has just failed to find (`recordSlot`
+  /// had called `get`, which probed the table again and copied the record out, and then probed
+  /// a third time for the entry; most lookups of an import that miss the cache are new ids).
   private func load<R: StateRecord>(_ t: RecordTable<R>, _ k: StateID, _ id: String) throws -> Int? {
     guard let loader, let json = try loader(StateKey(R.kind, id)) else {
       t.slots.set(k, RecordTable<R>.Slot(record: nil, changed: false))
@@ -327,8 +328,8 @@ public final class SalesState {
     // order).
     guard var r = t.slots[entry: i].record.take() else { return }
     body(&r)
-    // (Consumed: put back as it was, `r` was copied into the slot, retaining each of its
-    // arrays and strings, and then destroyed, releasing them.)
+    // (Moved back with `consume`: assigned plainly, `r` was copied into the slot, retaining
+    // each of its arrays and strings, and then destroyed, releasing them.)
     t.slots[entry: i].record = consume r
     guard tracksChanges, !t.slots[entry: i].changed else { return }
     t.slots[entry: i].changed = true
