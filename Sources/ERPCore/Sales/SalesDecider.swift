@@ -173,28 +173,26 @@ public enum SalesDecider {
     return order.map { ($0, totals[$0] ?? 0) }
   }
 
-  /// Moves `qty` of `sku` from one per-line counter to another across the order's lines, in
-  /// line order, and returns the invoiced amount of what moved (rounded per line, SPEC 7).
+  /// Moves `qty` of `sku` from reserved to shipped across the order's lines, in line order (a
+  /// shipment line folded), and returns the invoiced amount of what moved (rounded per line,
+  /// SPEC 7): `reservedAmount`'s walk, applied to the order.
   @discardableResult
-  static func allocate(
-    _ qty: Int64, sku: String, in order: inout OrderState, field: WritableKeyPath<OrderState.Line, Int64>,
-    to target: WritableKeyPath<OrderState.Line, Int64>
-  ) -> Money {
-    var left = qty
-    var amount = Money.zero
-    for i in order.lines.indices where order.lines[i].sku == sku && left > 0 {
-      let t = min(order.lines[i][keyPath: field], left)
-      guard t > 0 else { continue }
-      order.lines[i][keyPath: field] -= t
-      order.lines[i][keyPath: target] += t
-      amount = amount + order.lines[i].orderLine.amount(qty: t)
-      left -= t
+  static func shipReserved(_ qty: Int64, sku: String, in order: inout OrderState) -> Money {
+    withUnsafeTemporaryAllocation(of: Int64.self, capacity: order.lines.count) { taken in
+      taken.initialize(repeating: 0)
+      let amount = reservedAmount(qty, sku: sku, in: order.lines, taken: taken)
+      for i in order.lines.indices where taken[i] > 0 {
+        order.lines[i].reserved -= taken[i]
+        order.lines[i].shipped += taken[i]
+      }
+      return amount
     }
-    return amount
   }
 
-  /// `allocate(qty, sku:, in:, field: \.reserved, to: \.shipped)`'s amount, without changing the
-  /// order: what each line has given up already is in `taken` (one count per line, added to).
+  /// The invoiced amount of shipping `qty` of `sku` from the lines' reservations, in line order,
+  /// without changing them: what each line has given up already (earlier lines of the same
+  /// shipment) is in `taken`, one count per line, added to. The decider totals a shipment with
+  /// it; `shipReserved` folds one.
   static func reservedAmount(
     _ qty: Int64, sku: String, in lines: [OrderState.Line], taken: UnsafeMutableBufferPointer<Int64>
   ) -> Money {

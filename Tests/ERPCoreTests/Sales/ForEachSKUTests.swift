@@ -21,12 +21,30 @@ struct ForEachSKUTests {
   }
 }
 
-/// `reservedAmount` (a shipment's invoiced amount, the order left unchanged) gives what
-/// `allocate` gives line after line on a copy of the order: random orders with repeated SKUs at
-/// different prices and discounts, partly reserved, and shipments of several lines each.
+/// `reservedAmount` (a shipment's invoiced amount, the order left unchanged) and `shipReserved`
+/// (a shipment line folded into the order) against a plain walk written here: each line's
+/// quantity taken from the reservations of its SKU's order lines in line order, each piece
+/// priced at its line's net price. Random orders with repeated SKUs at different prices and
+/// discounts, partly reserved, and shipments of several lines each.
 @Suite("a shipment's amount without changing the order")
 struct ReservedAmountTests {
-  @Test func sameAsAllocate() {
+  /// The walk: moves the quantity from reserved to shipped in `lines`, returns the amount.
+  static func reference(_ qty: Int64, _ sku: String, _ lines: inout [OrderState.Line]) -> Money {
+    var left = qty
+    var amount = Money.zero
+    for i in lines.indices where lines[i].sku == sku {
+      let t = min(lines[i].reserved, left)
+      lines[i].reserved -= t
+      lines[i].shipped += t
+      left -= t
+      if t > 0 {
+        amount = amount + LineMath.amount(qty: t, unitPrice: lines[i].unitPrice, discount: lines[i].discount ?? .zero)
+      }
+    }
+    return amount
+  }
+
+  @Test func sameAsTheWalk() {
     var rng = SplitMix64(seed: 11)
     for _ in 0..<3_000 {
       let lines = (0..<Int(rng.next() % 7)).map { _ in
@@ -36,17 +54,18 @@ struct ReservedAmountTests {
         l.reserved = Int64(rng.next() % UInt64(l.qty + 1))
         return l
       }
-      var order = OrderState(customer: "C-1", rep: "R-1", termsDays: 30, lines: lines)
       let shipment = (0..<Int(rng.next() % 5)).map { _ in ("SKU-\(rng.next() % 4)", Int64(rng.next() % 6)) }
-      var want: [Money] = []
-      for (sku, qty) in shipment {
-        want.append(SalesDecider.allocate(qty, sku: sku, in: &order, field: \.reserved, to: \.shipped))
-      }
+      var walked = lines
+      let want = shipment.map { Self.reference($0.1, $0.0, &walked) }
       let got = withUnsafeTemporaryAllocation(of: Int64.self, capacity: lines.count) { taken in
         taken.initialize(repeating: 0)
         return shipment.map { SalesDecider.reservedAmount($0.1, sku: $0.0, in: lines, taken: taken) }
       }
       #expect(got == want, "\(lines) \(shipment)")
+      var order = OrderState(customer: "C-1", rep: "R-1", termsDays: 30, lines: lines)
+      let folded = shipment.map { SalesDecider.shipReserved($0.1, sku: $0.0, in: &order) }
+      #expect(folded == want, "\(lines) \(shipment)")
+      #expect(order.lines == walked, "\(lines) \(shipment)")
     }
   }
 }

@@ -56,7 +56,7 @@ public enum OrderDecider: SalesAggregate {
           if let first = o.lines.firstIndex(where: { $0.sku == line.sku && $0.reserved > 0 }) {
             o.lines[first].shippedCOGS = o.lines[first].shippedCOGS + (line.cogs ?? .zero)
           }
-          SalesDecider.allocate(line.qty, sku: line.sku, in: &o, field: \.reserved, to: \.shipped)
+          SalesDecider.shipReserved(line.qty, sku: line.sku, in: &o)
           for i in o.lines.indices where o.lines[i].sku == line.sku { o.lines[i].invoice = invoice }
         }
       }
@@ -139,7 +139,7 @@ public enum OrderDecider: SalesAggregate {
     stocks.reserveCapacity(e.lines.count)
     var stored = e
     // The invoiced amount, each line's quantity taken from the order's reservations as `evolve`
-    // will take it (`allocate`), counted in `taken` per order line: the order is not changed
+    // will take it (`shipReserved`), counted in `taken` per order line: the order is not changed
     // here, so its lines are not copied.
     let amount = try withUnsafeTemporaryAllocation(of: Int64.self, capacity: order.lines.count) { taken in
       taken.initialize(repeating: 0)
