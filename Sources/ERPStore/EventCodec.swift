@@ -90,13 +90,19 @@ enum EventCodec {
   @inline(__always)
   static func putString(_ s: String, lengthBias: UInt64 = 0, _ w: inout ByteWriter) {
     let copied: Void? = s.utf8.withContiguousStorageIfAvailable { bytes in
-      putVarint(UInt64(bytes.count) + lengthBias, &w)
-      w.bytes(bytes)
+      putString(bytes: bytes, lengthBias: lengthBias, &w)
     }
     if copied == nil {
       putVarint(UInt64(s.utf8.count) + lengthBias, &w)
       w.utf8(s)
     }
+  }
+
+  /// `putString` of the UTF-8 `bytes` (text written without a String: money, a shipment's costs).
+  @inline(__always)
+  static func putString(bytes: UnsafeBufferPointer<UInt8>, lengthBias: UInt64 = 0, _ w: inout ByteWriter) {
+    putVarint(UInt64(bytes.count) + lengthBias, &w)
+    w.bytes(bytes)
   }
 
   /// Appends `o` in the stored value format to `out` (other tables store objects this way).

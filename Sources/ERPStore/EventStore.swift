@@ -560,10 +560,8 @@ public final class PreparedEvent: Sendable {
       var from = prepared.ends.2
       for (i, at) in prepared.cogs!.binary.enumerated() {
         prepared.write(from, at, &w)
-        text(i) { t in
-          w.byte(UInt8(t.count))
-          w.bytes(t)
-        }
+        // (`withCogs` keeps each text under 128 bytes: its length fits the slot's one byte.)
+        text(i) { EventCodec.putString(bytes: $0, &w) }
         from = at + 1  // past the empty string's length byte
       }
       prepared.write(from, prepared.bytes.count, &w)

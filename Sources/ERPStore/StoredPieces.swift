@@ -163,10 +163,7 @@ struct BinaryDataSink: DataSink {
   mutating func money(_ name: String, _ value: Money) {
     self.name(name)
     w.byte(4)
-    Money.withDecimal(value.minorUnits, places: digits) { text in
-      EventCodec.putVarint(UInt64(text.count), &w)
-      w.bytes(text)
-    }
+    Money.withDecimal(value.minorUnits, places: digits) { EventCodec.putString(bytes: $0, &w) }
   }
   /// The string `description` gives, written from its digits (building it was about 2,500
   /// instructions, for every invoice the import derives).
@@ -175,7 +172,7 @@ struct BinaryDataSink: DataSink {
     guard (0...9999).contains(y) else { return string(name, value.description) }
     self.name(name)
     w.byte(4)
-    w.byte(10)
+    EventCodec.putVarint(10, &w)
     CivilDate.writeDigits(y, m, d, into: &w)
   }
 }
