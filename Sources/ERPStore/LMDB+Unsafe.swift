@@ -1,5 +1,6 @@
 import CLMDB
 import ERPCore
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -158,6 +159,8 @@ final class LMDBEnvironment {
         result = try body(WriteTransaction(txn: txn, cursors: cursors))
         cursors.close()
         commitCalled = true
+        let flusher = CommitFlusher(env: env)
+        defer { flusher.stop() }
         try check(mdb_txn_commit(txn), "mdb_txn_commit")
       } catch {
         cursors.close()
@@ -421,3 +424,67 @@ var lmdbVersion: String { String(cString: mdb_version(nil, nil, nil)) }
 /// of freed memory is ignored), never a read.
 @inline(__always)
 func prefetch(address: UInt) { erp_prefetch_address(address) }
+
+/// Lets the disk write a commit's pages while the commit is still writing the rest.
+///
+/// `mdb_txn_commit` writes a transaction's dirty pages into the file (the page cache) and then
+/// syncs it, which waits for the disk to write them all: for an import of a million events,
+/// 560 MB written in 0.15 s and then 0.2 s of waiting, on one thread while the other core idled.
+/// While a commit runs, this thread asks the kernel every `interval` to start writing the
+/// file's dirty pages back (`sync_file_range(SYNC_FILE_RANGE_WRITE)`, which does not wait), so
+/// the disk works during the writes and the sync finds little left. Durability is unchanged:
+/// LMDB still syncs before the commit returns. A commit shorter than `interval` makes no call.
+final class CommitFlusher: @unchecked Sendable {
+  static let interval: TimeInterval = 0.01
+  private let condition = NSCondition()
+  private var stopped = false
+  private var finished = false
+
+  /// Starts the thread for the data file of `env` (none where the file cannot be had).
+  convenience init(env: OpaquePointer) {
+    var fd: Int32 = -1
+    if mdb_env_get_fd(env, &fd) != MDB_SUCCESS { fd = -1 }
+    self.init(file: fd)
+  }
+
+  /// Calls `writeback` with `file` every `interval` until `stop` (tests count the calls).
+  init(
+    file: Int32, interval: TimeInterval = CommitFlusher.interval,
+    writeback: @escaping @Sendable (Int32) -> Void = { _ = CommitFlusher.startWriteback($0) }
+  ) {
+    guard file >= 0 else {
+      finished = true
+      return
+    }
+    let t = Thread { [self] in
+      condition.lock()
+      defer {
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+      }
+      while !stopped {
+        _ = condition.wait(until: Date(timeIntervalSinceNow: interval))
+        if stopped { return }
+        condition.unlock()
+        writeback(file)
+        condition.lock()
+      }
+    }
+    t.stackSize = 1 << 18
+    t.start()
+  }
+
+  /// `sync_file_range(file, 0, 0, SYNC_FILE_RANGE_WRITE)` on Linux (0, or -1 with `errno`);
+  /// elsewhere nothing (0).
+  static func startWriteback(_ file: Int32) -> Int32 { erp_start_writeback(file) }
+
+  /// Stops the thread and waits until it has (the file may be closed after this).
+  func stop() {
+    condition.lock()
+    stopped = true
+    condition.broadcast()
+    while !finished { condition.wait() }
+    condition.unlock()
+  }
+}
