@@ -98,6 +98,23 @@ enum EventCodec {
     }
   }
 
+  /// The tag of a string value in the stored form (`putValue`), before its `putString`.
+  static let stringTag: UInt8 = 4
+
+  /// A string value: its tag and `putString(s)`.
+  @inline(__always)
+  static func putStringValue(_ s: String, _ w: inout ByteWriter) {
+    w.byte(stringTag)
+    putString(s, &w)
+  }
+
+  /// A string value of the UTF-8 `bytes`: its tag and `putString(bytes:)`.
+  @inline(__always)
+  static func putStringValue(bytes: UnsafeBufferPointer<UInt8>, _ w: inout ByteWriter) {
+    w.byte(stringTag)
+    putString(bytes: bytes, &w)
+  }
+
   /// `putString` of the UTF-8 `bytes` (text written without a String: money, a shipment's costs).
   @inline(__always)
   static func putString(bytes: UnsafeBufferPointer<UInt8>, lengthBias: UInt64 = 0, _ w: inout ByteWriter) {
@@ -126,9 +143,7 @@ enum EventCodec {
     case .int(let i):
       w.byte(3)
       putVarint(UInt64(bitPattern: (i << 1) ^ (i >> 63)), &w)
-    case .string(let s):
-      w.byte(4)
-      putString(s, &w)
+    case .string(let s): putStringValue(s, &w)
     case .array(let items):
       w.byte(5)
       putVarint(UInt64(items.count), &w)

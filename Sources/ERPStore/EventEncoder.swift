@@ -133,18 +133,24 @@ struct EventEncoder {
       switch decided[i] {
       // What the store derives most (an event per reserved line, shipment and matched payment)
       // is written from its payload.
-      case .stockReserved(let p): _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
-      case .reservationReleased(let p):
-        _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
-      case .invoiceIssued(let p): _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
-      case .paymentMatched(let p): _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
-      case .creditNoteIssued(let p):
-        _ = try encode(DerivedPieces(at: at, payload: p, digits: digits, atDataName: a), record: store)
+      case .stockReserved(let p): try encodeDerived(p, at: at, atDataName: a, store: store)
+      case .reservationReleased(let p): try encodeDerived(p, at: at, atDataName: a, store: store)
+      case .invoiceIssued(let p): try encodeDerived(p, at: at, atDataName: a, store: store)
+      case .paymentMatched(let p): try encodeDerived(p, at: at, atDataName: a, store: store)
+      case .creditNoteIssued(let p): try encodeDerived(p, at: at, atDataName: a, store: store)
       default:
         _ = try encode(
           JSONPieces(type: decided[i].type, at: at, key: nil, v: 1, data: decided[i].data(digits: digits)), record: store)
       }
     }
+  }
+
+  /// A derived event written from its payload (`DerivedPieces`).
+  @inline(__always)
+  private mutating func encodeDerived<P: SortedDataPayload>(
+    _ payload: P, at: BusinessTime, atDataName: UnsafeBufferPointer<UInt8>?, store: RecordSink
+  ) rethrows {
+    _ = try encode(DerivedPieces(at: at, payload: payload, digits: digits, atDataName: atDataName), record: store)
   }
 
   /// A primary stored as written: from its prepared pieces when there are any.

@@ -497,7 +497,7 @@ public final class PreparedEvent: Sendable {
 
   /// An empty `cogs` member in the canonical form, and in the binary one.
   private static let canonicalSlot = Array(#""cogs":""#.utf8)
-  private static let binarySlot: [UInt8] = [4] + Array("cogs".utf8) + [4, 0]
+  private static let binarySlot: [UInt8] = [4] + Array("cogs".utf8) + [EventCodec.stringTag, 0]
 
   /// The offsets (plus `valueAt`) of each occurrence of `pattern` within `range` of `bytes`.
   /// Candidates are found by their first byte with `memchr` and compared with `memcmp` (the

@@ -152,8 +152,7 @@ struct BinaryDataSink: DataSink {
 
   mutating func string(_ name: String, _ value: String) {
     self.name(name)
-    w.byte(4)
-    EventCodec.putString(value, &w)
+    EventCodec.putStringValue(value, &w)
   }
   mutating func int(_ name: String, _ value: Int64) {
     self.name(name)
@@ -162,8 +161,7 @@ struct BinaryDataSink: DataSink {
   /// The string `format(digits:)` gives, written from its bytes (no String).
   mutating func money(_ name: String, _ value: Money) {
     self.name(name)
-    w.byte(4)
-    Money.withDecimal(value.minorUnits, places: digits) { EventCodec.putString(bytes: $0, &w) }
+    Money.withDecimal(value.minorUnits, places: digits) { EventCodec.putStringValue(bytes: $0, &w) }
   }
   /// The string `description` gives, written from its digits (building it was about 2,500
   /// instructions, for every invoice the import derives).
@@ -171,7 +169,7 @@ struct BinaryDataSink: DataSink {
     let (y, m, d) = value.components
     guard (0...9999).contains(y) else { return string(name, value.description) }
     self.name(name)
-    w.byte(4)
+    w.byte(EventCodec.stringTag)
     EventCodec.putVarint(10, &w)
     CivilDate.writeDigits(y, m, d, into: &w)
   }

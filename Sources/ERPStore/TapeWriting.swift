@@ -186,15 +186,12 @@ private enum Binary: TapeFormat {
     case .int:
       w.byte(3)
       EventCodec.putVarint(UInt64(bitPattern: (e.value << 1) ^ (e.value >> 63)), &w)
-    default:
-      w.byte(4)
-      EventCodec.putVarint(UInt64(e.text.count), &w)
-      w.bytes(UnsafeBufferPointer(rebasing: b[e.text]))
+    default: EventCodec.putStringValue(bytes: UnsafeBufferPointer(rebasing: b[e.text]), &w)
     }
   }
 
   static func emptyString(_ w: inout ByteWriter) {
-    w.byte(4)
+    w.byte(EventCodec.stringTag)
     w.byte(0)
   }
   static func arrayStart(items: Int, _ w: inout ByteWriter) {
