@@ -57,7 +57,9 @@ final class Handoff<Item>: @unchecked Sendable {
       var error: (any Error)?
       do { try work.value { try h.put($0) } } catch let caught { error = caught }
       h.aging.removeAll()
-      h.finish(error)
+      // What came back after the last send is released here too, before `run` can return: the
+      // thread object may keep `h` alive after that, and with it anything left in `used`.
+      _ = h.finish(error)
       done.signal()
     }
     thread.stackSize = 8 << 20
@@ -121,12 +123,17 @@ final class Handoff<Item>: @unchecked Sendable {
     return nil
   }
 
-  private func finish(_ error: (any Error)?) {
+  /// Marks the producer finished and returns what came back since its last send (after this,
+  /// `giveBack` lets items go on the consumer's thread).
+  private func finish(_ error: (any Error)?) -> [Item] {
     condition.lock()
+    defer { condition.unlock() }
     finished = true
     failure = error
     condition.broadcast()
-    condition.unlock()
+    var left: [Item] = []
+    swap(&left, &used)
+    return left
   }
 
   private func cancel() {

@@ -103,6 +103,34 @@ struct HandoffTests {
     #expect(releases.releasedOn(producer) >= 2_000 - 2 * capacity - 2)
   }
 
+  /// What comes back after the producer's last send is released by the time `run` returns,
+  /// on the producer's thread if it came back before the producer finished: here the producer
+  /// lingers after its last send until the consumer is using the last item, so items 0–48 have
+  /// come back by then. (They had stayed in the handoff, which the producer's thread object could
+  /// keep alive after `run` returned; CI once saw two still alive.) The last item comes back
+  /// after `consume` returns, before or after the producer finishes, and goes on one thread or
+  /// the other.
+  @Test(arguments: [1, 2, 8])
+  func whatComesBackAfterTheLastSendIsReleasedBeforeRunReturns(capacity: Int) throws {
+    for _ in 0..<20 {
+      let releases = Releases()
+      let box = ThreadBox()
+      let consumer = pthread_self()
+      let usingTheLast = DispatchSemaphore(value: 0)
+      try Handoff<Token>.run(capacity: capacity, produce: { send in
+        box.producer = pthread_self()
+        for i in 0..<50 { try send(Token(i, releases)) }
+        _ = usingTheLast.wait(timeout: .now() + 10)
+      }) { t in
+        if t.n == 49 { usingTheLast.signal() }
+      }
+      #expect(releases.aliveBefore(50) == 0)
+      let producer = try #require(box.producer)
+      #expect(releases.releasedOn(producer) >= 49)
+      #expect(releases.releasedOn(producer) + releases.releasedOn(consumer) == 50)
+    }
+  }
+
   /// With `keepUsed`, the producer lets go of what came back only that many sends later (an
   /// import's appender still holds parts of its records for a while): an item given back is
   /// still alive when the next two are used, and the producer's thread still releases nearly
