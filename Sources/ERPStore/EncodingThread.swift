@@ -15,7 +15,8 @@ final class EncodedRun: @unchecked Sendable {
     case asGiven(NewEvent)
   }
 
-  var entries: [Entry] = []
+  /// The entries to encode; nil once taken out to be encoded.
+  var entries: [Entry?] = []
   /// The records, one after the other; `ends[i]` is where the record of seq `firstSeq + i` ends.
   var records: [UInt8] = []
   var ends: [Int] = []
@@ -28,7 +29,7 @@ final class EncodedRun: @unchecked Sendable {
     entries.reserveCapacity(capacity)
   }
 
-  /// Encodes every entry's events in order, continuing `encoder`'s chain.
+  /// Encodes every entry's events in order, continuing `encoder`'s chain, and empties `entries`.
   func encode(with encoder: inout EventEncoder) {
     records.removeAll(keepingCapacity: true)
     ends.removeAll(keepingCapacity: true)
@@ -37,8 +38,12 @@ final class EncodedRun: @unchecked Sendable {
       records.append(contentsOf: record)
       ends.append(records.count)
     }
+    // Each entry is moved out of its slot (`take`), not copied: switched on where it lay, an
+    // entry was copied whole (retaining its event or preparation and its decided events) and the
+    // copy released, besides the array's own release of it later. The array keeps its capacity
+    // for the next run.
     for i in entries.indices {
-      switch entries[i] {
+      switch entries[i].take()! {  // (nil only once taken, here)
       case .decided(let e, let decided):
         _ = encoder.encode(e, nil, decided) { _, record in keep(record) }
       case .prepared(let prepared, let decided):
@@ -49,6 +54,7 @@ final class EncodedRun: @unchecked Sendable {
         }
       }
     }
+    entries.removeAll(keepingCapacity: true)
     head = encoder.head
   }
 }
@@ -94,12 +100,11 @@ final class EncodingThread: @unchecked Sendable {
       }
       let run = pending.removeFirst()
       condition.unlock()
+      // Only the records go back: `encode` lets go of each entry once it is encoded, here, not on
+      // the appending thread, the busiest of an import's three (with glibc's malloc, freeing here
+      // took the lock of the appending thread's arena for each free; mimalloc, which the
+      // executables link, hands a free of another thread's memory back without a lock).
       run.encode(with: &encoder)
-      // The events are encoded: only the records go back. Released here, not on the appending
-      // thread, the busiest of an import's three (with glibc's malloc, freeing here took the
-      // lock of the appending thread's arena for each free; mimalloc, which the executables
-      // link, hands a free of another thread's memory back without a lock).
-      run.entries.removeAll(keepingCapacity: true)
       condition.lock()
       done.append(run)
       condition.broadcast()
