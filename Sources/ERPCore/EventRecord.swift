@@ -86,7 +86,7 @@ public struct EventRecordReader: Sendable {
 
   /// A record read by the import's fast path (`fastEvent`).
   package struct FastEvent {
-    /// The event's fields but its data, which its preparation holds (`PreparedEvent(fast:…)`
+    /// The event's fields but its data, which its preparation holds (`PreparedEvent(taking:…)`
     /// makes the event, its data the canonical text it writes: a copy of its own had been an
     /// allocation per record, freed with it).
     package var type: String
@@ -109,7 +109,7 @@ public struct EventRecordReader: Sendable {
   /// what is wrong with it. When it is not nil, it is that function's event but its data (the
   /// data's canonical text, which that function reports as `canonicalData`, is in the tape), and
   /// its typed decoding. The tape keeps the record's values for the preparation
-  /// (`PreparedEvent(fast:…)`, which makes the event).
+  /// (`PreparedEvent(taking:…)`, which makes the event).
   package func fastEvent(_ line: [UInt8], start: Int, end: Int, tape: inout RecordTape) -> FastEvent? {
     // Records of older versions are upcast on the general path.
     guard upcaster.steps.isEmpty else { return nil }

@@ -4,7 +4,7 @@ import Testing
 
 @testable import ERPStore
 
-/// The import's fast path (`EventRecordReader.fastEvent`, `PreparedEvent(fast:…)`) against the
+/// The import's fast path (`EventRecordReader.fastEvent`, `PreparedEvent(taking:…)`) against the
 /// general one (`newEvent(…canonicalData:…)`, `PreparedEvent(_:canonicalData:digits:)`): on
 /// every record of a generated history, on records changed at random, and on the forms it must
 /// leave to the general path. Whenever the fast path reads a record, the event, its typed
@@ -61,7 +61,7 @@ struct FastRecordTests {
       return nil
     }
     if f.key == nil { f.key = key }
-    let prepared = PreparedEvent(fast: f, line: buffer, tape: tape, digits: 2)
+    let prepared = PreparedEvent(taking: &f, line: buffer, tape: tape, digits: 2)
     return Read(prepared.event, prepared)
   }
 

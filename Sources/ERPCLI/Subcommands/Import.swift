@@ -319,7 +319,7 @@ struct ImportSource {
           // the others, and every record with something to say about it, the general way.
           if var fast = reader.fastEvent(buffer, start: range.lowerBound, end: range.upperBound, tape: &tape) {
             if fast.key == nil { fast.key = try prefix() + String(number) }
-            let prepared = PreparedEvent(fast: fast, line: buffer, tape: tape, digits: reader.moneyDigits)
+            let prepared = PreparedEvent(taking: &fast, line: buffer, tape: tape, digits: reader.moneyDigits)
             try add(
               file: input.name, line: number, raw: keepText ? ArraySlice(Array(buffer[range])) : [],
               prepared: .success(prepared))
