@@ -50,45 +50,45 @@ public enum SalesEvent: Sendable, Equatable {
     guard let decode = Self.decoders.value(type) else {
       throw EventInputError(field: "type", "unknown event type '\(type)'")
     }
-    self = try decode(reader)
+    self = try decode(DataReaderBox(r: reader))
   }
 
   /// Each type's decoder, by name: one hash of the name, where a `switch` over the names
   /// compared it with each type before its own (a dozen `String` comparisons for the common
   /// types: 124 M instructions of the import's reading thread on 200,000 records, a
   /// `Dictionary`'s SipHash 60 M; `IDTable`'s hash less).
-  private typealias Decoder = @Sendable (DataReader) throws(EventInputError) -> SalesEvent
+  private typealias Decoder = @Sendable (borrowing DataReaderBox) throws(EventInputError) -> SalesEvent
   private static let decoders = IDTable<Decoder>([
-    (CustomerRegistered.type, { @Sendable (r: DataReader) throws(EventInputError) in .customerRegistered(try p(CustomerRegistered.self, r)) }),
-    (ProductDefined.type, { @Sendable (r: DataReader) throws(EventInputError) in .productDefined(try p(ProductDefined.self, r)) }),
-    (RepRegistered.type, { @Sendable (r: DataReader) throws(EventInputError) in .repRegistered(try p(RepRegistered.self, r)) }),
-    (TargetSet.type, { @Sendable (r: DataReader) throws(EventInputError) in .targetSet(try p(TargetSet.self, r)) }),
-    (AlertRuleSet.type, { @Sendable (r: DataReader) throws(EventInputError) in .alertRuleSet(try p(AlertRuleSet.self, r)) }),
-    (CampaignCostRecorded.type, { @Sendable (r: DataReader) throws(EventInputError) in .campaignCostRecorded(try p(CampaignCostRecorded.self, r)) }),
-    (LeadCreated.type, { @Sendable (r: DataReader) throws(EventInputError) in .leadCreated(try p(LeadCreated.self, r)) }),
-    (LeadStageChanged.type, { @Sendable (r: DataReader) throws(EventInputError) in .leadStageChanged(try p(LeadStageChanged.self, r)) }),
-    (ActivityLogged.type, { @Sendable (r: DataReader) throws(EventInputError) in .activityLogged(try p(ActivityLogged.self, r)) }),
-    (QuoteIssued.type, { @Sendable (r: DataReader) throws(EventInputError) in .quoteIssued(try p(QuoteIssued.self, r)) }),
-    (OrderConfirmed.type, { @Sendable (r: DataReader) throws(EventInputError) in .orderConfirmed(try p(OrderConfirmed.self, r)) }),
-    (StockReserved.type, { @Sendable (r: DataReader) throws(EventInputError) in .stockReserved(try p(StockReserved.self, r)) }),
-    (OrderCancelled.type, { @Sendable (r: DataReader) throws(EventInputError) in .orderCancelled(try p(OrderCancelled.self, r)) }),
-    (ReservationReleased.type, { @Sendable (r: DataReader) throws(EventInputError) in .reservationReleased(try p(ReservationReleased.self, r)) }),
-    (Shipped.type, { @Sendable (r: DataReader) throws(EventInputError) in .shipped(try p(Shipped.self, r)) }),
-    (StockReceived.type, { @Sendable (r: DataReader) throws(EventInputError) in .stockReceived(try p(StockReceived.self, r)) }),
-    (StockAdjusted.type, { @Sendable (r: DataReader) throws(EventInputError) in .stockAdjusted(try p(StockAdjusted.self, r)) }),
-    (PurchaseOrderPlaced.type, { @Sendable (r: DataReader) throws(EventInputError) in .purchaseOrderPlaced(try p(PurchaseOrderPlaced.self, r)) }),
-    (ReturnReceived.type, { @Sendable (r: DataReader) throws(EventInputError) in .returnReceived(try p(ReturnReceived.self, r)) }),
-    (InvoiceIssued.type, { @Sendable (r: DataReader) throws(EventInputError) in .invoiceIssued(try p(InvoiceIssued.self, r)) }),
-    (PaymentReceived.type, { @Sendable (r: DataReader) throws(EventInputError) in .paymentReceived(try p(PaymentReceived.self, r)) }),
-    (PaymentMatched.type, { @Sendable (r: DataReader) throws(EventInputError) in .paymentMatched(try p(PaymentMatched.self, r)) }),
-    (CreditNoteIssued.type, { @Sendable (r: DataReader) throws(EventInputError) in .creditNoteIssued(try p(CreditNoteIssued.self, r)) }),
-    (OrderCostRecorded.type, { @Sendable (r: DataReader) throws(EventInputError) in .orderCostRecorded(try p(OrderCostRecorded.self, r)) }),
-    (ServiceCaseOpened.type, { @Sendable (r: DataReader) throws(EventInputError) in .serviceCaseOpened(try p(ServiceCaseOpened.self, r)) }),
-    (ServiceCaseClosed.type, { @Sendable (r: DataReader) throws(EventInputError) in .serviceCaseClosed(try p(ServiceCaseClosed.self, r)) }),
+    (CustomerRegistered.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .customerRegistered(try p(CustomerRegistered.self, b)) }),
+    (ProductDefined.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .productDefined(try p(ProductDefined.self, b)) }),
+    (RepRegistered.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .repRegistered(try p(RepRegistered.self, b)) }),
+    (TargetSet.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .targetSet(try p(TargetSet.self, b)) }),
+    (AlertRuleSet.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .alertRuleSet(try p(AlertRuleSet.self, b)) }),
+    (CampaignCostRecorded.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .campaignCostRecorded(try p(CampaignCostRecorded.self, b)) }),
+    (LeadCreated.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .leadCreated(try p(LeadCreated.self, b)) }),
+    (LeadStageChanged.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .leadStageChanged(try p(LeadStageChanged.self, b)) }),
+    (ActivityLogged.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .activityLogged(try p(ActivityLogged.self, b)) }),
+    (QuoteIssued.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .quoteIssued(try p(QuoteIssued.self, b)) }),
+    (OrderConfirmed.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .orderConfirmed(try p(OrderConfirmed.self, b)) }),
+    (StockReserved.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .stockReserved(try p(StockReserved.self, b)) }),
+    (OrderCancelled.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .orderCancelled(try p(OrderCancelled.self, b)) }),
+    (ReservationReleased.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .reservationReleased(try p(ReservationReleased.self, b)) }),
+    (Shipped.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .shipped(try p(Shipped.self, b)) }),
+    (StockReceived.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .stockReceived(try p(StockReceived.self, b)) }),
+    (StockAdjusted.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .stockAdjusted(try p(StockAdjusted.self, b)) }),
+    (PurchaseOrderPlaced.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .purchaseOrderPlaced(try p(PurchaseOrderPlaced.self, b)) }),
+    (ReturnReceived.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .returnReceived(try p(ReturnReceived.self, b)) }),
+    (InvoiceIssued.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .invoiceIssued(try p(InvoiceIssued.self, b)) }),
+    (PaymentReceived.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .paymentReceived(try p(PaymentReceived.self, b)) }),
+    (PaymentMatched.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .paymentMatched(try p(PaymentMatched.self, b)) }),
+    (CreditNoteIssued.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .creditNoteIssued(try p(CreditNoteIssued.self, b)) }),
+    (OrderCostRecorded.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .orderCostRecorded(try p(OrderCostRecorded.self, b)) }),
+    (ServiceCaseOpened.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .serviceCaseOpened(try p(ServiceCaseOpened.self, b)) }),
+    (ServiceCaseClosed.type, { @Sendable (b: borrowing DataReaderBox) throws(EventInputError) in .serviceCaseClosed(try p(ServiceCaseClosed.self, b)) }),
   ] as [(String, Decoder)])
 
-  private static func p<P: EventPayload>(_: P.Type, _ r: DataReader) throws(EventInputError) -> P {
-    try P(reading: DataReaderBox(r: r))
+  private static func p<P: EventPayload>(_: P.Type, _ b: borrowing DataReaderBox) throws(EventInputError) -> P {
+    try P(reading: b)
   }
 
   public var payload: any EventPayload {

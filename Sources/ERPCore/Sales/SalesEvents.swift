@@ -2,7 +2,7 @@
 /// strings). Decoding assumes the data passed `EventCatalog.check`.
 public protocol EventPayload: Sendable, Equatable {
   static var type: String { get }
-  init(reading r: DataReaderBox) throws(EventInputError)
+  init(reading r: borrowing DataReaderBox) throws(EventInputError)
   func write(to w: inout DataWriterBox)
 }
 
@@ -89,12 +89,11 @@ public struct CustomerRegistered: EventPayload {
     (self.customer, self.name, self.region, self.channel) = (customer, name, region, channel)
     (self.tier, self.acquisitionCost) = (tier, acquisitionCost)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      customer: try r.string("customer"), name: try r.string("name"), region: try r.string("region"),
-      channel: try r.string("channel"), tier: r.optString("tier"),
-      acquisitionCost: try r.optMoney("acquisition_cost"))
+      customer: try b.r.string("customer"), name: try b.r.string("name"), region: try b.r.string("region"),
+      channel: try b.r.string("channel"), tier: b.r.optString("tier"),
+      acquisitionCost: try b.r.optMoney("acquisition_cost"))
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("customer", customer); b.w.set("name", name); b.w.set("region", region)
@@ -116,12 +115,11 @@ public struct ProductDefined: EventPayload {
     (self.sku, self.name, self.line, self.listPrice) = (sku, name, line, listPrice)
     (self.unitCost, self.leadTimeDays, self.packSize) = (unitCost, leadTimeDays, packSize)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      sku: try r.string("sku"), name: try r.string("name"), line: try r.string("line"),
-      listPrice: try r.money("list_price"), unitCost: try r.optMoney("unit_cost"),
-      leadTimeDays: r.optInt("lead_time_days"), packSize: r.optInt("pack_size"))
+      sku: try b.r.string("sku"), name: try b.r.string("name"), line: try b.r.string("line"),
+      listPrice: try b.r.money("list_price"), unitCost: try b.r.optMoney("unit_cost"),
+      leadTimeDays: b.r.optInt("lead_time_days"), packSize: b.r.optInt("pack_size"))
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("sku", sku); b.w.set("name", name); b.w.set("line", line)
@@ -139,11 +137,10 @@ public struct RepRegistered: EventPayload {
     (self.rep, self.name, self.team, self.region, self.commissionRate) =
       (rep, name, team, region, commissionRate)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      rep: try r.string("rep"), name: try r.string("name"), team: try r.string("team"),
-      region: try r.string("region"), commissionRate: try r.optRate("commission_rate"))
+      rep: try b.r.string("rep"), name: try b.r.string("name"), team: try b.r.string("team"),
+      region: try b.r.string("region"), commissionRate: try b.r.optRate("commission_rate"))
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("rep", rep); b.w.set("name", name); b.w.set("team", team); b.w.set("region", region)
@@ -164,11 +161,10 @@ public struct TargetSet: EventPayload {
   public init(scope: String, id: String?, metric: String, period: String, value: JSONValue) {
     (self.scope, self.id, self.metric, self.period, self.value) = (scope, id, metric, period, value)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      scope: try r.string("scope"), id: r.optString("id"), metric: try r.string("metric"),
-      period: try r.string("period"), value: r.value("value") ?? .null)
+      scope: try b.r.string("scope"), id: b.r.optString("id"), metric: try b.r.string("metric"),
+      period: try b.r.string("period"), value: b.r.value("value") ?? .null)
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("scope", scope); b.w.set("id", id); b.w.set("metric", metric); b.w.set("period", period)
@@ -198,14 +194,13 @@ public struct AlertRuleSet: EventPayload {
     (self.checkpoint, self.threshold, self.floor) = (checkpoint, threshold, floor)
     (self.days, self.amount, self.quantity) = (days, amount, quantity)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     var enabled: Bool?
-    if case .bool(let v)? = r.value("enabled") { enabled = v }
+    if case .bool(let v)? = b.r.value("enabled") { enabled = v }
     self.init(
-      rule: try r.string("rule"), enabled: enabled, checkpoint: try r.optRate("checkpoint"),
-      threshold: try r.optRate("threshold"), floor: try r.optRate("floor"), days: r.optInt("days"),
-      amount: try r.optMoney("amount"), quantity: r.optInt("quantity"), severity: r.optString("severity"))
+      rule: try b.r.string("rule"), enabled: enabled, checkpoint: try b.r.optRate("checkpoint"),
+      threshold: try b.r.optRate("threshold"), floor: try b.r.optRate("floor"), days: b.r.optInt("days"),
+      amount: try b.r.optMoney("amount"), quantity: b.r.optInt("quantity"), severity: b.r.optString("severity"))
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("rule", rule); b.w.object["enabled"] = enabled.map { .bool($0) }
@@ -223,7 +218,7 @@ public struct CampaignCostRecorded: EventPayload {
   public init(channel: String, period: String, amount: Money) {
     (self.channel, self.period, self.amount) = (channel, period, amount)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(channel: try b.r.string("channel"), period: try b.r.string("period"),
       amount: try b.r.money("amount"))
   }
@@ -247,12 +242,11 @@ public struct LeadCreated: EventPayload {
     (self.region, self.customer, self.company, self.estimatedValue) =
       (region, customer, company, estimatedValue)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      lead: try r.string("lead"), source: try r.string("source"), rep: try r.string("rep"),
-      region: r.optString("region"), customer: r.optString("customer"),
-      company: r.optString("company"), estimatedValue: try r.optMoney("estimated_value"))
+      lead: try b.r.string("lead"), source: try b.r.string("source"), rep: try b.r.string("rep"),
+      region: b.r.optString("region"), customer: b.r.optString("customer"),
+      company: b.r.optString("company"), estimatedValue: try b.r.optMoney("estimated_value"))
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("lead", lead); b.w.set("source", source); b.w.set("rep", rep)
@@ -270,7 +264,7 @@ public struct LeadStageChanged: EventPayload {
   public init(lead: String, stage: LeadStage, reason: String? = nil) {
     (self.lead, self.stage, self.reason) = (lead, stage, reason)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     let s = try b.r.string("stage")
     guard let stage = LeadStage(rawValue: s) else {
       throw EventInputError(field: "data.stage", "unknown stage '\(s)'")
@@ -299,7 +293,7 @@ public struct ActivityLogged: EventPayload {
   public init(rep: String, kind: String, lead: String? = nil, customer: String? = nil) {
     (self.rep, self.kind, self.lead, self.customer) = (rep, kind, lead, customer)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(rep: try b.r.string("rep"), kind: try b.r.string("kind"), lead: b.r.optString("lead"),
       customer: b.r.optString("customer"))
   }
@@ -318,7 +312,7 @@ public struct QuoteIssued: EventPayload {
   public init(quote: String, lead: String? = nil, customer: String, lines: [OrderLine]) {
     (self.quote, self.lead, self.customer, self.lines) = (quote, lead, customer, lines)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(quote: try b.r.string("quote"), lead: b.r.optString("lead"),
       customer: try b.r.string("customer"), lines: try b.r.lines("lines") { r throws(EventInputError) in try OrderLine(r) })
   }
@@ -347,14 +341,13 @@ public struct OrderConfirmed: EventPayload {
       (channel, region, lead, quote, promotion)
     (self.paymentTermsDays, self.allowBackorder, self.lines) = (paymentTermsDays, allowBackorder, lines)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      order: try r.string("order"), customer: try r.string("customer"), rep: try r.string("rep"),
-      channel: r.optString("channel"), region: r.optString("region"), lead: r.optString("lead"),
-      quote: r.optString("quote"), promotion: r.optString("promotion"),
-      paymentTermsDays: r.optInt("payment_terms_days"), allowBackorder: r.bool("allow_backorder"),
-      lines: try r.lines("lines") { r throws(EventInputError) in try OrderLine(r) })
+      order: try b.r.string("order"), customer: try b.r.string("customer"), rep: try b.r.string("rep"),
+      channel: b.r.optString("channel"), region: b.r.optString("region"), lead: b.r.optString("lead"),
+      quote: b.r.optString("quote"), promotion: b.r.optString("promotion"),
+      paymentTermsDays: b.r.optInt("payment_terms_days"), allowBackorder: b.r.bool("allow_backorder"),
+      lines: try b.r.lines("lines") { r throws(EventInputError) in try OrderLine(r) })
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("order", order); b.w.set("customer", customer); b.w.set("rep", rep)
@@ -377,7 +370,7 @@ public protocol ReservationChange: SortedDataPayload {
 }
 
 extension ReservationChange {
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(order: try b.r.string("order"), sku: try b.r.string("sku"), qty: try b.r.int("qty"))
   }
   public func writeSorted<S: DataSink>(to s: inout S) {
@@ -403,7 +396,7 @@ public struct OrderCancelled: EventPayload {
   public static let type = "OrderCancelled"
   public var order, reason: String
   public init(order: String, reason: String) { (self.order, self.reason) = (order, reason) }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(order: try b.r.string("order"), reason: try b.r.string("reason"))
   }
   public func write(to b: inout DataWriterBox) { b.w.set("order", order); b.w.set("reason", reason) }
@@ -422,14 +415,13 @@ public struct Shipped: EventPayload {
     (self.order, self.shipment, self.lines) = (order, shipment, lines)
     (self.carrier, self.tracking, self.freightCost) = (carrier, tracking, freightCost)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
-    let r = b.r
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(
-      order: try r.string("order"), shipment: try r.string("shipment"),
-      lines: try r.lines("lines") { r throws(EventInputError) in
+      order: try b.r.string("order"), shipment: try b.r.string("shipment"),
+      lines: try b.r.lines("lines") { r throws(EventInputError) in
         ShippedLine(sku: try r.string("sku"), qty: try r.int("qty"), cogs: try r.optMoney("cogs"))
-      }, carrier: r.optString("carrier"), tracking: r.optString("tracking"),
-      freightCost: try r.optMoney("freight_cost"))
+      }, carrier: b.r.optString("carrier"), tracking: b.r.optString("tracking"),
+      freightCost: try b.r.optMoney("freight_cost"))
   }
   public func write(to b: inout DataWriterBox) {
     b.w.set("order", order); b.w.set("shipment", shipment)
@@ -452,7 +444,7 @@ public struct StockReceived: EventPayload {
   public init(sku: String, qty: Int64, unitCost: Money, po: String? = nil) {
     (self.sku, self.qty, self.unitCost, self.po) = (sku, qty, unitCost, po)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(sku: try b.r.string("sku"), qty: try b.r.int("qty"), unitCost: try b.r.money("unit_cost"),
       po: b.r.optString("po"))
   }
@@ -470,7 +462,7 @@ public struct StockAdjusted: EventPayload {
   public init(sku: String, qty: Int64, reason: String, unitCost: Money? = nil) {
     (self.sku, self.qty, self.reason, self.unitCost) = (sku, qty, reason, unitCost)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(sku: try b.r.string("sku"), qty: try b.r.int("qty"), reason: try b.r.string("reason"),
       unitCost: try b.r.optMoney("unit_cost"))
   }
@@ -487,7 +479,7 @@ public struct PurchaseOrderPlaced: EventPayload {
   public init(po: String, sku: String, qty: Int64, expected: CivilDate? = nil) {
     (self.po, self.sku, self.qty, self.expected) = (po, sku, qty, expected)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(po: try b.r.string("po"), sku: try b.r.string("sku"), qty: try b.r.int("qty"),
       expected: try b.r.optDate("expected"))
   }
@@ -506,7 +498,7 @@ public struct ReturnReceived: EventPayload {
   public init(order: String, sku: String, qty: Int64, reason: String, cogs: Money? = nil) {
     (self.order, self.sku, self.qty, self.reason, self.cogs) = (order, sku, qty, reason, cogs)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(order: try b.r.string("order"), sku: try b.r.string("sku"), qty: try b.r.int("qty"),
       reason: try b.r.string("reason"), cogs: try b.r.optMoney("cogs"))
   }
@@ -526,7 +518,7 @@ public struct InvoiceIssued: SortedDataPayload {
   public init(invoice: String, order: String, customer: String, amount: Money, due: CivilDate) {
     (self.invoice, self.order, self.customer, self.amount, self.due) = (invoice, order, customer, amount, due)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(invoice: try b.r.string("invoice"), order: try b.r.string("order"),
       customer: try b.r.string("customer"), amount: try b.r.money("amount"), due: try b.r.date("due"))
   }
@@ -544,7 +536,7 @@ public struct PaymentReceived: EventPayload {
   public init(payment: String, customer: String, amount: Money, method: String? = nil) {
     (self.payment, self.customer, self.amount, self.method) = (payment, customer, amount, method)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(payment: try b.r.string("payment"), customer: try b.r.string("customer"),
       amount: try b.r.money("amount"), method: b.r.optString("method"))
   }
@@ -561,7 +553,7 @@ public struct PaymentMatched: SortedDataPayload {
   public init(payment: String, invoice: String, amount: Money) {
     (self.payment, self.invoice, self.amount) = (payment, invoice, amount)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(payment: try b.r.string("payment"), invoice: try b.r.string("invoice"),
       amount: try b.r.money("amount"))
   }
@@ -580,7 +572,7 @@ public struct CreditNoteIssued: SortedDataPayload {
     (self.creditNote, self.invoice, self.order, self.customer, self.amount) =
       (creditNote, invoice, order, customer, amount)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(creditNote: try b.r.string("credit_note"), invoice: b.r.optString("invoice"),
       order: try b.r.string("order"), customer: try b.r.string("customer"), amount: try b.r.money("amount"))
   }
@@ -595,7 +587,7 @@ public struct OrderCostRecorded: EventPayload {
   public var order, kind: String
   public var amount: Money
   public init(order: String, kind: String, amount: Money) { (self.order, self.kind, self.amount) = (order, kind, amount) }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(order: try b.r.string("order"), kind: try b.r.string("kind"), amount: try b.r.money("amount"))
   }
   public func write(to b: inout DataWriterBox) {
@@ -614,7 +606,7 @@ public struct ServiceCaseOpened: EventPayload {
   public init(caseID: String, customer: String, order: String? = nil, kind: String, text: String? = nil) {
     (self.caseID, self.customer, self.order, self.kind, self.text) = (caseID, customer, order, kind, text)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(caseID: try b.r.string("case"), customer: try b.r.string("customer"),
       order: b.r.optString("order"), kind: try b.r.string("kind"), text: b.r.optString("text"))
   }
@@ -632,7 +624,7 @@ public struct ServiceCaseClosed: EventPayload {
   public init(caseID: String, resolution: String? = nil, satisfaction: Int64? = nil) {
     (self.caseID, self.resolution, self.satisfaction) = (caseID, resolution, satisfaction)
   }
-  public init(reading b: DataReaderBox) throws(EventInputError) {
+  public init(reading b: borrowing DataReaderBox) throws(EventInputError) {
     self.init(caseID: try b.r.string("case"), resolution: b.r.optString("resolution"),
       satisfaction: b.r.optInt("satisfaction"))
   }
