@@ -131,16 +131,24 @@ public enum SalesDecider {
     var available: Int64 { onHand - reserved }
   }
 
-  /// `body` with each SKU of `lines` and its total quantity, in the order `bySKU` gives them
-  /// (where each SKU first appears), without the two arrays that makes (a map of the lines and
-  /// the totals): a few lines are summed by scans. Every order confirmed and shipment decided
-  /// and folded went through `bySKU` (two allocations apiece on the appending thread).
+  /// `body` with each SKU of `lines` and its total quantity, in the order where each SKU first
+  /// appears. A few lines are summed by scans in place, with no array (every order confirmed,
+  /// cancelled and shipped, decided and folded, comes here on the appending thread; a dictionary
+  /// hashed every SKU with SipHash, and two arrays per call had been two allocations apiece).
+  /// Many lines go through a dictionary.
   @inline(__always)
   static func forEachSKU<L>(
     _ lines: [L], sku: (L) -> String, qty: (L) -> Int64, _ body: (String, Int64) throws -> Void
   ) rethrows {
     guard lines.count <= 16 else {
-      for (s, q) in bySKU(lines.map { (sku($0), qty($0)) }) { try body(s, q) }
+      var order: [String] = []
+      var totals: [String: Int64] = [:]
+      for line in lines {
+        let s = sku(line)
+        if totals[s] == nil { order.append(s) }
+        totals[s, default: 0] += qty(line)
+      }
+      for s in order { try body(s, totals[s] ?? 0) }
       return
     }
     outer: for i in lines.indices {
@@ -150,27 +158,6 @@ public enum SalesDecider {
       for k in (i + 1)..<lines.count where sku(lines[k]) == s { total += qty(lines[k]) }
       try body(s, total)
     }
-  }
-
-  /// Quantities per SKU in order of first appearance.
-  static func bySKU(_ pairs: [(String, Int64)]) -> [(sku: String, qty: Int64)] {
-    // An order's few lines are summed by a scan: a dictionary hashed every SKU with SipHash
-    // (2 % of an import's deciding thread). Many lines go through one.
-    guard pairs.count > 16 else {
-      var out: [(sku: String, qty: Int64)] = []
-      out.reserveCapacity(pairs.count)
-      for (sku, q) in pairs {
-        if let i = out.firstIndex(where: { $0.sku == sku }) { out[i].qty += q } else { out.append((sku, q)) }
-      }
-      return out
-    }
-    var order: [String] = []
-    var totals: [String: Int64] = [:]
-    for (sku, q) in pairs {
-      if totals[sku] == nil { order.append(sku) }
-      totals[sku, default: 0] += q
-    }
-    return order.map { ($0, totals[$0] ?? 0) }
   }
 
   /// Moves `qty` of `sku` from reserved to shipped across the order's lines, in line order (a

@@ -3,19 +3,22 @@ import Testing
 
 @testable import ERPCore
 
-/// `forEachSKU` (the deciders' per-SKU totals without arrays) gives what `bySKU` gives: the
-/// same SKUs in the same order with the same totals, on random lines with repeated SKUs, up to
-/// and past the 16 lines it scans.
+/// `forEachSKU` (the deciders' per-SKU totals) against a plain walk written here: the SKUs in
+/// order of first appearance, each with the sum of its lines' quantities. Random lines with
+/// repeated SKUs, up to and past the 16 lines it scans in place.
 @Suite("per-SKU totals")
 struct ForEachSKUTests {
-  @Test func sameAsBySKU() {
+  @Test func sameAsTheWalk() {
     var rng = SplitMix64(seed: 5)
     for _ in 0..<3_000 {
       let n = Int(rng.next() % 21)
       let lines = (0..<n).map { _ in ("SKU-\(rng.next() % 6)", Int64(rng.next() % 9) - 2) }
       var got: [(String, Int64)] = []
       SalesDecider.forEachSKU(lines, sku: { $0.0 }, qty: { $0.1 }) { got.append(($0, $1)) }
-      let want = SalesDecider.bySKU(lines)
+      var want: [(sku: String, qty: Int64)] = []
+      for (sku, qty) in lines {
+        if let i = want.firstIndex(where: { $0.sku == sku }) { want[i].qty += qty } else { want.append((sku, qty)) }
+      }
       #expect(got.map(\.0) == want.map(\.sku) && got.map(\.1) == want.map(\.qty), "\(lines)")
     }
   }

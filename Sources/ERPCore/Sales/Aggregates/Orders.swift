@@ -110,7 +110,8 @@ public enum OrderDecider: SalesAggregate {
     if order.cancelled { throw DomainError.orderClosed(order: e.order, state: "already cancelled") }
     if order.fullyShipped { throw DomainError.orderClosed(order: e.order, state: "fully shipped") }
     var out = SalesDecider.decided(event, more: order.lines.count)
-    for (sku, qty) in SalesDecider.bySKU(order.lines.map { ($0.sku, $0.reserved) }) where qty > 0 {
+    SalesDecider.forEachSKU(order.lines, sku: { $0.sku }, qty: { $0.reserved }) { sku, qty in
+      guard qty > 0 else { return }
       out.append(.reservationReleased(ReservationReleased(order: e.order, sku: sku, qty: qty)))
     }
     return out
