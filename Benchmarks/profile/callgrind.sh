@@ -4,7 +4,8 @@
 #   Benchmarks/profile/callgrind.sh BINARY FILE OUTDIR
 # Valgrind cannot read Swift 6.3's DWARF 5: a copy with the debug sections stripped runs (the
 # symbols stay). OUTDIR gets out-01 (appending thread), out-02 and out-03 (the encoding and
-# reading threads, in the order they started); read them with `callgrind_annotate --inclusive=yes`.
+# reading threads, in the order they started) and out-04 (the commit's writeback thread,
+# `CommitFlusher`, a few thousand instructions); read them with `callgrind_annotate --inclusive=yes`.
 set -euo pipefail
 bin=$1 file=$2 out=$3
 mkdir -p "$out"
