@@ -36,6 +36,18 @@ static inline void erp_prefetch_address(uintptr_t address) {
 static inline int erp_start_writeback(int fd) {
   return (int)syscall(SYS_sync_file_range, fd, (long long)0, (long long)0, 2u);
 }
+#include <sched.h>
+/* Puts the calling thread under SCHED_BATCH (0, or -1 with errno): the kernel then does not let
+   it preempt a running thread when it wakes up; it waits for its turn at the next tick. Any
+   thread may ask this for itself. */
+static inline int erp_sched_batch(void) {
+  struct sched_param p = {0};
+  return sched_setscheduler(0, 3 /* SCHED_BATCH, which <sched.h> names only under _GNU_SOURCE */, &p);
+}
+/* The calling thread's scheduling policy (SCHED_BATCH is 3), or -1. */
+static inline int erp_sched_policy(void) { return sched_getscheduler(0); }
 #else
 static inline int erp_start_writeback(int fd) { (void)fd; return 0; }
+static inline int erp_sched_batch(void) { return 0; }
+static inline int erp_sched_policy(void) { return -1; }
 #endif

@@ -1,3 +1,4 @@
+import ERPStore
 import Dispatch
 import Foundation
 
@@ -54,6 +55,8 @@ final class Handoff<Item>: @unchecked Sendable {
     // A thread of its own, not a dispatch queue's: this thread blocks until the producer is
     // done, and may itself be a pool thread.
     let thread = Thread {
+      // (The consumer bounds the pace: woken when a slot frees, the producer waits its turn.)
+      HelperThread.yieldOnWakeup()
       var error: (any Error)?
       do { try work.value { try h.put($0) } } catch let caught { error = caught }
       h.aging.removeAll()

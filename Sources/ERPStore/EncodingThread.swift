@@ -85,7 +85,11 @@ final class EncodingThread: @unchecked Sendable {
   /// Starts the thread; `encoder` continues the chain from its head.
   init(encoder: EventEncoder) {
     self.encoder = encoder
-    let thread = Thread { [self] in loop() }
+    let thread = Thread { [self] in
+      // (Woken for each run: it must not preempt the appending thread that woke it.)
+      HelperThread.yieldOnWakeup()
+      loop()
+    }
     thread.stackSize = 1 << 20
     thread.start()
   }

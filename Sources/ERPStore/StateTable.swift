@@ -164,6 +164,7 @@ final class StateEncoder: @unchecked Sendable {
   /// Returns (or throws what `put` threw) once that thread is done with the state.
   func encodeOnSecondThread(_ put: (EncodedRecords) throws -> Void) throws {
     let thread = Thread { [self] in
+      HelperThread.yieldOnWakeup()
       try? encode { chunk in
         condition.lock()
         defer { condition.unlock() }

@@ -1,3 +1,4 @@
+import ERPStore
 import Foundation
 import Testing
 
@@ -22,6 +23,20 @@ struct HandoffTests {
     try Handoff<Int>.run(capacity: capacity, produce: { send in for i in 0..<20_000 { try send(i) } }) { got.append($0) }
     #expect(got == Array(0..<20_000))
     try Handoff<Int>.run(capacity: capacity, produce: { _ in }) { _ in Issue.record("nothing was sent") }
+  }
+
+  /// The producer is a helper thread (`HelperThread.yieldOnWakeup`: it does not preempt the
+  /// consumer when it wakes up); the consumer's own thread keeps its policy.
+  @Test func theProducerYieldsOnWakeupAndTheConsumerDoesNot() throws {
+    let sent = Sent()
+    try Handoff<Int>.run(capacity: 2, produce: { send in
+      sent.finished = HelperThread.yieldsOnWakeup
+      try send(1)
+    }) { _ in }
+    #if os(Linux)
+    #expect(sent.finished)
+    #endif
+    #expect(!HelperThread.yieldsOnWakeup)
   }
 
   @Test func aProducerErrorComesAfterWhatWasSentBeforeIt() {

@@ -31,6 +31,37 @@ struct CommitFlusherTests {
     #expect(calls.load(ordering: .relaxed) == made, "a call after stop returned")
   }
 
+  /// It is a helper thread (`HelperThread.yieldOnWakeup`), and only it: a test's thread keeps
+  /// its policy, so the setting is the thread's, not the process's.
+  @Test func itsThreadYieldsOnWakeupAndOnlyIt() throws {
+    let yields = Atomic<Int>(-1)
+    let flusher = CommitFlusher(file: 7, interval: 0.001) { _ in
+      yields.store(HelperThread.yieldsOnWakeup ? 1 : 0, ordering: .relaxed)
+    }
+    let start = Date()
+    while yields.load(ordering: .relaxed) < 0 && Date().timeIntervalSince(start) < 10 {
+      Thread.sleep(forTimeInterval: 0.002)
+    }
+    flusher.stop()
+    #if os(Linux)
+    #expect(yields.load(ordering: .relaxed) == 1)
+    #endif
+    #expect(!HelperThread.yieldsOnWakeup)
+    // Any thread may ask it for itself.
+    let other = Atomic<Int>(-1)
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+      let set = HelperThread.yieldOnWakeup()
+      other.store(set && HelperThread.yieldsOnWakeup ? 1 : 0, ordering: .relaxed)
+      done.signal()
+    }.start()
+    done.wait()
+    #if os(Linux)
+    #expect(other.load(ordering: .relaxed) == 1)
+    #endif
+    #expect(!HelperThread.yieldsOnWakeup)
+  }
+
   @Test func aShortCommitMakesNoCall() {
     let calls = Atomic<Int>(0)
     let flusher = CommitFlusher(file: 7, interval: 10) { _ in calls.add(1, ordering: .relaxed) }
