@@ -1,5 +1,6 @@
 import ERPStore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ERPCLI
@@ -28,15 +29,16 @@ struct HandoffTests {
   /// The producer is a helper thread (`HelperThread.yieldOnWakeup`: it does not preempt the
   /// consumer when it wakes up); the consumer's own thread keeps its policy.
   @Test func theProducerYieldsOnWakeupAndTheConsumerDoesNot() throws {
-    let sent = Sent()
+    let consumerBefore = HelperThread.yieldsOnWakeup
+    let producer = Atomic<Int>(-1)
     try Handoff<Int>.run(capacity: 2, produce: { send in
-      sent.finished = HelperThread.yieldsOnWakeup
+      producer.store(HelperThread.yieldsOnWakeup ? 1 : 0, ordering: .relaxed)
       try send(1)
     }) { _ in }
     #if os(Linux)
-    #expect(sent.finished)
+    #expect(producer.load(ordering: .relaxed) == 1)
     #endif
-    #expect(!HelperThread.yieldsOnWakeup)
+    #expect(HelperThread.yieldsOnWakeup == consumerBefore)
   }
 
   @Test func aProducerErrorComesAfterWhatWasSentBeforeIt() {
