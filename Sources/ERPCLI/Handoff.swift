@@ -53,10 +53,9 @@ final class Handoff<Item>: @unchecked Sendable {
     let done = DispatchSemaphore(value: 0)
     let work = SendableBox(produce)
     // A thread of its own, not a dispatch queue's: this thread blocks until the producer is
-    // done, and may itself be a pool thread.
-    let thread = Thread {
-      // (The consumer bounds the pace: woken when a slot frees, the producer waits its turn.)
-      HelperThread.yieldOnWakeup()
+    // done, and may itself be a pool thread. A helper thread: the consumer bounds the pace, so
+    // the producer, woken when a slot frees, waits its turn.
+    HelperThread.start(stackSize: 8 << 20) {
       var error: (any Error)?
       do { try work.value { try h.put($0) } } catch let caught { error = caught }
       h.aging.removeAll()
@@ -65,8 +64,6 @@ final class Handoff<Item>: @unchecked Sendable {
       _ = h.finish(error)
       done.signal()
     }
-    thread.stackSize = 8 << 20
-    thread.start()
     defer {
       h.cancel()
       done.wait()

@@ -85,13 +85,8 @@ final class EncodingThread: @unchecked Sendable {
   /// Starts the thread; `encoder` continues the chain from its head.
   init(encoder: EventEncoder) {
     self.encoder = encoder
-    let thread = Thread { [self] in
-      // (Woken for each run: it must not preempt the appending thread that woke it.)
-      HelperThread.yieldOnWakeup()
-      loop()
-    }
-    thread.stackSize = 1 << 20
-    thread.start()
+    // (Woken for each run: it must not preempt the appending thread that woke it.)
+    HelperThread.start(stackSize: 1 << 20) { [self] in loop() }
   }
 
   private func loop() {

@@ -456,8 +456,7 @@ final class CommitFlusher: @unchecked Sendable {
       finished = true
       return
     }
-    let t = Thread { [self] in
-      HelperThread.yieldOnWakeup()
+    HelperThread.start(stackSize: 1 << 18) { [self] in
       condition.lock()
       defer {
         finished = true
@@ -472,8 +471,6 @@ final class CommitFlusher: @unchecked Sendable {
         condition.lock()
       }
     }
-    t.stackSize = 1 << 18
-    t.start()
   }
 
   /// `sync_file_range(file, 0, 0, SYNC_FILE_RANGE_WRITE)` on Linux (0, or -1 with `errno`);
@@ -493,14 +490,26 @@ final class CommitFlusher: @unchecked Sendable {
 /// The helper threads of a pipeline whose calling thread bounds its speed (an import's reading,
 /// encoding and write-back threads; the appending thread is the one that bounds it).
 public enum HelperThread {
+  /// Runs `body` on a new thread of `stackSize` bytes that yields on wake-up (`yieldOnWakeup`).
+  /// The thread's object is not returned: the callers wait for their thread through their own
+  /// condition or semaphore.
+  public static func start(stackSize: Int, _ body: @escaping @Sendable () -> Void) {
+    let thread = Thread {
+      yieldOnWakeup()
+      body()
+    }
+    thread.stackSize = stackSize
+    thread.start()
+  }
+
   /// Puts the calling thread under Linux's `SCHED_BATCH` (elsewhere: nothing). Such a thread,
   /// woken up, waits for the scheduler's next tick instead of preempting the thread that runs:
   /// on two cores an import's encoding thread, woken for each run, had preempted the appending
   /// thread about 650 times per million events, about 0.16 s in all (a `sched_switch` trace).
   /// It still gets its fair share of the cores. Alternated imports of the million: faster in 20
-  /// of 22 pairs, about 3 % (BENCHMARKS.md, issue 4, run 18). Returns whether the policy is set.
-  @discardableResult
-  public static func yieldOnWakeup() -> Bool { erp_sched_batch() == 0 }
+  /// of 22 pairs, about 3 % (BENCHMARKS.md, issue 4, run 18). (A failure changes only the
+  /// speed: the thread then keeps the default policy.)
+  private static func yieldOnWakeup() { _ = erp_sched_batch() }
 
   /// Whether the calling thread is under `SCHED_BATCH` (always false off Linux).
   public static var yieldsOnWakeup: Bool { erp_sched_policy() == 3 }

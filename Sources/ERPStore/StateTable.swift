@@ -163,8 +163,7 @@ final class StateEncoder: @unchecked Sendable {
   /// Sorts and encodes on a new thread; `put` gets each chunk here, in order, as it is ready.
   /// Returns (or throws what `put` threw) once that thread is done with the state.
   func encodeOnSecondThread(_ put: (EncodedRecords) throws -> Void) throws {
-    let thread = Thread { [self] in
-      HelperThread.yieldOnWakeup()
+    HelperThread.start(stackSize: 1 << 20) { [self] in
       try? encode { chunk in
         condition.lock()
         defer { condition.unlock() }
@@ -182,8 +181,6 @@ final class StateEncoder: @unchecked Sendable {
       condition.broadcast()
       condition.unlock()
     }
-    thread.stackSize = 1 << 20
-    thread.start()
     defer {
       // (After a failed put the thread stops at its next chunk: the state is left alone only
       // once it has. After the last chunk it has stopped already.)

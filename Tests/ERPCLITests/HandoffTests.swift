@@ -26,7 +26,7 @@ struct HandoffTests {
     try Handoff<Int>.run(capacity: capacity, produce: { _ in }) { _ in Issue.record("nothing was sent") }
   }
 
-  /// The producer is a helper thread (`HelperThread.yieldOnWakeup`: it does not preempt the
+  /// The producer is a helper thread (`HelperThread.start`: it does not preempt the
   /// consumer when it wakes up); the consumer's own thread keeps its policy.
   @Test func theProducerYieldsOnWakeupAndTheConsumerDoesNot() throws {
     let consumerBefore = HelperThread.yieldsOnWakeup

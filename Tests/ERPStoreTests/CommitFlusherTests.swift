@@ -31,7 +31,7 @@ struct CommitFlusherTests {
     #expect(calls.load(ordering: .relaxed) == made, "a call after stop returned")
   }
 
-  /// It is a helper thread (`HelperThread.yieldOnWakeup`), and only it: a test's thread keeps
+  /// It is a helper thread (`HelperThread.start`), and only it: a test's thread keeps
   /// its policy, so the setting is the thread's, not the process's.
   @Test func itsThreadYieldsOnWakeupAndOnlyIt() throws {
     // (Compared with the test's thread's own policy before: a runner may start the tests under
@@ -50,14 +50,13 @@ struct CommitFlusherTests {
     #expect(yields.load(ordering: .relaxed) == 1)
     #endif
     #expect(HelperThread.yieldsOnWakeup == before)
-    // Any thread may ask it for itself.
+    // Any thread that `HelperThread.start` runs.
     let other = Atomic<Int>(-1)
     let done = DispatchSemaphore(value: 0)
-    Thread {
-      let set = HelperThread.yieldOnWakeup()
-      other.store(set && HelperThread.yieldsOnWakeup ? 1 : 0, ordering: .relaxed)
+    HelperThread.start(stackSize: 1 << 18) {
+      other.store(HelperThread.yieldsOnWakeup ? 1 : 0, ordering: .relaxed)
       done.signal()
-    }.start()
+    }
     done.wait()
     #if os(Linux)
     #expect(other.load(ordering: .relaxed) == 1)
