@@ -94,8 +94,14 @@ enum ImportBench {
     md += "malloc: mimalloc \(mi / 100).\(mi / 10 % 10).\(mi % 10), in `erpctl` and in this process.\n\n"
     md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
     var stored = 0
-    var importWall = 0.0
-    for (label, extra) in [("`erpctl import` (one transaction)", [String]()), ("`erpctl import --commit-every 50000`", ["--commit-every", "50000"])] {
+    // The one-transaction import, which the goal is about, three times in a row: on these shared
+    // two-core machines the same binary's wall time moves by a quarter from one run to the next
+    // (BENCHMARKS.md, run 19), so the figure compared with the goal is the median of the three.
+    var atomicWalls: [Double] = []
+    let runs: [(String, [String])] =
+      (1...importRounds).map { ("`erpctl import` (one transaction), round \($0)", []) }
+      + [("`erpctl import --commit-every 50000`", ["--commit-every", "50000"])]
+    for (label, extra) in runs {
       let store = dir + "/import-\(extra.isEmpty ? "atomic" : "batches")"
       try? fm.removeItem(atPath: store)
       let initRun = spawn(binary, ["init", "--store", store])
@@ -105,9 +111,16 @@ enum ImportBench {
       guard r.status == 0 else { die("import bench: erpctl import exited \(r.status)\(r.why)") }
       let s = try EventStore.open(at: store)
       stored = Int(try s.count())
-      if extra.isEmpty { importWall = r.wall }
+      if extra.isEmpty { atomicWalls.append(r.wall) }
       md += "| \(label) | \(lines) | \(stored) | \(String(format: "%.2f", r.wall)) | \(rate(Double(lines) / r.wall)) | \(rate(Double(stored) / r.wall)) | \(mib(r.peakRSS)) | \(mib(r.peakAnon)) |\n"
     }
+
+    let importWall = median(atomicWalls)
+    md += String(
+      format: "\nOne-transaction import, median of %d rounds: %.2f s, %@ primary events (rounds: %@).\n\n",
+      atomicWalls.count, importWall, rate(Double(lines) / importWall),
+      atomicWalls.map { rate(Double(lines) / $0) }.joined(separator: ", "))
+    md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
 
     // The same stored events (derived ones included, as primaries), appended with no rules; they
     // are held in memory (about 0.5 KiB each), so only for the smaller sizes.
@@ -138,10 +151,13 @@ enum ImportBench {
       let how = threaded ? "encoded and hashed on a second thread" : "one thread"
       md += "| same stored events, no rules (bare log append, in process, one transaction, \(how)), round \(round) | – | \(all.count) | \(String(format: "%.2f", t.wall)) | – | \(rate(Double(all.count) / t.wall)) | – | – |\n"
     }
-    md += String(format: "\nImport end to end ÷ no-rules append (same stored events, the faster round): %.1f× the time", importWall / (walls.min() ?? 1))
+    md += String(format: "\nImport end to end (the median round) ÷ no-rules append (same stored events, the faster round): %.1f× the time", importWall / (walls.min() ?? 1))
     md += String(format: "; ÷ the no-rules append with its encoding thread: %.1f×.\n", importWall / (threadedWalls.min() ?? 1))
     return md
   }
+
+  /// How many times the one-transaction import runs.
+  static let importRounds = 3
 
   static func countLines(_ path: String) throws -> Int {
     let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
