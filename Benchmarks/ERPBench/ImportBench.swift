@@ -120,7 +120,6 @@ enum ImportBench {
       format: "\nOne-transaction import, median of %d rounds: %.2f s, %@ primary events (rounds: %@).\n\n",
       atomicWalls.count, importWall, rate(Double(lines) / importWall),
       atomicWalls.map { rate(Double(lines) / $0) }.joined(separator: ", "))
-    md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
 
     // The same stored events (derived ones included, as primaries), appended with no rules; they
     // are held in memory (about 0.5 KiB each), so only for the smaller sizes.
@@ -139,6 +138,7 @@ enum ImportBench {
     // the one compared with, which makes the ratio the less favourable of the two.
     // Then twice more with the encoding and hashing on a second thread, as `import` does it: the
     // import's ratio to that is the one without the help of the second core.
+    md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
     var walls: [Double] = []
     var threadedWalls: [Double] = []
     for (round, threaded) in [(1, false), (2, false), (1, true), (2, true)] {
