@@ -92,7 +92,7 @@ enum ImportBench {
     // and the in-process append below allocate through the same allocator.)
     let mi = Int(mi_version())
     md += "malloc: mimalloc \(mi / 100).\(mi / 10 % 10).\(mi % 10), in `erpctl` and in this process.\n\n"
-    md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    md += tableHeader
     var stored = 0
     // The one-transaction import, which the goal is about, three times in a row: on these shared
     // two-core machines the same binary's wall time moves by a quarter from one run to the next
@@ -138,7 +138,7 @@ enum ImportBench {
     // the one compared with, which makes the ratio the less favourable of the two.
     // Then twice more with the encoding and hashing on a second thread, as `import` does it: the
     // import's ratio to that is the one without the help of the second core.
-    md += "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n"
+    md += tableHeader
     var walls: [Double] = []
     var threadedWalls: [Double] = []
     for (round, threaded) in [(1, false), (2, false), (1, true), (2, true)] {
@@ -155,6 +155,11 @@ enum ImportBench {
     md += String(format: "; ÷ the no-rules append with its encoding thread: %.1f×.\n", importWall / (threadedWalls.min() ?? 1))
     return md
   }
+
+  /// The header of the two tables (the imports, and the no-rules appends).
+  static let tableHeader =
+    "| run | primary events | stored events | wall s | primary/s | stored/s | peak RSS | peak anonymous RSS |\n"
+    + "|---|---:|---:|---:|---:|---:|---:|---:|\n"
 
   /// How many times the one-transaction import runs.
   static let importRounds = 3
